@@ -1,0 +1,15 @@
+// ESM entry: re-exports the CommonJS build so both module systems share one
+// set of classes (instanceof works across them).
+import api from '../dist/index.js';
+
+export const {
+  DOMRectReadOnly,
+  EncodedAudioChunk,
+  EncodedVideoChunk,
+  VideoColorSpace,
+  VideoFrame,
+  getPoolStats,
+  trimPools,
+  ffmpegVersions,
+} = api;
+export default api;

@@ -1,0 +1,56 @@
+// The package's public surface: every WebCodecs interface by name, plus a few
+// server-side extras (pool statistics, FFmpeg versions).
+import { native } from './native';
+
+export { DOMRectReadOnly } from './dom-rect';
+export type { DOMRectInit } from './dom-rect';
+export { EncodedAudioChunk } from './encoded-audio-chunk';
+export type { EncodedAudioChunkInit, EncodedAudioChunkType } from './encoded-audio-chunk';
+export { EncodedVideoChunk } from './encoded-video-chunk';
+export type { EncodedVideoChunkInit, EncodedVideoChunkType } from './encoded-video-chunk';
+export { VideoColorSpace } from './video-color-space';
+export type {
+  VideoColorPrimaries,
+  VideoColorSpaceInit,
+  VideoMatrixCoefficients,
+  VideoTransferCharacteristics,
+} from './video-color-space';
+export { VideoFrame } from './video-frame';
+export type {
+  AlphaOption,
+  PlaneLayout,
+  PredefinedColorSpace,
+  VideoFrameBufferInit,
+  VideoFrameCopyToOptions,
+  VideoFrameInit,
+  VideoFrameMetadata,
+  VideoPixelFormat,
+} from './video-frame';
+export type { AllowSharedBufferSource } from './validate';
+
+export interface PoolStats {
+  capacity: number;
+  available: number;
+  inUse: number;
+  peakInUse: number;
+  acquires: number;
+  releases: number;
+  freshAllocations: number;
+  hits: number;
+  bytesHeld: number;
+}
+
+/** Statistics of the native buffer pools, per buffer size and in total. */
+export function getPoolStats(): { pools: (PoolStats & { bufferSize: number })[]; total: PoolStats } {
+  return native.getPoolStats();
+}
+
+/** Frees idle pooled buffers (buffers in use return to their pools as usual). */
+export function trimPools(): void {
+  native.trimPools();
+}
+
+/** Versions of the FFmpeg libraries the addon was built against. */
+export function ffmpegVersions(): Record<string, string> {
+  return native.versions();
+}

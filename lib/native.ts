@@ -1,0 +1,86 @@
+// Loads the addon and describes what it exports. Nothing outside lib/ sees
+// these objects.
+import * as path from 'node:path';
+
+import { errorFromKind } from './errors';
+
+/** src/binding/video_frame.cc */
+export interface NativeVideoFrameHandle {
+  readonly format: string;
+  readonly codedWidth: number;
+  readonly codedHeight: number;
+  readonly closed: boolean;
+  clone(discardAlpha: boolean): NativeVideoFrameHandle;
+  close(): void;
+  allocationSize(visibleRect: number[], rect: number[] | null, format: string | null, layout: number[] | null): number;
+  copyTo(
+    visibleRect: number[],
+    rect: number[] | null,
+    format: string | null,
+    layout: number[] | null,
+    destination: Uint8Array,
+    matrix: string,
+    fullRange: boolean,
+  ): number[];
+}
+
+export interface NativeVideoFrameHandleClass {
+  fromBuffer(
+    data: Uint8Array,
+    format: string,
+    codedWidth: number,
+    codedHeight: number,
+    rect: number[],
+    layout: number[] | null,
+  ): NativeVideoFrameHandle;
+  parseRect(
+    format: string,
+    codedWidth: number,
+    codedHeight: number,
+    defaultRect: number[] | null,
+    overrideRect: number[] | null,
+  ): number[];
+}
+
+export interface NativePoolStats {
+  capacity: number;
+  available: number;
+  inUse: number;
+  peakInUse: number;
+  acquires: number;
+  releases: number;
+  freshAllocations: number;
+  hits: number;
+  bytesHeld: number;
+}
+
+export interface NativeBinding {
+  VideoFrameHandle: NativeVideoFrameHandleClass;
+  setErrorFactory(factory: (kind: string, message: string) => Error): void;
+  getPoolStats(): { pools: (NativePoolStats & { bufferSize: number })[]; total: NativePoolStats };
+  trimPools(): void;
+  detachArrayBuffer(buffer: ArrayBuffer): void;
+  versions(): Record<string, string>;
+}
+
+function load(): NativeBinding {
+  const root = path.join(__dirname, '..');
+  const candidates = ['build/Release/webcodecs_native.node', 'build/Debug/webcodecs_native.node'];
+  let lastError: unknown;
+  for (const rel of candidates) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(path.join(root, rel)) as NativeBinding;
+    } catch (err) {
+      lastError = err;
+      if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') break;
+    }
+  }
+  throw new Error(
+    `webcodecs-native: the native addon could not be loaded (${String((lastError as Error)?.message ?? lastError)}). ` +
+      'Build it with `npm rebuild webcodecs-native` (needs FFmpeg 5.1+ development packages; see the README).',
+  );
+}
+
+export const native: NativeBinding = load();
+native.setErrorFactory(errorFromKind);

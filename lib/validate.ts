@@ -1,0 +1,155 @@
+export type AllowSharedBufferSource = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;
+
+// WebIDL conversions for dictionary members and the one message format every
+// validation error uses: "Invalid <field>; expected <what>, received <value>."
+
+export function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 61)}...` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value === 'function') return 'a function';
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
+  if (value instanceof ArrayBuffer) return `an ArrayBuffer of ${value.byteLength} bytes`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  const name = (value as object).constructor?.name;
+  return name && name !== 'Object' ? `a ${name}` : 'an object';
+}
+
+export function invalidMessage(field: string, expected: string, received: unknown): string {
+  return `Invalid ${field}; expected ${expected}, received ${describe(received)}.`;
+}
+
+export function invalid(field: string, expected: string, received: unknown): TypeError {
+  return new TypeError(invalidMessage(field, expected, received));
+}
+
+export function missing(field: string, expected: string): TypeError {
+  return new TypeError(`Missing ${field}; expected ${expected}.`);
+}
+
+function toNumber(value: unknown, field: string, expected: string): number {
+  try {
+    // Unary plus is WebIDL's ToNumber: it throws for BigInt and Symbol.
+    return +(value as number);
+  } catch {
+    throw invalid(field, expected, value);
+  }
+}
+
+const U32_MAX = 0xffffffff;
+
+/** [EnforceRange] unsigned long. */
+export function enforceU32(value: unknown, field: string): number {
+  const expected = 'an integer from 0 to 4294967295';
+  const n = toNumber(value, field, expected);
+  if (!Number.isFinite(n)) throw invalid(field, expected, value);
+  const i = Math.trunc(n) + 0;
+  if (i < 0 || i > U32_MAX) throw invalid(field, expected, value);
+  return i;
+}
+
+/** [EnforceRange] long long. */
+export function enforceI64(value: unknown, field: string): number {
+  const expected = 'an integer from -(2^53 - 1) to 2^53 - 1';
+  const n = toNumber(value, field, expected);
+  if (!Number.isFinite(n)) throw invalid(field, expected, value);
+  const i = Math.trunc(n) + 0;
+  if (!Number.isSafeInteger(i)) throw invalid(field, expected, value);
+  return i;
+}
+
+/** [EnforceRange] unsigned long long. */
+export function enforceU64(value: unknown, field: string): number {
+  const expected = 'an integer from 0 to 2^53 - 1';
+  const n = toNumber(value, field, expected);
+  if (!Number.isFinite(n)) throw invalid(field, expected, value);
+  const i = Math.trunc(n) + 0;
+  if (i < 0 || !Number.isSafeInteger(i)) throw invalid(field, expected, value);
+  return i;
+}
+
+/** unrestricted-free `double`: any finite number. */
+export function toFiniteDouble(value: unknown, field: string): number {
+  const n = toNumber(value, field, 'a finite number');
+  if (!Number.isFinite(n)) throw invalid(field, 'a finite number', value);
+  return n;
+}
+
+/** `unsigned long` without [EnforceRange]: wraps modulo 2^32 as WebIDL says. */
+export function toU32(value: unknown, field: string): number {
+  const n = toNumber(value, field, 'a number');
+  if (!Number.isFinite(n)) return 0;
+  const i = Math.trunc(n) % 2 ** 32;
+  return i < 0 ? i + 2 ** 32 : i + 0;
+}
+
+export function toBool(value: unknown): boolean {
+  return Boolean(value);
+}
+
+export function toDomString(value: unknown, field: string): string {
+  if (typeof value === 'symbol') throw invalid(field, 'a string', value);
+  return String(value);
+}
+
+/** A WebIDL enum member: the string must be one of `values`. */
+export function toEnum<T extends string>(value: unknown, values: readonly T[], field: string): T {
+  const s = toDomString(value, field);
+  if (!(values as readonly string[]).includes(s)) {
+    throw invalid(field, `one of ${values.map((v) => `"${v}"`).join(', ')}`, value);
+  }
+  return s as T;
+}
+
+/**
+ * A dictionary argument: undefined and null mean an empty dictionary, any
+ * other non-object is a TypeError.
+ */
+export function toDictionary<T extends object>(value: unknown, field: string): Partial<T> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' && typeof value !== 'function') {
+    throw invalid(field, 'a dictionary object', value);
+  }
+  return value as Partial<T>;
+}
+
+/** A dictionary member that must be present. */
+export function required<T>(value: T | undefined, field: string, expected: string): T {
+  if (value === undefined) throw missing(field, expected);
+  return value;
+}
+
+/** The bytes of an AllowSharedBufferSource, as a view (no copy). */
+export function toBytes(value: unknown, field: string): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer || isSharedArrayBuffer(value)) return new Uint8Array(value as ArrayBuffer);
+  throw invalid(field, 'an ArrayBuffer, SharedArrayBuffer or ArrayBufferView', value);
+}
+
+function isSharedArrayBuffer(value: unknown): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer;
+}
+
+/** The ArrayBuffer (or SharedArrayBuffer) under a BufferSource. */
+export function underlyingBuffer(value: ArrayBuffer | ArrayBufferView | SharedArrayBuffer): ArrayBufferLike {
+  return ArrayBuffer.isView(value) ? value.buffer : value;
+}
+
+/** True once an ArrayBuffer has been detached (transferred). */
+export function isDetached(buffer: ArrayBufferLike): boolean {
+  if (isSharedArrayBuffer(buffer)) return false;
+  const detached = (buffer as unknown as { detached?: boolean }).detached;
+  if (detached !== undefined) return detached;
+  if (buffer.byteLength !== 0) return false;
+  try {
+    // Constructing a view over a detached buffer throws; over an empty one it does not.
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,101 @@
+// Module entry: per-environment state and the small functions that belong to
+// no interface (pool statistics, ArrayBuffer detaching, versions).
+#include <napi.h>
+
+#include <memory>
+
+#include "binding/addon_data.h"
+#include "binding/errors.h"
+#include "binding/video_frame.h"
+#include "core/ffmpeg.h"
+#include "core/frame_pool.h"
+
+namespace wcn {
+
+namespace {
+
+void SetErrorFactory(const Napi::CallbackInfo& info) {
+  AddonData::Get(info.Env()).error_factory = Napi::Persistent(info[0].As<Napi::Function>());
+}
+
+Napi::Object StatsToObject(Napi::Env env, const PoolStats& s) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("bufferSize", static_cast<double>(s.buffer_size));
+  o.Set("capacity", static_cast<double>(s.capacity));
+  o.Set("available", static_cast<double>(s.available));
+  o.Set("inUse", static_cast<double>(s.in_use));
+  o.Set("peakInUse", static_cast<double>(s.peak_in_use));
+  o.Set("acquires", static_cast<double>(s.acquires));
+  o.Set("releases", static_cast<double>(s.releases));
+  o.Set("freshAllocations", static_cast<double>(s.fresh_allocations));
+  o.Set("hits", static_cast<double>(s.acquires - s.fresh_allocations));
+  o.Set("bytesHeld", static_cast<double>(s.bytes_held));
+  return o;
+}
+
+// getPoolStats() -> { pools: [...], total: {...} }
+Napi::Value GetPoolStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::vector<PoolStats> all = PoolRegistry::Instance().Stats();
+  Napi::Array pools = Napi::Array::New(env, all.size());
+  PoolStats total;
+  for (size_t i = 0; i < all.size(); i++) {
+    const PoolStats& s = all[i];
+    pools.Set(static_cast<uint32_t>(i), StatsToObject(env, s));
+    total.capacity += s.capacity;
+    total.available += s.available;
+    total.in_use += s.in_use;
+    total.peak_in_use += s.peak_in_use;
+    total.acquires += s.acquires;
+    total.releases += s.releases;
+    total.fresh_allocations += s.fresh_allocations;
+    total.bytes_held += s.bytes_held;
+  }
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("pools", pools);
+  Napi::Object t = StatsToObject(env, total);
+  t.Delete("bufferSize");
+  result.Set("total", t);
+  return result;
+}
+
+void TrimPools(const Napi::CallbackInfo&) { PoolRegistry::Instance().Trim(); }
+
+// Detaches an ArrayBuffer (the "transfer" of the spec's init dictionaries).
+// V8 frees the memory at once, without waiting for a GC.
+void DetachArrayBuffer(const Napi::CallbackInfo& info) {
+  if (!info[0].IsArrayBuffer()) Throw(info.Env(), ErrorKind::kTypeError, "detach() expects an ArrayBuffer.");
+  Napi::ArrayBuffer buffer = info[0].As<Napi::ArrayBuffer>();
+  if (!buffer.IsDetached()) buffer.Detach();
+}
+
+Napi::Value Versions(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("libavcodec", AV_STRINGIFY(LIBAVCODEC_VERSION));
+  o.Set("libavformat", AV_STRINGIFY(LIBAVFORMAT_VERSION));
+  o.Set("libavutil", AV_STRINGIFY(LIBAVUTIL_VERSION));
+  o.Set("libswscale", AV_STRINGIFY(LIBSWSCALE_VERSION));
+  o.Set("libswresample", AV_STRINGIFY(LIBSWRESAMPLE_VERSION));
+  o.Set("ffmpeg", av_version_info());
+  return o;
+}
+
+}  // namespace
+
+Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
+  // Ownership passes to napi, which deletes the data when the environment ends.
+  env.SetInstanceData<AddonData>(std::make_unique<AddonData>().release());
+  exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));
+  exports.Set("getPoolStats", Napi::Function::New<GetPoolStats>(env, "getPoolStats"));
+  exports.Set("trimPools", Napi::Function::New<TrimPools>(env, "trimPools"));
+  exports.Set("detachArrayBuffer", Napi::Function::New<DetachArrayBuffer>(env, "detachArrayBuffer"));
+  exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));
+  VideoFrameHandle::Init(env, exports);
+  return exports;
+}
+
+}  // namespace wcn
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) { return wcn::InitAddon(env, exports); }
+NODE_API_MODULE(webcodecs_native, Init)

@@ -1,0 +1,22 @@
+// Per-environment state of the addon (main thread and each worker_thread get
+// their own), kept in napi instance data rather than statics.
+#pragma once
+
+#include <napi.h>
+
+#include "core/sws_cache.h"
+
+namespace wcn {
+
+struct AddonData {
+  Napi::FunctionReference video_frame_handle;
+  // (kind, message) => Error, installed by lib/native.ts so native code throws
+  // the spec's exception types without knowing how DOMException is built.
+  Napi::FunctionReference error_factory;
+  // Conversions done on this environment's JS thread (VideoFrame.copyTo).
+  SwsCache sws_cache;
+
+  static AddonData& Get(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+};
+
+}  // namespace wcn

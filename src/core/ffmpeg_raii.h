@@ -1,0 +1,60 @@
+// unique_ptr owners for FFmpeg objects, so no path can leak or double-free them.
+#pragma once
+
+#include <memory>
+#include <new>
+
+#include "core/ffmpeg.h"
+
+namespace wcn {
+
+struct FrameDeleter {
+  void operator()(AVFrame* f) const { av_frame_free(&f); }
+};
+struct PacketDeleter {
+  void operator()(AVPacket* p) const { av_packet_free(&p); }
+};
+struct CodecContextDeleter {
+  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
+};
+struct SwsDeleter {
+  void operator()(SwsContext* s) const { sws_freeContext(s); }
+};
+struct SwrDeleter {
+  void operator()(SwrContext* s) const { swr_free(&s); }
+};
+struct BufferRefDeleter {
+  void operator()(AVBufferRef* b) const { av_buffer_unref(&b); }
+};
+struct AvFreeDeleter {
+  void operator()(void* p) const { av_free(p); }
+};
+
+using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
+using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
+using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
+using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
+using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
+using BufferRefPtr = std::unique_ptr<AVBufferRef, BufferRefDeleter>;
+
+// FFmpeg allocators return null on failure; turn that into bad_alloc so
+// callers never dereference null.
+inline FramePtr AllocFrame() {
+  FramePtr f(av_frame_alloc());
+  if (!f) throw std::bad_alloc();
+  return f;
+}
+inline PacketPtr AllocPacket() {
+  PacketPtr p(av_packet_alloc());
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+
+// A new reference to `src` (shares its buffers; copies no pixels).
+inline FramePtr RefFrame(const AVFrame* src) {
+  FramePtr f = AllocFrame();
+  if (av_frame_ref(f.get(), src) < 0) throw std::bad_alloc();
+  return f;
+}
+
+}  // namespace wcn

@@ -1,0 +1,45 @@
+// Moving pixels in and out of VideoFrames: building a frame from a caller's
+// buffer (into pooled planes), same-format copies of a rect, and conversion to
+// the RGB formats with swscale.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/ffmpeg_raii.h"
+#include "core/frame_layout.h"
+#include "core/pixel_format.h"
+#include "core/sws_cache.h"
+
+namespace wcn {
+
+// Bytes each internal plane row is padded to; 32 keeps every SIMD path of
+// swscale and the encoders on aligned loads.
+inline constexpr int kStrideAlign = 32;
+
+// A frame of `format` and the coded size whose rect (the one `layout` was
+// computed for) is copied from `src`, laid out in src as `layout` says; the
+// caller has checked src holds layout.allocation_size bytes. Samples outside
+// the rect are zeroed so no stale pool memory is ever visible. Planes come
+// from the pool.
+FramePtr CreateFrameFromBuffer(PixelFormat format, uint32_t coded_width, uint32_t coded_height,
+                               const uint8_t* src, const CombinedLayout& layout);
+
+// Planes of `format` and the coded size from the pool, uninitialised.
+FramePtr AllocatePooledFrame(PixelFormat format, uint32_t coded_width, uint32_t coded_height);
+
+// Copies the rect `layout` was computed for out of `frame` into dst.
+void CopyFrameTo(const AVFrame& frame, const CombinedLayout& layout, uint8_t* dst);
+
+struct ColorParams {
+  AVColorSpace matrix = AVCOL_SPC_BT709;
+  bool full_range = false;
+};
+
+// Converts `rect` of a frame to one of the RGB formats, writing the single
+// plane `layout` describes into dst. Returns a NotSupportedError status when
+// swscale cannot convert between the two formats.
+Status ConvertFrameTo(const AVFrame& frame, PixelFormat src_format, const Rect& rect, const ColorParams& color,
+                      PixelFormat dst_format, const CombinedLayout& layout, uint8_t* dst, SwsCache& cache);
+
+}  // namespace wcn

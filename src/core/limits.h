@@ -1,0 +1,15 @@
+// Limits enforced before FFmpeg (or we) allocate, so hostile sizes fail as
+// errors instead of exhausting memory.
+#pragma once
+
+#include <cstdint>
+
+namespace wcn {
+
+// Largest frame area accepted anywhere (coded size of a frame, a decoder's
+// declared size, an encoder's configured size): 16384 x 16384.
+inline constexpr uint64_t kMaxPixels = 16384ull * 16384ull;
+// Largest single dimension.
+inline constexpr uint32_t kMaxDimension = 32768;
+
+}  // namespace wcn
