@@ -87,8 +87,10 @@ export abstract class EncodedChunk {
     const source = view.buffer;
     if (transfer.includes(source as ArrayBuffer)) {
       // The caller gave us its buffer: keep its bytes instead of copying them.
+      // Read the window first: detaching zeroes the view's offset and length.
+      const { byteOffset, byteLength } = view;
       const moved = takeOwnership(source as ArrayBuffer);
-      this.#data = new Uint8Array(moved, view.byteOffset, view.byteLength);
+      this.#data = new Uint8Array(moved, byteOffset, byteLength);
       detachAll(transfer.filter((b) => b !== source));
     } else {
       this.#data = view.slice();
