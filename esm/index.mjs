@@ -7,6 +7,8 @@ export const {
   EncodedAudioChunk,
   EncodedVideoChunk,
   VideoColorSpace,
+  VideoDecoder,
+  VideoEncoder,
   VideoFrame,
   getPoolStats,
   trimPools,

@@ -15,6 +15,18 @@ export type {
   VideoMatrixCoefficients,
   VideoTransferCharacteristics,
 } from './video-color-space';
+export { VideoDecoder } from './video-decoder';
+export type { HardwareAcceleration, VideoDecoderConfig, VideoDecoderInit, VideoDecoderSupport } from './video-decoder';
+export { VideoEncoder } from './video-encoder';
+export type {
+  EncodedVideoChunkMetadata,
+  LatencyMode,
+  VideoEncoderBitrateMode,
+  VideoEncoderConfig,
+  VideoEncoderEncodeOptions,
+  VideoEncoderInit,
+  VideoEncoderSupport,
+} from './video-encoder';
 export { VideoFrame } from './video-frame';
 export type {
   AlphaOption,
@@ -27,6 +39,7 @@ export type {
   VideoPixelFormat,
 } from './video-frame';
 export type { AllowSharedBufferSource } from './validate';
+export type { CodecState } from './codec-base';
 
 export interface PoolStats {
   capacity: number;

@@ -1,6 +1,7 @@
 // Loads the addon and describes what it exports. Nothing outside lib/ sees
 // these objects.
 import * as path from 'node:path';
+import { debuglog } from 'node:util';
 
 import { errorFromKind } from './errors';
 
@@ -42,6 +43,13 @@ export interface NativeVideoFrameHandleClass {
   ): number[];
 }
 
+/** src/binding/codec_binding.h: the native half of a codec. */
+export interface NativeCodecClass {
+  new (onEvents: (events: import('./codec-base').NativeEvent[]) => void): import('./codec-base').NativeCodec;
+  /** Opens the codec with the config on the libuv pool: does it work? */
+  probe(config: object): Promise<boolean>;
+}
+
 export interface NativePoolStats {
   capacity: number;
   available: number;
@@ -56,11 +64,16 @@ export interface NativePoolStats {
 
 export interface NativeBinding {
   VideoFrameHandle: NativeVideoFrameHandleClass;
+  VideoDecoderNative: NativeCodecClass;
+  VideoEncoderNative: NativeCodecClass;
+  /** src/core/keyframe.cc: does a chunk labelled key really hold a key frame? */
+  checkKeyFrame(family: string, data: Uint8Array, description: Uint8Array | null): 'key' | 'delta' | 'unknown';
   setErrorFactory(factory: (kind: string, message: string) => Error): void;
   getPoolStats(): { pools: (NativePoolStats & { bufferSize: number })[]; total: NativePoolStats };
   trimPools(): void;
   detachArrayBuffer(buffer: ArrayBuffer): void;
   versions(): Record<string, string>;
+  setLogHandler(handler: ((lines: string[]) => void) | null, level: number): void;
 }
 
 function load(): NativeBinding {
@@ -84,3 +97,9 @@ function load(): NativeBinding {
 
 export const native: NativeBinding = load();
 native.setErrorFactory(errorFromKind);
+
+// NODE_DEBUG=webcodecs shows FFmpeg's log (AV_LOG_VERBOSE = 40); otherwise
+// FFmpeg prints nothing and its errors only enrich our error messages.
+const debug = debuglog('webcodecs');
+if (debug.enabled) native.setLogHandler((lines) => lines.forEach((line) => debug('ffmpeg: %s', line)), 40);
+else native.setLogHandler(null, -8);

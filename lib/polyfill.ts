@@ -7,6 +7,8 @@ const GLOBALS = [
   'EncodedAudioChunk',
   'EncodedVideoChunk',
   'VideoColorSpace',
+  'VideoDecoder',
+  'VideoEncoder',
   'VideoFrame',
 ] as const;
 

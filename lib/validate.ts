@@ -71,7 +71,7 @@ export function enforceU64(value: unknown, field: string): number {
   return i;
 }
 
-/** unrestricted-free `double`: any finite number. */
+/** WebIDL `double` (restricted): any finite number. */
 export function toFiniteDouble(value: unknown, field: string): number {
   const n = toNumber(value, field, 'a finite number');
   if (!Number.isFinite(n)) throw invalid(field, 'a finite number', value);
@@ -152,4 +152,31 @@ export function isDetached(buffer: ArrayBufferLike): boolean {
   } catch {
     return true;
   }
+}
+
+/** A codec string member: required, and not empty after stripping ASCII whitespace. */
+export function readCodecString(value: unknown, field: string): string {
+  if (value === undefined) throw missing(field, 'a codec string');
+  const codec = toDomString(value, field);
+  if (codec.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '') === '') throw invalid(field, 'a non-empty codec string', value);
+  return codec;
+}
+
+/**
+ * An optional AllowSharedBufferSource member that must not be detached; the
+ * bytes are copied so later changes by the caller cannot reach the codec.
+ */
+export function readDescription(value: unknown, field: string): Uint8Array | undefined {
+  if (value === undefined) return undefined;
+  const bytes = toBytes(value, field);
+  const buffer = ArrayBuffer.isView(value) ? value.buffer : (value as ArrayBufferLike);
+  if (isDetached(buffer)) throw invalid(field, 'a buffer that is not detached', 'a detached buffer');
+  return bytes.slice();
+}
+
+/** A required init callback (WebIDL callback function). */
+export function readCallback<T extends (...args: never[]) => unknown>(value: unknown, field: string): T {
+  if (value === undefined) throw missing(field, 'a function');
+  if (typeof value !== 'function') throw invalid(field, 'a function', value);
+  return value as T;
 }

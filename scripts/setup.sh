@@ -52,6 +52,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 else
   log "incremental build"
   if [ -f build/Makefile ]; then
+    # configure again so new source files join the build; make rebuilds only what changed
+    node_modules/.bin/node-gyp configure --silent ${nodedir:+--nodedir="$nodedir"} >/dev/null
     node_modules/.bin/node-gyp build --silent ${nodedir:+--nodedir="$nodedir"} >/dev/null
   else
     node_modules/.bin/node-gyp rebuild --silent ${nodedir:+--nodedir="$nodedir"} >/dev/null

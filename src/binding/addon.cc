@@ -2,6 +2,7 @@
 // no interface (pool statistics, ArrayBuffer detaching, versions).
 #include <napi.h>
 
+#include <cstdlib>
 #include <memory>
 
 #include "binding/addon_data.h"
@@ -9,8 +10,12 @@
 #include "binding/video_frame.h"
 #include "core/ffmpeg.h"
 #include "core/frame_pool.h"
+#include "core/log.h"
 
 namespace wcn {
+
+void InitVideoDecoder(Napi::Env env, Napi::Object exports);
+void InitVideoEncoder(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -69,6 +74,17 @@ void DetachArrayBuffer(const Napi::CallbackInfo& info) {
   if (!buffer.IsDetached()) buffer.Detach();
 }
 
+// setLogHandler(handler | null, level): level is an AV_LOG_* value.
+void SetLogHandler(const Napi::CallbackInfo& info) {
+  AddonData& data = AddonData::Get(info.Env());
+  if (info[0].IsFunction()) {
+    data.log_handler = Napi::Persistent(info[0].As<Napi::Function>());
+  } else {
+    data.log_handler.Reset();
+  }
+  InstallLogCapture(info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : AV_LOG_QUIET);
+}
+
 Napi::Value Versions(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
@@ -84,6 +100,9 @@ Napi::Value Versions(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
+  // SVT-AV1 prints its banner and statistics itself rather than through
+  // av_log; keep it to errors unless the user asked for more.
+  setenv("SVT_LOG", "1", 0);
   // Ownership passes to napi, which deletes the data when the environment ends.
   env.SetInstanceData<AddonData>(std::make_unique<AddonData>().release());
   exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));
@@ -91,8 +110,21 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("trimPools", Napi::Function::New<TrimPools>(env, "trimPools"));
   exports.Set("detachArrayBuffer", Napi::Function::New<DetachArrayBuffer>(env, "detachArrayBuffer"));
   exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));
+  exports.Set("setLogHandler", Napi::Function::New<SetLogHandler>(env, "setLogHandler"));
   VideoFrameHandle::Init(env, exports);
+  InitVideoDecoder(env, exports);
+  InitVideoEncoder(env, exports);
   return exports;
+}
+
+void DeliverFfmpegLog(Napi::Env env) {
+  AddonData& data = AddonData::Get(env);
+  if (data.log_handler.IsEmpty()) return;
+  std::vector<std::string> lines = TakeLogLines();
+  if (lines.empty()) return;
+  Napi::Array arr = Napi::Array::New(env, lines.size());
+  for (size_t i = 0; i < lines.size(); i++) arr.Set(static_cast<uint32_t>(i), lines[i]);
+  data.log_handler.Call({arr});
 }
 
 }  // namespace wcn

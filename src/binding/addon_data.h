@@ -15,8 +15,13 @@ struct AddonData {
   Napi::FunctionReference error_factory;
   // Conversions done on this environment's JS thread (VideoFrame.copyTo).
   SwsCache sws_cache;
+  // (lines: string[]) => void, set when util.debuglog('webcodecs') is on.
+  Napi::FunctionReference log_handler;
 
   static AddonData& Get(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
 };
+
+// Hands FFmpeg's queued log lines to the log handler, if there is one.
+void DeliverFfmpegLog(Napi::Env env);
 
 }  // namespace wcn

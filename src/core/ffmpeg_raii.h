@@ -26,6 +26,9 @@ struct SwrDeleter {
 struct BufferRefDeleter {
   void operator()(AVBufferRef* b) const { av_buffer_unref(&b); }
 };
+struct BsfDeleter {
+  void operator()(AVBSFContext* b) const { av_bsf_free(&b); }
+};
 struct AvFreeDeleter {
   void operator()(void* p) const { av_free(p); }
 };
@@ -36,6 +39,7 @@ using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
 using BufferRefPtr = std::unique_ptr<AVBufferRef, BufferRefDeleter>;
+using BsfPtr = std::unique_ptr<AVBSFContext, BsfDeleter>;
 
 // FFmpeg allocators return null on failure; turn that into bad_alloc so
 // callers never dereference null.

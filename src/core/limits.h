@@ -2,6 +2,7 @@
 // errors instead of exhausting memory.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace wcn {
@@ -11,5 +12,9 @@ namespace wcn {
 inline constexpr uint64_t kMaxPixels = 16384ull * 16384ull;
 // Largest single dimension.
 inline constexpr uint32_t kMaxDimension = 32768;
+// Largest encoded chunk accepted for decoding (an intra 8K frame is far
+// smaller) and largest codec description (extradata).
+inline constexpr size_t kMaxChunkBytes = 256u << 20;
+inline constexpr size_t kMaxDescriptionBytes = 1u << 20;
 
 }  // namespace wcn

@@ -1,0 +1,312 @@
+// The spec's codec processing model, shared by VideoDecoder, VideoEncoder,
+// AudioDecoder and AudioEncoder: [[state]], the control message queue with
+// [[message queue blocked]] and [[codec saturated]], the queue-size attribute
+// and coalesced dequeue events, pending flush promises, reset/close and
+// "close with error". The native object only runs messages on its worker
+// thread and reports events stamped with the reset generation.
+import { domError, invalidState } from './errors';
+
+export type CodecState = 'unconfigured' | 'configured' | 'closed';
+
+/** The native codec object (src/binding/codec_binding.h). */
+export interface NativeCodec {
+  configure(config: object, generation: number): void;
+  work(...argsThenGeneration: unknown[]): void;
+  flush(id: number, generation: number): void;
+  reset(generation: number): void;
+  close(): void;
+}
+
+/** One event from the worker (src/binding/codec_binding.cc, *_binding OutputToJs). */
+export interface NativeEvent {
+  type: 'configured' | 'done' | 'flushed' | 'error' | 'output';
+  generation: number;
+  id?: number;
+  error?: Error;
+}
+
+type ControlMessage =
+  | { kind: 'configure'; config: object | null; unsupported: string }
+  | { kind: 'work'; args: unknown[]; release?: () => void }
+  | { kind: 'flush'; id: number };
+
+interface PendingFlush {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+// Codecs with work in progress stay reachable (their outputs are still to be
+// delivered) even if the caller dropped every reference; idle ones can be
+// collected. The native side holds lib/'s callback only weakly.
+const busyCodecs = new Set<CodecBase>();
+
+/** Runs a user callback; an exception it throws is reported, not swallowed. */
+export function invokeCallback<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): void {
+  try {
+    callback(...args);
+  } catch (err) {
+    // As browsers "report the exception": it surfaces as an uncaught
+    // exception without stopping the delivery of other outputs.
+    queueMicrotask(() => {
+      throw err;
+    });
+  }
+}
+
+export abstract class CodecBase extends EventTarget {
+  #state: CodecState = 'unconfigured';
+  // The control message queue, as an array with a moving head.
+  #queue: ControlMessage[] = [];
+  #head = 0;
+  #blocked = false;
+  #saturated = false;
+  #inFlight = 0;
+  #queueSize = 0;
+  #generation = 0;
+  #nextFlushId = 1;
+  #flushes = new Map<number, PendingFlush>();
+  #dequeueScheduled = false;
+  #ondequeue: ((this: CodecBase, ev: Event) => unknown) | null = null;
+  #handlerInstalled = false;
+  readonly #native: NativeCodec;
+  readonly #maxInFlight: number;
+  readonly #errorCallback: (error: DOMException) => unknown;
+  // Held here because the native side references it only weakly.
+  readonly #onEvents: (events: NativeEvent[]) => void;
+
+  protected constructor(
+    createNative: (onEvents: (events: NativeEvent[]) => void) => NativeCodec,
+    errorCallback: (error: DOMException) => unknown,
+    maxInFlight: number,
+  ) {
+    super();
+    this.#errorCallback = errorCallback;
+    this.#maxInFlight = maxInFlight;
+    this.#onEvents = (events) => this.#handleEvents(events);
+    this.#native = createNative(this.#onEvents);
+  }
+
+  get state(): CodecState {
+    return this.#state;
+  }
+
+  get ondequeue(): ((this: CodecBase, ev: Event) => unknown) | null {
+    return this.#ondequeue;
+  }
+
+  set ondequeue(handler: ((this: CodecBase, ev: Event) => unknown) | null) {
+    this.#ondequeue = typeof handler === 'function' ? handler : null;
+    if (this.#ondequeue && !this.#handlerInstalled) {
+      // An event handler attribute is one listener, added when first set.
+      this.#handlerInstalled = true;
+      this.addEventListener('dequeue', (ev) => this.#ondequeue?.call(this, ev));
+    }
+  }
+
+  /** [[decodeQueueSize]] / [[encodeQueueSize]]. */
+  protected get queueSize(): number {
+    return this.#queueSize;
+  }
+
+  /** The current reset generation (stamps native messages). */
+  protected get generation(): number {
+    return this.#generation;
+  }
+
+  // --- Hooks for the concrete codecs ---------------------------------------
+
+  /** An output event of the current generation while configured. */
+  protected abstract deliverOutput(event: NativeEvent): void;
+  /** Extra steps of the spec's reset algorithm (active configs...). */
+  protected abstract onReset(): void;
+
+  // --- Methods the concrete codecs call ------------------------------------
+
+  /**
+   * configure(): after the caller validated the config (TypeError), this is
+   * steps 2 onwards. `nativeConfig` null means unsupported, for `reason`.
+   */
+  protected configureCodec(nativeConfig: object | null, reason: string): void {
+    if (this.#state === 'closed') throw invalidState('configure() called on a closed codec.');
+    this.#state = 'configured';
+    this.#enqueue({ kind: 'configure', config: nativeConfig, unsupported: reason });
+  }
+
+  /**
+   * encode()/decode() after their own checks: queues one unit of work.
+   * `release` runs once the native side has taken the work, or when reset
+   * drops it.
+   */
+  protected enqueueWork(args: unknown[], release?: () => void): void {
+    this.#queueSize++;
+    this.#enqueue({ kind: 'work', args, release });
+  }
+
+  protected flushCodec(): Promise<void> {
+    if (this.#state !== 'configured') {
+      return Promise.reject(invalidState(`flush() called on a codec that is ${this.#state}.`));
+    }
+    const id = this.#nextFlushId++;
+    const promise = new Promise<void>((resolve, reject) => this.#flushes.set(id, { resolve, reject }));
+    this.#enqueue({ kind: 'flush', id });
+    return promise;
+  }
+
+  /** The spec's Reset algorithm with `exception` for pending flushes. */
+  protected resetCodec(exception: DOMException): void {
+    if (this.#state === 'closed') throw invalidState('reset() called on a closed codec.');
+    this.#state = 'unconfigured';
+    this.onReset();
+    this.#generation++;
+    this.#native.reset(this.#generation);
+    const dropped = this.#queue.slice(this.#head);
+    this.#queue = [];
+    this.#head = 0;
+    for (const m of dropped) if (m.kind === 'work') m.release?.();
+    // A configure in flight belonged to the old generation; its completion
+    // will be ignored, so the queue must not wait for it.
+    this.#blocked = false;
+    this.#saturated = false;
+    this.#inFlight = 0;
+    if (this.#queueSize > 0) {
+      this.#queueSize = 0;
+      this.#scheduleDequeue();
+    }
+    const flushes = [...this.#flushes.values()];
+    this.#flushes.clear();
+    for (const f of flushes) f.reject(exception);
+    this.#updateBusy();
+  }
+
+  /** The spec's Close algorithm. */
+  protected closeCodec(exception: DOMException): void {
+    this.resetCodec(exception);
+    this.#state = 'closed';
+    this.#native.close();
+    this.#updateBusy();
+    if (exception.name !== 'AbortError') invokeCallback(this.#errorCallback, exception);
+  }
+
+  // --- The control message queue -------------------------------------------
+
+  #enqueue(message: ControlMessage): void {
+    this.#queue.push(message);
+    this.#process();
+  }
+
+  #process(): void {
+    while (!this.#blocked && this.#head < this.#queue.length) {
+      if (!this.#run(this.#queue[this.#head])) break;
+      this.#head++;
+    }
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head > 1024) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    this.#updateBusy();
+  }
+
+  /** Runs one control message; false means "not processed". */
+  #run(message: ControlMessage): boolean {
+    switch (message.kind) {
+      case 'configure': {
+        this.#blocked = true;
+        if (message.config === null) {
+          const reason = message.unsupported;
+          const generation = this.#generation;
+          // Support is checked "in parallel": the error comes in a later task.
+          setImmediate(() => {
+            if (this.#generation === generation && this.#state !== 'closed') {
+              this.closeCodec(domError('NotSupportedError', reason));
+            }
+          });
+        } else {
+          this.#native.configure(message.config, this.#generation);
+        }
+        return true;
+      }
+      case 'work': {
+        if (this.#saturated) return false;
+        this.#inFlight++;
+        if (this.#inFlight >= this.#maxInFlight) this.#saturated = true;
+        this.#queueSize--;
+        this.#scheduleDequeue();
+        try {
+          this.#native.work(...message.args, this.#generation);
+        } finally {
+          message.release?.();
+        }
+        return true;
+      }
+      case 'flush': {
+        // Flushes count against the in-flight bound too, so the native queue
+        // stays bounded however flush() is called; they never wait for it.
+        this.#inFlight++;
+        if (this.#inFlight >= this.#maxInFlight) this.#saturated = true;
+        this.#native.flush(message.id, this.#generation);
+        return true;
+      }
+    }
+  }
+
+  #scheduleDequeue(): void {
+    if (this.#dequeueScheduled) return;
+    this.#dequeueScheduled = true;
+    setImmediate(() => {
+      this.#dequeueScheduled = false;
+      this.dispatchEvent(new Event('dequeue'));
+    });
+  }
+
+  #handleEvents(events: NativeEvent[]): void {
+    for (const event of events) {
+      if (event.generation !== this.#generation || this.#state === 'closed') continue;
+      switch (event.type) {
+        case 'output':
+          if (this.#state === 'configured') this.deliverOutput(event);
+          break;
+        case 'error':
+          this.closeCodec(event.error as DOMException);
+          break;
+        case 'configured':
+          if (event.error) {
+            this.closeCodec(event.error as DOMException);
+          } else {
+            this.#blocked = false;
+            this.#process();
+          }
+          break;
+        case 'done':
+          this.#completed();
+          break;
+        case 'flushed': {
+          const pending = this.#flushes.get(event.id as number);
+          this.#flushes.delete(event.id as number);
+          this.#completed();
+          pending?.resolve();
+          break;
+        }
+      }
+    }
+    this.#updateBusy();
+  }
+
+  #completed(): void {
+    this.#inFlight--;
+    if (this.#saturated && this.#inFlight < this.#maxInFlight) {
+      this.#saturated = false;
+      this.#process();
+    }
+  }
+
+  #updateBusy(): void {
+    const busy =
+      this.#state !== 'closed' &&
+      (this.#inFlight > 0 || this.#blocked || this.#flushes.size > 0 || this.#head < this.#queue.length);
+    if (busy) busyCodecs.add(this);
+    else busyCodecs.delete(this);
+  }
+}

@@ -1,0 +1,42 @@
+// Audio codec strings of the WebCodecs codec registry. Each is an exact
+// string (case-sensitive).
+
+export type PcmFormat = 'u8' | 's16' | 's24' | 's32' | 'f32';
+
+export type AudioCodec =
+  | { codec: 'aac'; objectType: number }
+  | { codec: 'opus' }
+  | { codec: 'mp3' }
+  | { codec: 'flac' }
+  | { codec: 'vorbis' }
+  | { codec: 'pcm'; format: PcmFormat }
+  | { codec: 'ulaw' }
+  | { codec: 'alaw' };
+
+const EXACT: Record<string, AudioCodec> = {
+  // AAC: LC, HE-AAC (SBR), HE-AAC v2 (PS), and MPEG-2 AAC LC (0x67).
+  'mp4a.40.2': { codec: 'aac', objectType: 2 },
+  'mp4a.40.02': { codec: 'aac', objectType: 2 },
+  'mp4a.40.5': { codec: 'aac', objectType: 5 },
+  'mp4a.40.05': { codec: 'aac', objectType: 5 },
+  'mp4a.40.29': { codec: 'aac', objectType: 29 },
+  'mp4a.67': { codec: 'aac', objectType: 2 },
+  opus: { codec: 'opus' },
+  mp3: { codec: 'mp3' },
+  'mp4a.69': { codec: 'mp3' },
+  'mp4a.6B': { codec: 'mp3' },
+  'mp4a.6b': { codec: 'mp3' },
+  flac: { codec: 'flac' },
+  vorbis: { codec: 'vorbis' },
+  'pcm-u8': { codec: 'pcm', format: 'u8' },
+  'pcm-s16': { codec: 'pcm', format: 's16' },
+  'pcm-s24': { codec: 'pcm', format: 's24' },
+  'pcm-s32': { codec: 'pcm', format: 's32' },
+  'pcm-f32': { codec: 'pcm', format: 'f32' },
+  ulaw: { codec: 'ulaw' },
+  alaw: { codec: 'alaw' },
+};
+
+export function parseAudioCodec(codec: string): AudioCodec | null {
+  return Object.prototype.hasOwnProperty.call(EXACT, codec) ? EXACT[codec] : null;
+}

@@ -1,0 +1,58 @@
+// AVC (H.264) codec strings: "avc1.PPCCLL" / "avc3.PPCCLL" (RFC 6381), with
+// profile_idc, the constraint flags byte and level_idc in hex.
+
+export interface AvcCodec {
+  codec: 'avc';
+  prefix: 'avc1' | 'avc3';
+  profileIdc: number;
+  constraintFlags: number;
+  levelIdc: number;
+}
+
+// Baseline, Main, Extended, High, High 10, High 4:2:2, High 4:4:4
+// Predictive, CAVLC 4:4:4 Intra.
+const PROFILES = new Set([66, 77, 88, 100, 110, 122, 244, 44]);
+// Level 1b is level_idc 11 with constraint_set3 (or 9).
+const LEVELS = new Set([9, 10, 11, 12, 13, 20, 21, 22, 30, 31, 32, 40, 41, 42, 50, 51, 52, 60, 61, 62]);
+
+export function parseAvc(codec: string): AvcCodec | null {
+  const m = /^(avc[13])\.([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})$/.exec(codec);
+  if (!m) return null;
+  const profileIdc = parseInt(m[2], 16);
+  const constraintFlags = parseInt(m[3], 16);
+  const levelIdc = parseInt(m[4], 16);
+  // The two low bits of the constraint byte are reserved_zero_2bits.
+  if (!PROFILES.has(profileIdc) || !LEVELS.has(levelIdc) || (constraintFlags & 3) !== 0) return null;
+  return { codec: 'avc', prefix: m[1] as 'avc1' | 'avc3', profileIdc, constraintFlags, levelIdc };
+}
+
+const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+
+export function avcCodecString(prefix: 'avc1' | 'avc3', profileIdc: number, constraintFlags: number, levelIdc: number): string {
+  return `${prefix}.${hex2(profileIdc)}${hex2(constraintFlags)}${hex2(levelIdc)}`;
+}
+
+/** The codec string for an avcC record (profile, constraints, level at bytes 1-3). */
+export function avcCodecStringFromRecord(prefix: 'avc1' | 'avc3', record: Uint8Array): string | null {
+  if (record.length < 4 || record[0] !== 1) return null;
+  return avcCodecString(prefix, record[1], record[2], record[3]);
+}
+
+/**
+ * The smallest H.264 level (as level_idc) whose frame-size and macroblock-rate
+ * limits (Table A-1) admit width x height at fps.
+ */
+export function minimumAvcLevel(width: number, height: number, fps: number): number {
+  const mbs = Math.ceil(width / 16) * Math.ceil(height / 16);
+  // [level_idc, MaxFS (MBs), MaxMBPS (MBs/s)]
+  const table: [number, number, number][] = [
+    [10, 99, 1485], [11, 396, 3000], [12, 396, 6000], [13, 396, 11880], [20, 396, 11880], [21, 792, 19800],
+    [22, 1620, 20250], [30, 1620, 40500], [31, 3600, 108000], [32, 5120, 216000], [40, 8192, 245760],
+    [41, 8192, 245760], [42, 8704, 522240], [50, 22080, 589824], [51, 36864, 983040], [52, 36864, 2073600],
+    [60, 139264, 4177920], [61, 139264, 8355840], [62, 139264, 16711680],
+  ];
+  for (const [level, maxFs, maxMbps] of table) {
+    if (mbs <= maxFs && mbs * fps <= maxMbps) return level;
+  }
+  return 62;
+}

@@ -1,0 +1,71 @@
+// HEVC codec strings (ISO/IEC 14496-15 Annex E):
+// "hev1|hvc1.[A|B|C]<profile_idc>.<compatibility flags, hex, bit-reversed>.
+//  <L|H><level_idc>[.<constraint byte>]{0,6}".
+
+export interface HevcCodec {
+  codec: 'hevc';
+  prefix: 'hev1' | 'hvc1';
+  profileSpace: number;
+  profileIdc: number;
+  compatibilityFlags: number; // as written in the string (reversed bit order)
+  tier: 'main' | 'high';
+  levelIdc: number;
+  constraintBytes: number[];
+}
+
+const LEVELS = new Set([30, 60, 63, 90, 93, 120, 123, 150, 153, 156, 180, 183, 186]);
+
+export function parseHevc(codec: string): HevcCodec | null {
+  const parts = codec.split('.');
+  if (parts.length < 4 || parts.length > 10) return null;
+  const [prefix, profile, compat, tierLevel, ...constraints] = parts;
+  if (prefix !== 'hev1' && prefix !== 'hvc1') return null;
+  const p = /^([ABC]?)(\d{1,2})$/.exec(profile);
+  if (!p) return null;
+  const profileSpace = p[1] === '' ? 0 : p[1].charCodeAt(0) - 64;
+  const profileIdc = Number(p[2]);
+  if (profileIdc < 1 || profileIdc > 11) return null;
+  if (!/^[0-9a-fA-F]{1,8}$/.test(compat)) return null;
+  const t = /^([LH])(\d{1,3})$/.exec(tierLevel);
+  if (!t || !LEVELS.has(Number(t[2]))) return null;
+  const constraintBytes: number[] = [];
+  for (const c of constraints) {
+    if (!/^[0-9a-fA-F]{1,2}$/.test(c)) return null;
+    constraintBytes.push(parseInt(c, 16));
+  }
+  return {
+    codec: 'hevc',
+    prefix,
+    profileSpace,
+    profileIdc,
+    compatibilityFlags: parseInt(compat, 16),
+    tier: t[1] === 'H' ? 'high' : 'main',
+    levelIdc: Number(t[2]),
+    constraintBytes,
+  };
+}
+
+function reverse32(v: number): number {
+  let r = 0;
+  for (let i = 0; i < 32; i++) r = (r << 1) | ((v >>> i) & 1);
+  return r >>> 0;
+}
+
+/** The codec string an hvcC record describes (general profile/tier/level fields). */
+export function hevcCodecStringFromRecord(prefix: 'hev1' | 'hvc1', record: Uint8Array): string | null {
+  if (record.length < 13 || record[0] !== 1) return null;
+  const space = record[1] >> 6;
+  const tier = (record[1] >> 5) & 1;
+  const profileIdc = record[1] & 0x1f;
+  const compat = ((record[2] << 24) | (record[3] << 16) | (record[4] << 8) | record[5]) >>> 0;
+  const constraints = Array.from(record.subarray(6, 12));
+  while (constraints.length > 0 && constraints[constraints.length - 1] === 0) constraints.pop();
+  const parts = [
+    prefix,
+    `${space === 0 ? '' : String.fromCharCode(64 + space)}${profileIdc}`,
+    reverse32(compat).toString(16).toUpperCase(),
+    `${tier ? 'H' : 'L'}${record[12]}`,
+    ...constraints.map((b) => b.toString(16).toUpperCase()),
+  ];
+  return parts.join('.');
+}

@@ -1,0 +1,31 @@
+// Codec strings of the WebCodecs codec registry: parsing (null = invalid or
+// unrecognised, which the codecs turn into NotSupportedError) and building
+// the exact strings for what an encoder produced.
+import { parseAv1, type Av1Codec } from './av1';
+import { parseAvc, type AvcCodec } from './avc';
+import { parseHevc, type HevcCodec } from './hevc';
+import { parseVp9, type Vp9Codec } from './vp9';
+
+export { parseAudioCodec, type AudioCodec, type PcmFormat } from './audio';
+export { av1CodecStringFromRecord, type Av1Codec } from './av1';
+export { avcCodecString, avcCodecStringFromRecord, minimumAvcLevel, type AvcCodec } from './avc';
+export { hevcCodecStringFromRecord, type HevcCodec } from './hevc';
+export { vp9CodecString, type Vp9Codec } from './vp9';
+
+export type VideoCodec = AvcCodec | HevcCodec | { codec: 'vp8' } | Vp9Codec | Av1Codec;
+
+export function parseVideoCodec(codec: string): VideoCodec | null {
+  if (codec === 'vp8') return { codec: 'vp8' };
+  if (codec.startsWith('avc')) return parseAvc(codec);
+  if (codec.startsWith('hev') || codec.startsWith('hvc')) return parseHevc(codec);
+  if (codec.startsWith('vp09')) return parseVp9(codec);
+  if (codec.startsWith('av01')) return parseAv1(codec);
+  return null;
+}
+
+/** The native decoder family ("h264", "hevc", "vp8", "vp9", "av1") of a codec string, or null. */
+export function videoCodecFamily(codec: string): string | null {
+  const parsed = parseVideoCodec(codec);
+  if (!parsed) return null;
+  return parsed.codec === 'avc' ? 'h264' : parsed.codec;
+}

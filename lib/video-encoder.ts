@@ -1,0 +1,428 @@
+// VideoEncoder: the spec's interface over a native encoder running on its
+// own worker thread (src/binding/video_encoder.cc, src/core/video_encoder.cc).
+import { CodecBase, invokeCallback, type NativeEvent } from './codec-base';
+import {
+  av1CodecStringFromRecord,
+  avcCodecStringFromRecord,
+  hevcCodecStringFromRecord,
+  minimumAvcLevel,
+  parseVideoCodec,
+  type VideoCodec,
+} from './codecs/index';
+import { ownedChunkInit } from './encoded-chunk';
+import { EncodedVideoChunk } from './encoded-video-chunk';
+import { domError } from './errors';
+import { native } from './native';
+import {
+  enforceU32,
+  enforceU64,
+  invalid,
+  readCallback,
+  readCodecString,
+  toBool,
+  toDictionary,
+  toDomString,
+  toEnum,
+  toFiniteDouble,
+} from './validate';
+import type { ParsedColorSpace, VideoColorSpaceInit } from './video-color-space';
+import type { VideoDecoderConfig } from './video-decoder';
+import { HARDWARE_ACCELERATION, type HardwareAcceleration } from './video-decoder';
+import { VideoFrame, videoFrameHandle, type AlphaOption } from './video-frame';
+
+export type VideoEncoderBitrateMode = 'constant' | 'variable' | 'quantizer';
+export type LatencyMode = 'quality' | 'realtime';
+const BITRATE_MODES = ['constant', 'variable', 'quantizer'] as const;
+const LATENCY_MODES = ['quality', 'realtime'] as const;
+const ALPHA_OPTIONS = ['keep', 'discard'] as const;
+const AVC_FORMATS = ['avc', 'annexb'] as const;
+const HEVC_FORMATS = ['hevc', 'annexb'] as const;
+
+export interface VideoEncoderConfig {
+  codec: string;
+  width: number;
+  height: number;
+  displayWidth?: number;
+  displayHeight?: number;
+  bitrate?: number;
+  framerate?: number;
+  hardwareAcceleration?: HardwareAcceleration;
+  alpha?: AlphaOption;
+  scalabilityMode?: string;
+  bitrateMode?: VideoEncoderBitrateMode;
+  latencyMode?: LatencyMode;
+  contentHint?: string;
+  avc?: { format?: 'avc' | 'annexb' };
+  hevc?: { format?: 'hevc' | 'annexb' };
+}
+
+export interface VideoEncoderEncodeOptions {
+  keyFrame?: boolean;
+  avc?: { quantizer?: number | null };
+  hevc?: { quantizer?: number | null };
+  vp9?: { quantizer?: number | null };
+  av1?: { quantizer?: number | null };
+}
+
+export interface EncodedVideoChunkMetadata {
+  decoderConfig?: VideoDecoderConfig;
+  svc?: { temporalLayerId: number };
+  alphaSideData?: ArrayBuffer;
+}
+
+export interface VideoEncoderInit {
+  output: (chunk: EncodedVideoChunk, metadata?: EncodedVideoChunkMetadata) => void;
+  error: (error: DOMException) => void;
+}
+
+export interface VideoEncoderSupport {
+  supported: boolean;
+  config: VideoEncoderConfig;
+}
+
+/** The flat config src/binding/video_encoder.cc reads. */
+interface NativeEncoderConfig {
+  family: string;
+  codecString: string;
+  width: number;
+  height: number;
+  bitrate?: number;
+  framerate?: number;
+  rateMode: VideoEncoderBitrateMode;
+  realtime: boolean;
+  temporalLayers: number;
+  keepAlpha: boolean;
+  contentHint?: string;
+  profile: number;
+  level: number;
+  highTier: boolean;
+  bitDepth: number;
+  chroma: number;
+  annexb: boolean;
+}
+
+interface ParsedEncoderConfig {
+  clone: VideoEncoderConfig;
+  native: NativeEncoderConfig | null;
+  unsupported: string;
+  parsed: VideoCodec | null;
+}
+
+const SCALABILITY_LAYERS: Record<string, number> = { L1T1: 1, L1T2: 2, L1T3: 3 };
+
+/** Profile, level, bit depth and chroma format the codec string asks for. */
+function codecTarget(c: VideoCodec): Pick<NativeEncoderConfig, 'profile' | 'level' | 'highTier' | 'bitDepth' | 'chroma'> {
+  switch (c.codec) {
+    case 'avc': {
+      const p = c.profileIdc;
+      return {
+        profile: p,
+        level: c.levelIdc,
+        highTier: false,
+        bitDepth: p === 110 || p === 122 || p === 244 ? (p === 110 ? 10 : 8) : 8,
+        chroma: p === 122 ? 422 : p === 244 ? 444 : 420,
+      };
+    }
+    case 'hevc':
+      return {
+        profile: c.profileIdc,
+        level: c.levelIdc,
+        highTier: c.tier === 'high',
+        bitDepth: c.profileIdc === 2 ? 10 : 8,
+        chroma: 420,
+      };
+    case 'vp9':
+      return {
+        profile: c.profile,
+        level: c.level,
+        highTier: false,
+        bitDepth: c.bitDepth,
+        chroma: c.chromaSubsampling <= 1 ? 420 : c.chromaSubsampling === 2 ? 422 : 444,
+      };
+    case 'av1':
+      return {
+        profile: c.profile,
+        level: c.level,
+        highTier: c.tier === 'high',
+        bitDepth: c.bitDepth,
+        chroma: c.chromaSubsampling.startsWith('11') ? 420 : c.chromaSubsampling.startsWith('10') ? 422 : 444,
+      };
+    default:
+      return { profile: -1, level: -1, highTier: false, bitDepth: 8, chroma: 420 };
+  }
+}
+
+/** Converts and validates (TypeError) a VideoEncoderConfig; decides support. */
+function parseConfig(config: unknown): ParsedEncoderConfig {
+  const F = 'VideoEncoderConfig';
+  if (config === null || typeof config !== 'object') throw invalid(F, 'a dictionary', config);
+  const d = toDictionary<VideoEncoderConfig>(config, F);
+  // WebIDL converts members in lexicographic order.
+  const alpha = d.alpha === undefined ? 'discard' : toEnum(d.alpha, ALPHA_OPTIONS, `${F}.alpha`);
+  const avc = d.avc === undefined ? undefined : toDictionary<{ format?: string }>(d.avc, `${F}.avc`);
+  const avcFormat = avc?.format === undefined ? 'avc' : toEnum(avc.format, AVC_FORMATS, `${F}.avc.format`);
+  const bitrate = d.bitrate === undefined ? undefined : enforceU64(d.bitrate, `${F}.bitrate`);
+  const bitrateMode = d.bitrateMode === undefined ? 'variable' : toEnum(d.bitrateMode, BITRATE_MODES, `${F}.bitrateMode`);
+  const codec = readCodecString(d.codec, `${F}.codec`);
+  const contentHint = d.contentHint === undefined ? undefined : toDomString(d.contentHint, `${F}.contentHint`);
+  const displayHeight = d.displayHeight === undefined ? undefined : enforceU32(d.displayHeight, `${F}.displayHeight`);
+  const displayWidth = d.displayWidth === undefined ? undefined : enforceU32(d.displayWidth, `${F}.displayWidth`);
+  const framerate = d.framerate === undefined ? undefined : toFiniteDouble(d.framerate, `${F}.framerate`);
+  const hardwareAcceleration =
+    d.hardwareAcceleration === undefined
+      ? 'no-preference'
+      : toEnum(d.hardwareAcceleration, HARDWARE_ACCELERATION, `${F}.hardwareAcceleration`);
+  if (d.height === undefined) throw invalid(`${F}.height`, 'a positive integer', undefined);
+  const height = enforceU32(d.height, `${F}.height`);
+  const hevc = d.hevc === undefined ? undefined : toDictionary<{ format?: string }>(d.hevc, `${F}.hevc`);
+  const hevcFormat = hevc?.format === undefined ? 'hevc' : toEnum(hevc.format, HEVC_FORMATS, `${F}.hevc.format`);
+  const latencyMode = d.latencyMode === undefined ? 'quality' : toEnum(d.latencyMode, LATENCY_MODES, `${F}.latencyMode`);
+  const scalabilityMode =
+    d.scalabilityMode === undefined ? undefined : toDomString(d.scalabilityMode, `${F}.scalabilityMode`);
+  if (d.width === undefined) throw invalid(`${F}.width`, 'a positive integer', undefined);
+  const width = enforceU32(d.width, `${F}.width`);
+
+  // "valid VideoEncoderConfig"
+  if (width === 0 || height === 0) throw invalid(`${F}.width/height`, 'non-zero values', `${width}x${height}`);
+  if (displayWidth === 0 || displayHeight === 0) {
+    throw invalid(`${F}.displayWidth/displayHeight`, 'non-zero values', `${displayWidth}x${displayHeight}`);
+  }
+
+  const clone: VideoEncoderConfig = { codec, width, height };
+  clone.alpha = alpha;
+  if (avc) clone.avc = { format: avcFormat };
+  if (bitrate !== undefined) clone.bitrate = bitrate;
+  clone.bitrateMode = bitrateMode;
+  if (contentHint !== undefined) clone.contentHint = contentHint;
+  if (displayHeight !== undefined) clone.displayHeight = displayHeight;
+  if (displayWidth !== undefined) clone.displayWidth = displayWidth;
+  if (framerate !== undefined) clone.framerate = framerate;
+  clone.hardwareAcceleration = hardwareAcceleration;
+  if (hevc) clone.hevc = { format: hevcFormat };
+  clone.latencyMode = latencyMode;
+  if (scalabilityMode !== undefined) clone.scalabilityMode = scalabilityMode;
+
+  const parsed = parseVideoCodec(codec);
+  const layers = scalabilityMode === undefined ? 1 : SCALABILITY_LAYERS[scalabilityMode];
+  let unsupported = '';
+  if (!parsed) unsupported = `Unsupported or invalid video codec string "${codec}".`;
+  else if (hardwareAcceleration === 'prefer-hardware') {
+    unsupported = 'hardwareAcceleration "prefer-hardware" is not available: this encoder runs in software.';
+  } else if (!layers) unsupported = `scalabilityMode "${scalabilityMode}" is not supported; L1T1, L1T2 and L1T3 are.`;
+  else if (framerate !== undefined && !(framerate > 0)) unsupported = `framerate must be positive; received ${framerate}.`;
+  else if (parsed.codec === 'hevc' && layers > 2) unsupported = 'HEVC encodes at most two temporal layers (L1T2).';
+  else if (parsed.codec === 'avc' && parsed.levelIdc < minimumAvcLevel(width, height, framerate ?? 30)) {
+    unsupported = `${width}x${height} at ${framerate ?? 30} fps needs a higher H.264 level than ${codec} allows.`;
+  }
+  const family = parsed ? (parsed.codec === 'avc' ? 'h264' : parsed.codec) : '';
+  return {
+    clone,
+    parsed,
+    unsupported,
+    native:
+      unsupported || !parsed
+        ? null
+        : {
+            family,
+            codecString: codec,
+            width,
+            height,
+            ...(bitrate !== undefined ? { bitrate } : {}),
+            ...(framerate !== undefined ? { framerate } : {}),
+            rateMode: bitrateMode,
+            realtime: latencyMode === 'realtime',
+            temporalLayers: layers,
+            keepAlpha: alpha === 'keep',
+            ...(contentHint !== undefined ? { contentHint } : {}),
+            ...codecTarget(parsed),
+            annexb: family === 'h264' ? avcFormat === 'annexb' : family === 'hevc' ? hevcFormat === 'annexb' : false,
+          },
+  };
+}
+
+interface EncodedVideoEvent extends NativeEvent {
+  key: boolean;
+  timestamp: number;
+  duration: number | null;
+  data: Uint8Array;
+  temporalLayerId?: number;
+  config?: { description?: Uint8Array; record?: Uint8Array; color: ParsedColorSpace };
+  alpha?: Uint8Array;
+}
+
+// Frames in flight on the native side: enough to keep an encoder busy,
+// few enough that encodeQueueSize stays a useful backpressure signal.
+const MAX_IN_FLIGHT = 8;
+
+function sameConfig(a: VideoDecoderConfig | null, b: VideoDecoderConfig): boolean {
+  if (!a) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof VideoDecoderConfig>;
+  for (const k of keys) {
+    const x = a[k];
+    const y = b[k];
+    if (x instanceof Uint8Array && y instanceof Uint8Array) {
+      if (x.length !== y.length || x.some((v, i) => v !== y[i])) return false;
+    } else if (typeof x === 'object' && x !== null && typeof y === 'object' && y !== null) {
+      if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+    } else if (x !== y) {
+      return false;
+    }
+  }
+  return true;
+}
+
+export class VideoEncoder extends CodecBase {
+  readonly #output: (chunk: EncodedVideoChunk, metadata?: EncodedVideoChunkMetadata) => unknown;
+  #active: ParsedEncoderConfig | null = null;
+  #activeOutputConfig: VideoDecoderConfig | null = null;
+  #orientation: { rotation: number; flip: boolean } | null = null;
+  #streamCodec = '';
+  #streamDescription: Uint8Array | undefined;
+  #streamColor: ParsedColorSpace | null = null;
+
+  constructor(init: VideoEncoderInit) {
+    const F = 'VideoEncoderInit';
+    if (init === null || typeof init !== 'object') throw invalid(F, 'a dictionary', init);
+    const error = readCallback<(e: DOMException) => void>(init.error, `${F}.error`);
+    const output = readCallback<VideoEncoderInit['output']>(init.output, `${F}.output`);
+    super((onEvents) => new native.VideoEncoderNative(onEvents), error, MAX_IN_FLIGHT);
+    this.#output = output;
+  }
+
+  get encodeQueueSize(): number {
+    return this.queueSize;
+  }
+
+  configure(config: VideoEncoderConfig): void {
+    const parsed = parseConfig(config);
+    this.configureCodec(parsed.native, parsed.unsupported);
+    this.#active = parsed;
+    this.#orientation = null;
+    this.#streamCodec = '';
+  }
+
+  encode(frame: VideoFrame, options?: VideoEncoderEncodeOptions): void {
+    if (!(frame instanceof VideoFrame)) throw invalid('frame', 'a VideoFrame', frame);
+    const handle = videoFrameHandle(frame);
+    if (!handle) throw new TypeError('encode() was given a closed VideoFrame.');
+    if (this.state !== 'configured') {
+      throw domError('InvalidStateError', `encode() called on an encoder that is ${this.state}.`);
+    }
+    const opts = toDictionary<VideoEncoderEncodeOptions>(options, 'VideoEncoderEncodeOptions');
+    const { rotation, flip } = frame;
+    if (this.#orientation && (this.#orientation.rotation !== rotation || this.#orientation.flip !== flip)) {
+      throw domError(
+        'DataError',
+        `Every frame after configure() must have the first frame's orientation (rotation ${this.#orientation.rotation}, ` +
+          `flip ${this.#orientation.flip}); received rotation ${rotation}, flip ${flip}.`,
+      );
+    }
+    this.#orientation ??= { rotation, flip };
+    const quantizer = this.#quantizer(opts);
+    const visible = frame.visibleRect as { x: number; y: number; width: number; height: number };
+    const cs = frame.colorSpace;
+    // The spec's frameClone: our own reference, released once the worker has
+    // taken its own (or the message is dropped by reset).
+    const clone = handle.clone(false);
+    this.enqueueWork(
+      [
+        clone,
+        [visible.x, visible.y, visible.width, visible.height],
+        frame.timestamp,
+        frame.duration ?? -1,
+        toBool(opts.keyFrame),
+        quantizer,
+        { primaries: cs.primaries, transfer: cs.transfer, matrix: cs.matrix, fullRange: cs.fullRange },
+      ],
+      () => clone.close(),
+    );
+  }
+
+  flush(): Promise<void> {
+    return this.flushCodec();
+  }
+
+  reset(): void {
+    this.resetCodec(domError('AbortError', 'reset() was called.'));
+  }
+
+  close(): void {
+    this.closeCodec(domError('AbortError', 'close() was called.'));
+  }
+
+  static async isConfigSupported(config: VideoEncoderConfig): Promise<VideoEncoderSupport> {
+    const parsed = parseConfig(config);
+    const supported = parsed.native !== null && (await native.VideoEncoderNative.probe(parsed.native));
+    return { supported, config: parsed.clone };
+  }
+
+  /** The per-frame quantizer of the configured codec, or -1. */
+  #quantizer(opts: VideoEncoderEncodeOptions): number {
+    const parsed = this.#active?.parsed;
+    if (!parsed || this.#active?.native?.rateMode !== 'quantizer') return -1;
+    const key = parsed.codec === 'avc' ? 'avc' : parsed.codec === 'hevc' ? 'hevc' : parsed.codec === 'vp9' ? 'vp9' : parsed.codec === 'av1' ? 'av1' : null;
+    if (!key) return -1;
+    const options = toDictionary<{ quantizer?: number | null }>(opts[key], `VideoEncoderEncodeOptions.${key}`);
+    if (options.quantizer === undefined || options.quantizer === null) return -1;
+    const max = key === 'avc' || key === 'hevc' ? 51 : 63;
+    const q = enforceU32(options.quantizer, `VideoEncoderEncodeOptions.${key}.quantizer`);
+    if (q > max) throw invalid(`VideoEncoderEncodeOptions.${key}.quantizer`, `an integer from 0 to ${max}`, q);
+    return q;
+  }
+
+  protected onReset(): void {
+    this.#active = null;
+    this.#activeOutputConfig = null;
+  }
+
+  protected deliverOutput(event: NativeEvent): void {
+    const e = event as EncodedVideoEvent;
+    const active = this.#active;
+    if (!active?.native) return;
+    if (e.config) this.#updateStream(e.config, active);
+    const chunk = new EncodedVideoChunk(ownedChunkInit(e.key ? 'key' : 'delta', e.timestamp, e.duration, e.data));
+    const metadata: EncodedVideoChunkMetadata = {};
+    const cfg = active.clone;
+    const outputConfig: VideoDecoderConfig = {
+      codec: this.#streamCodec,
+      codedWidth: cfg.width,
+      codedHeight: cfg.height,
+      displayAspectWidth: cfg.displayWidth ?? cfg.width,
+      displayAspectHeight: cfg.displayHeight ?? cfg.height,
+      rotation: this.#orientation?.rotation ?? 0,
+      flip: this.#orientation?.flip ?? false,
+    };
+    if (this.#streamColor) outputConfig.colorSpace = { ...this.#streamColor } as VideoColorSpaceInit;
+    if (this.#streamDescription) outputConfig.description = this.#streamDescription;
+    if (!sameConfig(this.#activeOutputConfig, outputConfig)) {
+      this.#activeOutputConfig = outputConfig;
+      metadata.decoderConfig = {
+        ...outputConfig,
+        ...(outputConfig.description ? { description: (outputConfig.description as Uint8Array).slice() } : {}),
+      };
+    }
+    if (active.native.temporalLayers > 1) metadata.svc = { temporalLayerId: e.temporalLayerId ?? 0 };
+    if (active.native.keepAlpha && e.alpha) {
+      metadata.alphaSideData = e.alpha.slice().buffer as ArrayBuffer;
+    }
+    invokeCallback(this.#output, chunk, metadata);
+  }
+
+  /** The exact codec string and description of what the encoder produced. */
+  #updateStream(config: NonNullable<EncodedVideoEvent['config']>, active: ParsedEncoderConfig): void {
+    const parsed = active.parsed;
+    let codec = active.clone.codec;
+    if (config.record && parsed) {
+      if (parsed.codec === 'avc') codec = avcCodecStringFromRecord(parsed.prefix, config.record) ?? codec;
+      else if (parsed.codec === 'hevc') codec = hevcCodecStringFromRecord(parsed.prefix, config.record) ?? codec;
+      else if (parsed.codec === 'av1') codec = av1CodecStringFromRecord(config.record) ?? codec;
+    }
+    this.#streamCodec = codec;
+    this.#streamDescription = config.description;
+    this.#streamColor = config.color;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'VideoEncoder';
+  }
+}

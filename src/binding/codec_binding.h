@@ -1,0 +1,140 @@
+// What the four codec bindings share: a worker thread, its event channel,
+// and the JS methods lib/codec-base.ts drives (configure, work, flush, reset,
+// close), each stamped with the reset generation. Derived supplies
+//   static Engine::Config ReadConfig(const Napi::Value&);
+//   static Engine::Work ReadWork(const Napi::CallbackInfo&);  // args before the generation
+//   static Napi::Value OutputToJs(Napi::Env, WorkerEvent&);
+//   static constexpr const char* kThreadName;
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "binding/errors.h"
+#include "binding/event_channel.h"
+#include "core/codec_worker.h"
+
+namespace wcn {
+
+// {type, generation, ...} for events that are not outputs.
+Napi::Value CompletionToJs(Napi::Env env, WorkerEvent& e);
+
+template <typename Derived, typename Engine>
+class CodecBinding : public Napi::ObjectWrap<Derived> {
+ public:
+  using Worker = CodecWorker<Engine>;
+  using Base = CodecBinding<Derived, Engine>;
+
+  static Napi::Function Define(Napi::Env env, const char* name) {
+    using Wrap = Napi::ObjectWrap<Derived>;
+    using Method = typename Wrap::InstanceVoidMethodCallback;
+    return Wrap::DefineClass(env, name,
+                             {
+                                 Wrap::InstanceMethod("configure", static_cast<Method>(&Base::JsConfigure)),
+                                 Wrap::InstanceMethod("work", static_cast<Method>(&Base::JsWork)),
+                                 Wrap::InstanceMethod("flush", static_cast<Method>(&Base::JsFlush)),
+                                 Wrap::InstanceMethod("reset", static_cast<Method>(&Base::JsReset)),
+                                 Wrap::InstanceMethod("close", static_cast<Method>(&Base::JsClose)),
+                             });
+  }
+
+  // new Native(onEvents: (events) => void)
+  explicit CodecBinding(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Derived>(info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsFunction()) Throw(env, ErrorKind::kTypeError, "The codec needs an event callback.");
+    channel_ = EventChannel::Create(
+        env, info[0].As<Napi::Function>(),
+        [](Napi::Env e, WorkerEvent& ev) {
+          return ev.type == WorkerEvent::Type::kOutput ? Derived::OutputToJs(e, ev) : CompletionToJs(e, ev);
+        },
+        [this] { Finish(); });
+    worker_ = std::make_unique<Worker>(channel_, Derived::kThreadName);
+    napi_add_env_cleanup_hook(env, &Base::Cleanup, this);
+  }
+
+  ~CodecBinding() override {
+    Shutdown();
+    if (channel_) channel_->Detach();
+  }
+
+ private:
+  void JsConfigure(const Napi::CallbackInfo& info) {
+    auto config = Derived::ReadConfig(info[0]);
+    Send(info, 1, typename Worker::Configure{std::move(config)});
+  }
+
+  void JsWork(const Napi::CallbackInfo& info) {
+    auto work = Derived::ReadWork(info);
+    Send(info, Derived::kWorkArgs, typename Worker::Process{std::move(work)});
+  }
+
+  // flush(id, generation)
+  void JsFlush(const Napi::CallbackInfo& info) {
+    const uint64_t id = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+    Send(info, 1, typename Worker::Flush{id});
+  }
+
+  // reset(generation): queued messages are dropped, outputs of earlier
+  // generations are no longer delivered.
+  void JsReset(const Napi::CallbackInfo& info) {
+    const uint64_t generation = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+    if (!worker_) return;
+    channel_->SetGeneration(generation);
+    channel_->Forget(static_cast<int64_t>(worker_->ResetTo(generation)));
+  }
+
+  // close(): returns at once; the worker finishes what it is doing, frees
+  // the codec on its own thread and reports kClosed, then we join it.
+  void JsClose(const Napi::CallbackInfo&) {
+    if (!worker_ || closing_) return;
+    closing_ = true;
+    channel_->SetGeneration(UINT64_MAX);
+    channel_->Forget(static_cast<int64_t>(worker_->Stop()));
+    channel_->Expect(1);  // kClosed
+  }
+
+  template <typename Body>
+  void Send(const Napi::CallbackInfo& info, size_t generation_arg, Body body) {
+    Napi::Env env = info.Env();
+    if (!worker_ || closing_) Throw(env, ErrorKind::kInvalidStateError, "The codec is closed.");
+    const uint64_t generation = static_cast<uint64_t>(info[generation_arg].As<Napi::Number>().Int64Value());
+    if (!worker_->Post(typename Worker::Message{generation, std::move(body)})) {
+      Throw(env, ErrorKind::kOperationError, "The codec's work queue is full.");
+    }
+    channel_->Expect(1);
+  }
+
+  // kClosed arrived: the thread has exited, so joining is immediate.
+  void Finish() {
+    worker_.reset();
+    RemoveCleanupHook();
+    channel_->Release();
+  }
+
+  // Environment teardown or collection: stop and join synchronously.
+  void Shutdown() {
+    if (!worker_) return;
+    worker_.reset();
+    RemoveCleanupHook();
+  }
+
+  void RemoveCleanupHook() {
+    if (hook_removed_) return;
+    hook_removed_ = true;
+    napi_remove_env_cleanup_hook(this->Env(), &Base::Cleanup, this);
+  }
+
+  static void Cleanup(void* arg) {
+    auto* self = static_cast<Base*>(arg);
+    self->hook_removed_ = true;  // Node removes a hook once it has run
+    self->worker_.reset();
+  }
+
+  std::shared_ptr<EventChannel> channel_;
+  std::unique_ptr<Worker> worker_;
+  bool closing_ = false;
+  bool hook_removed_ = false;
+};
+
+}  // namespace wcn

@@ -1,0 +1,70 @@
+// Carries a codec worker's events to the JS thread through ONE
+// ThreadSafeFunction. Events are batched: the worker appends to a list and
+// signals only when the list was empty, and the JS thread hands the whole
+// batch to lib/ in one call. The TSFN keeps the event loop alive only while
+// completions are expected, so an idle codec never holds a process open.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "core/codec_events.h"
+
+namespace wcn {
+
+class EventChannel;
+void EventChannelCallJs(Napi::Env env, Napi::Function, EventChannel* self, std::nullptr_t*);
+
+class EventChannel final : public EventSink {
+ public:
+  // Turns one event into the JS value lib/ receives; returns an empty value
+  // to drop it.
+  using Converter = std::function<Napi::Value(Napi::Env, WorkerEvent&)>;
+  // Called on the JS thread when the worker reports kClosed.
+  using ClosedHandler = std::function<void()>;
+
+  static std::shared_ptr<EventChannel> Create(Napi::Env env, Napi::Function on_events, Converter convert,
+                                              ClosedHandler on_closed);
+  ~EventChannel() override = default;
+
+  void Post(WorkerEvent&& event) override;
+
+  // JS thread only.
+  void Expect(int64_t completions);  // messages posted that will complete
+  void Forget(int64_t completions);  // posted messages dropped before running
+  void SetGeneration(uint64_t generation) { generation_ = generation; }
+  void Release();  // after the worker is gone; no more events
+  // The codec object is being destroyed: drop anything still queued and
+  // never call back into it.
+  void Detach();
+
+  EventChannel(Napi::Env env, Converter convert, ClosedHandler on_closed);
+
+ private:
+  friend void EventChannelCallJs(Napi::Env env, Napi::Function, EventChannel* self, std::nullptr_t*);
+  using Tsfn = Napi::TypedThreadSafeFunction<EventChannel, std::nullptr_t, &EventChannelCallJs>;
+  void Drain(Napi::Env env);
+  void UpdateRef();
+
+  Napi::Env env_;
+  Tsfn tsfn_;
+  Napi::FunctionReference on_events_;  // weak: the codec can be collected when idle
+  Converter convert_;
+  ClosedHandler on_closed_;
+
+  std::mutex mutex_;
+  std::vector<WorkerEvent> queued_;  // guarded by mutex_
+  bool signalled_ = false;           // guarded by mutex_
+
+  int64_t expected_ = 0;  // JS thread
+  bool refed_ = false;    // JS thread
+  bool released_ = false;
+  uint64_t generation_ = 0;
+};
+
+}  // namespace wcn

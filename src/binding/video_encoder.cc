@@ -1,0 +1,117 @@
+// VideoEncoderNative: the native half of VideoEncoder (lib/video-encoder.ts).
+#include "binding/codec_binding.h"
+#include "binding/js_color.h"
+#include "binding/js_convert.h"
+#include "binding/js_packet.h"
+#include "binding/probe.h"
+#include "binding/video_frame.h"
+#include "core/limits.h"
+#include "core/video_encoder.h"
+
+namespace wcn {
+
+namespace {
+
+Napi::Uint8Array CopyBytes(Napi::Env env, const std::vector<uint8_t>& bytes) {
+  Napi::Uint8Array out = Napi::Uint8Array::New(env, bytes.size());
+  if (!bytes.empty()) std::memcpy(out.Data(), bytes.data(), bytes.size());
+  return out;
+}
+
+int ReadInt(const Napi::Object& o, const char* key, int fallback) {
+  Napi::Value v = o.Get(key);
+  return v.IsNumber() ? v.As<Napi::Number>().Int32Value() : fallback;
+}
+
+class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncoderEngine> {
+ public:
+  static constexpr const char* kThreadName = "wcn-video-enc";
+  // work(frameHandle, visible, timestamp, duration, keyFrame, quantizer, color, generation)
+  static constexpr size_t kWorkArgs = 7;
+
+  using Base::Base;
+
+  // The flat config lib/video-encoder.ts builds from a VideoEncoderConfig.
+  static VideoEncoderSettings ReadConfig(const Napi::Value& value) {
+    Napi::Env env = value.Env();
+    if (!value.IsObject()) Throw(env, ErrorKind::kTypeError, "configure() expects a config object.");
+    Napi::Object o = value.As<Napi::Object>();
+    VideoEncoderSettings s;
+    s.family = ReadString(o.Get("family"), "family");
+    s.codec_string = ReadString(o.Get("codecString"), "codecString");
+    s.width = ReadU32(o.Get("width"), "width");
+    s.height = ReadU32(o.Get("height"), "height");
+    if (s.width == 0 || s.height == 0 || s.width > kMaxDimension || s.height > kMaxDimension ||
+        uint64_t{s.width} * s.height > kMaxPixels) {
+      Throw(env, ErrorKind::kNotSupportedError,
+            "Encoding " + std::to_string(s.width) + "x" + std::to_string(s.height) + " exceeds the limit of " +
+                std::to_string(kMaxDimension) + " per side and " + std::to_string(kMaxPixels) + " pixels.");
+    }
+    if (o.Get("bitrate").IsNumber()) s.bitrate = o.Get("bitrate").As<Napi::Number>().Int64Value();
+    if (o.Get("framerate").IsNumber()) s.framerate = o.Get("framerate").As<Napi::Number>().DoubleValue();
+    const std::string mode = ReadString(o.Get("rateMode"), "rateMode");
+    s.rate_mode = mode == "constant" ? RateMode::kConstant : mode == "quantizer" ? RateMode::kQuantizer : RateMode::kVariable;
+    s.realtime = o.Get("realtime").ToBoolean();
+    s.temporal_layers = ReadInt(o, "temporalLayers", 1);
+    s.keep_alpha = o.Get("keepAlpha").ToBoolean();
+    if (o.Get("contentHint").IsString()) s.content_hint = o.Get("contentHint").As<Napi::String>().Utf8Value();
+    s.profile = ReadInt(o, "profile", -1);
+    s.level = ReadInt(o, "level", -1);
+    s.high_tier = o.Get("highTier").ToBoolean();
+    s.bit_depth = ReadInt(o, "bitDepth", 8);
+    s.chroma = ReadInt(o, "chroma", 420);
+    s.annexb = o.Get("annexb").ToBoolean();
+    return s;
+  }
+
+  static VideoEncodeWork ReadWork(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsObject()) Throw(env, ErrorKind::kTypeError, "encode() expects a frame.");
+    VideoFrameHandle* handle = VideoFrameHandle::Unwrap(info[0].As<Napi::Object>());
+    if (!handle || !handle->frame()) Throw(env, ErrorKind::kTypeError, "The frame is closed.");
+    VideoEncodeWork work;
+    // The encoder's own reference: the caller may close the frame at once.
+    work.frame = RefFrame(handle->frame());
+    work.format = handle->format();
+    work.visible = ReadRect(info[1], "visibleRect").value_or(Rect{0, 0, static_cast<uint64_t>(work.frame->width),
+                                                                  static_cast<uint64_t>(work.frame->height)});
+    work.timestamp = info[2].As<Napi::Number>().Int64Value();
+    const double duration = info[3].As<Napi::Number>().DoubleValue();
+    if (duration >= 0) work.duration = static_cast<int64_t>(duration);
+    work.key_frame = info[4].ToBoolean();
+    work.quantizer = info[5].As<Napi::Number>().Int32Value();
+    work.color = ColorFromJs(info[6]);
+    return work;
+  }
+
+  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) {
+    auto& out = std::get<EncodedChunkOutput>(e.output);
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("type", "output");
+    o.Set("generation", static_cast<double>(e.generation));
+    o.Set("key", out.key);
+    o.Set("timestamp", static_cast<double>(out.timestamp));
+    o.Set("duration", out.duration ? Napi::Number::New(env, static_cast<double>(*out.duration)) : env.Null());
+    if (out.temporal_layer >= 0) o.Set("temporalLayerId", out.temporal_layer);
+    if (out.config) {
+      Napi::Object c = Napi::Object::New(env);
+      if (!out.config->description.empty()) c.Set("description", CopyBytes(env, out.config->description));
+      if (!out.config->record.empty()) c.Set("record", CopyBytes(env, out.config->record));
+      c.Set("color", ColorToJs(env, out.config->color));
+      o.Set("config", c);
+    }
+    if (out.alpha) o.Set("alpha", PacketToJs(env, std::move(out.alpha)));
+    o.Set("data", PacketToJs(env, std::move(out.packet)));
+    return o;
+  }
+};
+
+}  // namespace
+
+void InitVideoEncoder(Napi::Env env, Napi::Object exports) {
+  Napi::Function cls = VideoEncoderBinding::Define(env, "VideoEncoderNative");
+  cls.Set("probe", Napi::Function::New(env, &Probe<VideoEncoderBinding, VideoEncoderEngine>, "probe"));
+  exports.Set("VideoEncoderNative", cls);
+}
+
+}  // namespace wcn

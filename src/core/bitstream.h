@@ -1,0 +1,47 @@
+// H.264 / HEVC stream formats: NAL units in Annex B (start codes) or
+// length-prefixed form, the avcC/hvcC configuration records, and the few
+// header fields the codecs need (temporal layer of a picture). Every read is
+// bounds-checked: these run on untrusted chunks and descriptions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/ffmpeg.h"
+
+namespace wcn {
+
+struct NalUnit {
+  const uint8_t* data;
+  size_t size;
+};
+
+// Splits Annex B data at its 3- or 4-byte start codes. Trailing zero bytes
+// of a NAL unit (padding before the next start code) are not part of it.
+std::vector<NalUnit> SplitAnnexB(const uint8_t* data, size_t size);
+
+// Splits length-prefixed data (length_size 1, 2 or 4). False when a length
+// runs past the end.
+bool SplitLengthPrefixed(const uint8_t* data, size_t size, int length_size, std::vector<NalUnit>* out);
+
+// Annex B -> 4-byte length prefixes. False when there is no start code.
+bool AnnexBToLengthPrefixed(const uint8_t* data, size_t size, std::vector<uint8_t>* out);
+
+// The configuration record FFmpeg's MP4 muxer writes for a stream with this
+// Annex B extradata (SPS/PPS, or VPS/SPS/PPS): avcC for H.264, hvcC for
+// HEVC. Empty when FFmpeg cannot build one from the data.
+std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* annexb, size_t size);
+
+// NAL length size declared by an avcC (byte 4) or hvcC (byte 21) record, or
+// 0 when the record is too short or malformed.
+int AvcCLengthSize(const uint8_t* record, size_t size);
+int HvcCLengthSize(const uint8_t* record, size_t size);
+
+// The temporal layer of an AVC/HEVC picture our encoder produced with a
+// fixed B structure (see video_encoder_setup.cc): I/P -> 0, referenced B ->
+// 1, unreferenced B -> layers - 1. HEVC uses the NAL header's TemporalId.
+// `length_size` 0 means Annex B.
+int TemporalLayerOfPicture(bool hevc, const uint8_t* data, size_t size, int length_size, int layers);
+
+}  // namespace wcn

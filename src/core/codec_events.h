@@ -1,0 +1,81 @@
+// What codec workers report back to the JS thread. Every message posted to a
+// worker yields exactly one completion event (kConfigured, kDone or
+// kFlushed); outputs and errors come before the completion they belong to.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include "core/ffmpeg_raii.h"
+#include "core/frame_layout.h"
+#include "core/pixel_format.h"
+#include "core/status.h"
+
+namespace wcn {
+
+// Colour properties of a decoded frame; unset members are unspecified in
+// the stream.
+struct ColorInfo {
+  AVColorPrimaries primaries = AVCOL_PRI_UNSPECIFIED;
+  AVColorTransferCharacteristic transfer = AVCOL_TRC_UNSPECIFIED;
+  AVColorSpace matrix = AVCOL_SPC_UNSPECIFIED;
+  std::optional<bool> full_range;
+};
+
+struct DecodedVideo {
+  FramePtr frame;
+  PixelFormat format;
+  Rect visible;
+  uint32_t display_width = 0;
+  uint32_t display_height = 0;
+  int64_t timestamp = 0;
+  std::optional<int64_t> duration;
+  ColorInfo color;
+};
+
+// A description of the stream an encoder produced, sent with the first chunk
+// and whenever it changes (the spec's decoderConfig metadata).
+struct EncodedStreamConfig {
+  std::vector<uint8_t> description;  // empty when the codec has none
+  // The codec's configuration record (avcC, hvcC, av1C) even when it is not
+  // the description (Annex B): lib/ derives the exact codec string from it.
+  std::vector<uint8_t> record;
+  ColorInfo color;
+
+  bool operator==(const EncodedStreamConfig& o) const {
+    return description == o.description && record == o.record && color.primaries == o.color.primaries &&
+           color.transfer == o.color.transfer && color.matrix == o.color.matrix &&
+           color.full_range == o.color.full_range;
+  }
+};
+
+struct EncodedChunkOutput {
+  PacketPtr packet;  // the chunk's bytes, handed to JS without a copy
+  bool key = false;
+  int64_t timestamp = 0;
+  std::optional<int64_t> duration;
+  int temporal_layer = -1;  // -1: no temporal layering configured
+  std::optional<EncodedStreamConfig> config;  // set when it changed
+  PacketPtr alpha;  // alphaSideData, when alpha is kept
+};
+
+struct WorkerEvent {
+  enum class Type : uint8_t { kConfigured, kOutput, kError, kDone, kFlushed, kClosed };
+  Type type;
+  uint64_t generation = 0;
+  uint64_t flush_id = 0;
+  Status status;  // kConfigured (failure = unsupported config) and kError
+  std::variant<std::monostate, DecodedVideo, EncodedChunkOutput> output;
+};
+
+// Implemented by the binding: carries events to the JS thread. Post may be
+// called from any thread and must not block on the JS thread.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void Post(WorkerEvent&& event) = 0;
+};
+
+}  // namespace wcn

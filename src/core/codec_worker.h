@@ -1,0 +1,151 @@
+// One thread per codec instance. The worker owns its Engine (the FFmpeg
+// context, converters and pools) and is the only thread that touches it;
+// messages arrive on a WorkerQueue stamped with the reset generation, and
+// results leave through the EventSink.
+//
+// Engine requirements (all called on the worker thread):
+//   using Config = ...; using Work = ...;
+//   Status Configure(const Config&, Emitter&);
+//   Status Process(Work&, Emitter&);
+//   Status Flush(Emitter&);
+//   void Reset();   // drop the codec; the next Configure starts afresh
+#pragma once
+
+#include <pthread.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <variant>
+
+#include "core/codec_events.h"
+#include "core/worker_queue.h"
+
+namespace wcn {
+
+// How an engine reports outputs; stamps them with the current generation.
+class Emitter {
+ public:
+  Emitter(EventSink* sink, const uint64_t* generation) : sink_(sink), generation_(generation) {}
+  void Output(DecodedVideo out) { Send(WorkerEvent::Type::kOutput, std::move(out)); }
+  void Output(EncodedChunkOutput out) { Send(WorkerEvent::Type::kOutput, std::move(out)); }
+
+ private:
+  template <typename T>
+  void Send(WorkerEvent::Type type, T out) {
+    WorkerEvent e{type, *generation_};
+    e.output = std::move(out);
+    sink_->Post(std::move(e));
+  }
+  EventSink* sink_;
+  const uint64_t* generation_;
+};
+
+// Messages in flight are bounded by lib/codec-base.ts; this is the hard cap.
+inline constexpr size_t kWorkerQueueCapacity = 256;
+
+template <typename Engine>
+class CodecWorker {
+ public:
+  using Config = typename Engine::Config;
+  using Work = typename Engine::Work;
+
+  struct Configure {
+    Config config;
+  };
+  struct Process {
+    Work work;
+  };
+  struct Flush {
+    uint64_t id;
+  };
+  struct Reset {};
+  struct Message {
+    uint64_t generation;
+    std::variant<Configure, Process, Flush, Reset> body;
+  };
+
+  CodecWorker(std::shared_ptr<EventSink> sink, std::string thread_name)
+      : sink_(std::move(sink)), queue_(kWorkerQueueCapacity), name_(std::move(thread_name)) {
+    thread_ = std::thread([this] { Run(); });
+  }
+
+  // Stops after the operation in progress and waits for the thread.
+  ~CodecWorker() {
+    Stop();
+    Join();
+  }
+
+  CodecWorker(const CodecWorker&) = delete;
+  CodecWorker& operator=(const CodecWorker&) = delete;
+
+  bool Post(Message m) { return queue_.Push(std::move(m)); }
+
+  // Drops queued messages (returned count) and resets the codec once the
+  // operation in progress ends; outputs stamped earlier are stale.
+  size_t ResetTo(uint64_t generation) { return queue_.ReplaceAll(Message{generation, Reset{}}); }
+
+  // The thread finishes the operation in progress, releases the codec, posts
+  // kClosed and exits. Returns how many queued messages were dropped.
+  size_t Stop() { return queue_.Close(); }
+
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Run() {
+    pthread_setname_np(pthread_self(), name_.substr(0, 15).c_str());
+    Emitter emit(sink_.get(), &generation_);
+    bool failed = false;  // after an error the codec is closed; skip work
+    while (auto m = queue_.Pop()) {
+      generation_ = m->generation;
+      std::visit(
+          [&](auto& body) {
+            using T = std::decay_t<decltype(body)>;
+            if constexpr (std::is_same_v<T, Configure>) {
+              failed = false;
+              Complete(WorkerEvent::Type::kConfigured, engine_.Configure(body.config, emit));
+            } else if constexpr (std::is_same_v<T, Process>) {
+              if (!failed) failed = ReportError(engine_.Process(body.work, emit));
+              Complete(WorkerEvent::Type::kDone, Status::Ok());
+            } else if constexpr (std::is_same_v<T, Flush>) {
+              if (!failed) failed = ReportError(engine_.Flush(emit));
+              WorkerEvent e{WorkerEvent::Type::kFlushed, generation_};
+              e.flush_id = body.id;
+              sink_->Post(std::move(e));
+            } else {
+              failed = false;
+              engine_.Reset();
+            }
+          },
+          m->body);
+    }
+    engine_.Reset();
+    sink_->Post(WorkerEvent{WorkerEvent::Type::kClosed, generation_});
+  }
+
+  bool ReportError(Status status) {
+    if (status.ok()) return false;
+    WorkerEvent e{WorkerEvent::Type::kError, generation_};
+    e.status = std::move(status);
+    sink_->Post(std::move(e));
+    return true;
+  }
+
+  void Complete(WorkerEvent::Type type, Status status) {
+    WorkerEvent e{type, generation_};
+    e.status = std::move(status);
+    sink_->Post(std::move(e));
+  }
+
+  std::shared_ptr<EventSink> sink_;
+  WorkerQueue<Message> queue_;
+  std::string name_;
+  Engine engine_;
+  uint64_t generation_ = 0;  // worker thread only
+  std::thread thread_;       // last: starts after everything above exists
+};
+
+}  // namespace wcn

@@ -1,0 +1,76 @@
+#include "core/log.h"
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <mutex>
+
+#include "core/ffmpeg.h"
+
+namespace wcn {
+
+namespace {
+
+constexpr size_t kMaxQueuedLines = 512;
+
+std::mutex g_mutex;
+std::deque<std::string> g_lines;  // guarded by g_mutex
+size_t g_dropped = 0;             // guarded by g_mutex
+std::atomic<int> g_queue_level{AV_LOG_QUIET};
+thread_local std::string t_last_error;
+
+void Callback(void* avcl, int level, const char* fmt, va_list args) {
+  const bool queue = level <= g_queue_level.load(std::memory_order_relaxed);
+  const bool error = level <= AV_LOG_ERROR;
+  if (!queue && !error) return;
+  char line[1024];
+  int print_prefix = 1;
+  av_log_format_line2(avcl, level, fmt, args, line, sizeof(line), &print_prefix);
+  std::string text(line);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.empty()) return;
+  if (error) t_last_error = text;
+  if (!queue) return;
+  std::lock_guard<std::mutex> lock(g_mutex);
+  if (g_lines.size() >= kMaxQueuedLines) {
+    g_lines.pop_front();
+    g_dropped++;
+  }
+  g_lines.push_back(std::move(text));
+}
+
+}  // namespace
+
+void InstallLogCapture(int queue_level) {
+  // Several environments (worker_threads) may ask; the most verbose wins.
+  int current = g_queue_level.load();
+  while (queue_level > current && !g_queue_level.compare_exchange_weak(current, queue_level)) {
+  }
+  static std::once_flag once;
+  std::call_once(once, [] { av_log_set_callback(&Callback); });
+  // FFmpeg skips the callback for anything above this level.
+  av_log_set_level(std::max(g_queue_level.load(), AV_LOG_ERROR));
+}
+
+std::vector<std::string> TakeLogLines() {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  std::vector<std::string> out;
+  if (g_dropped) {
+    out.push_back("(" + std::to_string(g_dropped) + " earlier FFmpeg log lines dropped)");
+    g_dropped = 0;
+  }
+  out.insert(out.end(), std::make_move_iterator(g_lines.begin()), std::make_move_iterator(g_lines.end()));
+  g_lines.clear();
+  return out;
+}
+
+std::string LastLogError() { return t_last_error; }
+
+Status CodecFailure(const char* what, int av_error) {
+  std::string message = std::string(what) + ": " + AvErrorText(av_error);
+  if (!t_last_error.empty()) message += " (" + t_last_error + ")";
+  return Status::Error(ErrorKind::kEncodingError, message + ".");
+}
+void ClearLastLogError() { t_last_error.clear(); }
+
+}  // namespace wcn

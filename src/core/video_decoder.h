@@ -1,0 +1,54 @@
+// The decoding side of VideoDecoder: an FFmpeg decoder context owned by one
+// worker thread (see codec_worker.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/codec_events.h"
+#include "core/codec_worker.h"
+#include "core/ffmpeg_raii.h"
+#include "core/sws_cache.h"
+
+namespace wcn {
+
+struct VideoDecoderSettings {
+  std::string family;  // "h264", "hevc", "vp8", "vp9", "av1"
+  std::vector<uint8_t> description;
+  uint32_t coded_width = 0;
+  uint32_t coded_height = 0;
+  bool optimize_for_latency = false;
+};
+
+struct VideoDecodeWork {
+  PacketPtr packet;  // pts = timestamp (us), duration, key flag set
+};
+
+class VideoDecoderEngine {
+ public:
+  using Config = VideoDecoderSettings;
+  using Work = VideoDecodeWork;
+
+  Status Configure(const Config& config, Emitter& emit);
+  Status Process(Work& work, Emitter& emit);
+  Status Flush(Emitter& emit);
+  void Reset();
+
+ private:
+  Status Receive(Emitter& emit);
+  Status Deliver(FramePtr frame, Emitter& emit);
+
+  CodecContextPtr ctx_;
+  FramePtr scratch_;
+  SwsCache sws_;
+  // Durations of packets in flight, by timestamp: decoders do not reliably
+  // carry them through reordering and frame threads.
+  std::map<int64_t, int64_t> durations_;
+};
+
+// The decoder FFmpeg uses for a codec family, or null.
+const AVCodec* FindVideoDecoder(const std::string& family);
+
+}  // namespace wcn

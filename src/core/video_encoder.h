@@ -1,0 +1,96 @@
+// The encoding side of VideoEncoder: an FFmpeg encoder owned by one worker
+// thread (see codec_worker.h), with pooled conversion of input frames to the
+// encoder's pixel format and size.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/codec_events.h"
+#include "core/codec_worker.h"
+#include "core/ffmpeg_raii.h"
+#include "core/sws_cache.h"
+
+namespace wcn {
+
+enum class RateMode { kVariable, kConstant, kQuantizer };
+
+struct VideoEncoderSettings {
+  std::string family;        // "h264", "hevc", "vp8", "vp9", "av1"
+  std::string codec_string;  // as configured
+  uint32_t width = 0;
+  uint32_t height = 0;
+  int64_t bitrate = 0;     // bits per second; 0 = not given
+  double framerate = 0;    // 0 = not given
+  RateMode rate_mode = RateMode::kVariable;
+  bool realtime = false;
+  int temporal_layers = 1;
+  bool keep_alpha = false;
+  std::string content_hint;
+  int profile = -1;   // family's profile number (profile_idc for AVC/HEVC)
+  int level = -1;     // level_idc (AVC, HEVC), level x10 (VP9), seq_level_idx (AV1)
+  bool high_tier = false;
+  int bit_depth = 8;
+  int chroma = 420;   // 420, 422 or 444
+  bool annexb = false;  // AVC/HEVC: start codes with in-band parameter sets
+};
+
+struct VideoEncodeWork {
+  FramePtr frame;
+  PixelFormat format;
+  Rect visible;
+  int64_t timestamp = 0;
+  std::optional<int64_t> duration;
+  bool key_frame = false;
+  int quantizer = -1;  // per-frame quantizer in quantizer mode; -1 = none
+  ColorInfo color;
+};
+
+class VideoEncoderEngine {
+ public:
+  using Config = VideoEncoderSettings;
+  using Work = VideoEncodeWork;
+
+  Status Configure(const Config& config, Emitter& emit);
+  Status Process(Work& work, Emitter& emit);
+  Status Flush(Emitter& emit);
+  void Reset();
+
+ private:
+  Status Open();
+  Status Drain(Emitter& emit);
+  Status Receive(Emitter& emit);
+  Status Prepare(Work& work, FramePtr* out);
+  Status EmitPacket(PacketPtr packet, Emitter& emit);
+  Status SetQuantizer(int quantizer);
+
+  Config config_;
+  const AVCodec* codec_ = nullptr;
+  CodecContextPtr ctx_;
+  AVPixelFormat input_format_ = AV_PIX_FMT_NONE;
+  bool needs_open_ = false;  // after a flush the encoder is reopened lazily
+  int quantizer_ = -1;       // the quantizer the open encoder uses
+  ColorInfo color_;          // tagged in the stream: the first frame's
+  bool color_known_ = false;
+  int64_t next_pts_ = 0;
+  struct Timing {
+    int64_t timestamp;
+    std::optional<int64_t> duration;
+  };
+  std::map<int64_t, Timing> timing_;  // by encoder pts
+  std::optional<EncodedStreamConfig> sent_config_;
+  BsfPtr superframe_;  // VP9: merges hidden frames into the next shown one
+  SwsCache sws_;
+  PacketPtr scratch_;
+};
+
+// Chooses the FFmpeg encoder and sets its options for `config`
+// (video_encoder_setup.cc). Returns NotSupportedError with a reason when the
+// configuration cannot be encoded.
+Status SetUpVideoEncoder(const VideoEncoderSettings& config, const AVCodec** codec, CodecContextPtr* ctx,
+                         AVDictionary** options, AVPixelFormat* input_format);
+
+}  // namespace wcn

@@ -1,0 +1,247 @@
+// How each VideoEncoderConfig maps onto FFmpeg's encoder wrappers: which
+// library, which pixel format, and the rate-control, latency and
+// scalability options. Presets follow each library's (and the ffmpeg CLI's)
+// defaults for "quality" and their low-latency modes for "realtime".
+#include <cmath>
+#include <string>
+
+#include "core/video_encoder.h"
+
+namespace wcn {
+
+namespace {
+
+Status Unsupported(const std::string& why) { return Status::Error(ErrorKind::kNotSupportedError, why); }
+
+const AVCodec* FindEncoder(const VideoEncoderSettings& c) {
+  if (c.family == "h264") return avcodec_find_encoder_by_name("libx264");
+  if (c.family == "hevc") return avcodec_find_encoder_by_name("libx265");
+  if (c.family == "vp8") return avcodec_find_encoder_by_name("libvpx");
+  if (c.family == "vp9") return avcodec_find_encoder_by_name("libvpx-vp9");
+  if (c.family == "av1") {
+    // SVT-AV1 is by far the fastest, but encodes only 4:2:0 up to 10 bits
+    // (profile 0); libaom covers the rest.
+    if (c.chroma == 420 && c.bit_depth <= 10 && c.profile <= 0) {
+      if (const AVCodec* svt = avcodec_find_encoder_by_name("libsvtav1")) return svt;
+    }
+    return avcodec_find_encoder_by_name("libaom-av1");
+  }
+  return nullptr;
+}
+
+AVPixelFormat InputFormat(const VideoEncoderSettings& c) {
+  const bool alpha = c.keep_alpha;
+  if (c.chroma == 444) {
+    if (c.bit_depth == 12) return AV_PIX_FMT_YUV444P12LE;
+    return c.bit_depth == 10 ? AV_PIX_FMT_YUV444P10LE : AV_PIX_FMT_YUV444P;
+  }
+  if (c.chroma == 422) {
+    if (c.bit_depth == 12) return AV_PIX_FMT_YUV422P12LE;
+    return c.bit_depth == 10 ? AV_PIX_FMT_YUV422P10LE : AV_PIX_FMT_YUV422P;
+  }
+  if (c.bit_depth == 12) return AV_PIX_FMT_YUV420P12LE;
+  if (c.bit_depth == 10) return AV_PIX_FMT_YUV420P10LE;
+  return alpha ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P;
+}
+
+bool Supports(const AVCodec* codec, AVPixelFormat fmt) {
+  if (!codec->pix_fmts) return true;
+  for (const AVPixelFormat* p = codec->pix_fmts; *p != AV_PIX_FMT_NONE; p++) {
+    if (*p == fmt) return true;
+  }
+  return false;
+}
+
+// A bitrate for rate modes that need one when the config gives none:
+// about 0.1 bit per pixel per frame (5 Mbit/s for 1080p30).
+int64_t DefaultBitrate(const VideoEncoderSettings& c, double fps) {
+  return std::max<int64_t>(100000, static_cast<int64_t>(0.1 * c.width * c.height * fps));
+}
+
+// x264/x265 take level_idc as "4.1" or "41"; x264 accepts the integer form.
+std::string LevelString(int level_idc) {
+  return std::to_string(level_idc / 10) + "." + std::to_string(level_idc % 10);
+}
+
+const char* X264Profile(int profile_idc) {
+  switch (profile_idc) {
+    case 66: return "baseline";
+    case 77: return "main";
+    case 100: return "high";
+    case 110: return "high10";
+    case 122: return "high422";
+    case 244: return "high444";
+    default: return nullptr;
+  }
+}
+
+void SetUpX264(const VideoEncoderSettings& c, AVCodecContext* ctx, AVDictionary** o) {
+  av_dict_set(o, "preset", c.realtime ? "veryfast" : "medium", 0);
+  if (c.realtime) av_dict_set(o, "tune", "zerolatency", 0);
+  if (const char* profile = X264Profile(c.profile)) av_dict_set(o, "profile", profile, 0);
+  if (c.level > 0) av_dict_set(o, "level", LevelString(c.level).c_str(), 0);
+  // A requested key frame is an IDR, so the chunk is independently decodable.
+  av_dict_set(o, "forced-idr", "1", 0);
+  if (c.profile == 66) ctx->max_b_frames = 0;  // Baseline has no B-frames
+  std::string params;
+  if (c.temporal_layers > 1) {
+    // Temporal layers from non-reference pictures: a fixed B structure where
+    // the B-frames nobody references form the top layer (1 B-frame for
+    // L1T2; 3 with a reference B in the middle for L1T3).
+    ctx->max_b_frames = c.temporal_layers == 2 ? 1 : 3;
+    av_dict_set(o, "b-pyramid", c.temporal_layers == 2 ? "none" : "strict", 0);
+    params += "b-adapt=0:";
+    if (c.realtime) av_dict_set(o, "tune", "", 0);  // zerolatency forbids B-frames
+  }
+  if (c.content_hint == "text" || c.content_hint == "detail") av_dict_set(o, "tune", "stillimage", 0);
+  if (c.rate_mode == RateMode::kConstant) params += "nal-hrd=cbr:";
+  if (!params.empty()) {
+    params.pop_back();
+    av_dict_set(o, "x264-params", params.c_str(), 0);
+  }
+}
+
+void SetUpX265(const VideoEncoderSettings& c, AVCodecContext* ctx, AVDictionary** o) {
+  av_dict_set(o, "preset", c.realtime ? "veryfast" : "medium", 0);
+  if (c.realtime) av_dict_set(o, "tune", "zerolatency", 0);
+  const char* profile = nullptr;
+  if (c.profile == 1) profile = "main";
+  if (c.profile == 2) profile = "main10";
+  if (c.profile == 4) {
+    profile = c.chroma == 444 ? (c.bit_depth > 8 ? "main444-10" : "main444-8") : (c.bit_depth > 8 ? "main422-10" : nullptr);
+  }
+  if (profile) av_dict_set(o, "profile", profile, 0);
+  av_dict_set(o, "forced-idr", "1", 0);
+  // info=0: no version/options SEI, which would bloat the hvcC description.
+  std::string params = "log-level=error:info=0";
+  if (c.level > 0) params += ":level-idc=" + std::to_string(c.level / 3) + ":high-tier=" + (c.high_tier ? "1" : "0");
+  if (c.temporal_layers > 1) {
+    // Unreferenced B-frames go to temporal sub-layer 1.
+    ctx->max_b_frames = c.temporal_layers == 2 ? 1 : 3;
+    params += std::string(":temporal-layers=1:b-adapt=0:b-pyramid=") + (c.temporal_layers == 2 ? "0" : "1");
+  }
+  if (c.rate_mode == RateMode::kConstant) params += ":strict-cbr=1";
+  av_dict_set(o, "x265-params", params.c_str(), 0);
+}
+
+void SetUpVpx(const VideoEncoderSettings& c, AVCodecContext* ctx, AVDictionary** o, bool vp9) {
+  av_dict_set(o, "deadline", c.realtime ? "realtime" : "good", 0);
+  av_dict_set(o, "cpu-used", c.realtime ? "8" : "4", 0);
+  if (vp9) {
+    av_dict_set(o, "row-mt", "1", 0);
+    if (c.realtime) av_dict_set(o, "lag-in-frames", "0", 0);
+    if (c.content_hint == "text" || c.content_hint == "detail") av_dict_set(o, "tune-content", "screen", 0);
+  } else {
+    // VP8 has no superframes to carry a hidden alt-ref with the next frame,
+    // and WebCodecs needs one chunk per frame.
+    av_dict_set(o, "auto-alt-ref", "0", 0);
+    if (c.realtime) av_dict_set(o, "lag-in-frames", "0", 0);
+  }
+  if (c.temporal_layers > 1) {
+    // libvpx's own temporal scalability: layer i runs at 1/2^(n-1-i) of the
+    // rate, with the usual 0-1 / 0-2-1-2 patterns.
+    const bool three = c.temporal_layers == 3;
+    std::string ts = std::string("ts_number_layers=") + (three ? "3" : "2") +
+                     ":ts_rate_decimator=" + (three ? "4,2,1" : "2,1") + ":ts_periodicity=" + (three ? "4" : "2") +
+                     ":ts_layer_id=" + (three ? "0,2,1,2" : "0,1");
+    const int64_t total = ctx->bit_rate > 0 ? ctx->bit_rate / 1000 : 1000;
+    ts += three ? ":ts_target_bitrate=" + std::to_string(total * 6 / 10) + "," + std::to_string(total * 8 / 10) + "," +
+                      std::to_string(total)
+                : ":ts_target_bitrate=" + std::to_string(total * 6 / 10) + "," + std::to_string(total);
+    av_dict_set(o, "ts-parameters", ts.c_str(), 0);
+  }
+}
+
+void SetUpSvtAv1(const VideoEncoderSettings& c, AVDictionary** o) {
+  av_dict_set(o, "preset", c.realtime ? "12" : "8", 0);
+  std::string params;
+  if (c.realtime) params += "pred-struct=1:";  // low delay: no reordering
+  if (c.content_hint == "text" || c.content_hint == "detail") params += "scm=1:";
+  if (c.rate_mode == RateMode::kConstant) params += "rc=2:";
+  if (!params.empty()) {
+    params.pop_back();
+    av_dict_set(o, "svtav1-params", params.c_str(), 0);
+  }
+}
+
+void SetUpAom(const VideoEncoderSettings& c, AVDictionary** o) {
+  av_dict_set(o, "cpu-used", c.realtime ? "8" : "6", 0);
+  av_dict_set(o, "row-mt", "1", 0);
+  if (c.realtime) av_dict_set(o, "usage", "realtime", 0);
+  if (c.content_hint == "text" || c.content_hint == "detail") av_dict_set(o, "tune-content", "screen", 0);
+}
+
+}  // namespace
+
+Status SetUpVideoEncoder(const VideoEncoderSettings& c, const AVCodec** codec_out, CodecContextPtr* ctx_out,
+                         AVDictionary** o, AVPixelFormat* input_format) {
+  const AVCodec* codec = FindEncoder(c);
+  if (!codec) return Unsupported("No encoder for " + c.family + " in this FFmpeg build.");
+  const bool svt = std::string(codec->name) == "libsvtav1";
+  const bool aom = std::string(codec->name) == "libaom-av1";
+  if (c.keep_alpha && c.family != "vp8" && c.family != "vp9") {
+    return Unsupported("alpha \"keep\" is supported for VP8 and VP9 only.");
+  }
+  if (c.temporal_layers > 1 && c.family == "av1") {
+    return Unsupported("Temporal scalability is not available for AV1 in this build (" + std::string(codec->name) + ").");
+  }
+  const AVPixelFormat fmt = InputFormat(c);
+  if (!Supports(codec, fmt)) {
+    return Unsupported(std::string(codec->name) + " cannot encode " + av_get_pix_fmt_name(fmt) + " (" +
+                       std::to_string(c.bit_depth) + "-bit " + std::to_string(c.chroma) + ").");
+  }
+  if ((c.width % 2 || c.height % 2) && (c.family == "h264" || c.family == "hevc" || svt) && c.chroma == 420) {
+    return Unsupported(std::string(codec->name) + " needs an even width and height for 4:2:0; received " +
+                       std::to_string(c.width) + "x" + std::to_string(c.height) + ".");
+  }
+  if (svt && (c.width < 64 || c.height < 64)) {
+    return Unsupported("libsvtav1 encodes frames of at least 64x64; received " + std::to_string(c.width) + "x" +
+                       std::to_string(c.height) + ".");
+  }
+
+  CodecContextPtr ctx(avcodec_alloc_context3(codec));
+  if (!ctx) throw std::bad_alloc();
+  ctx->width = static_cast<int>(c.width);
+  ctx->height = static_cast<int>(c.height);
+  ctx->pix_fmt = fmt;
+  const double fps = c.framerate > 0 ? c.framerate : 30;
+  ctx->framerate = av_d2q(fps, 1 << 16);
+  // Frame-index timestamps at the configured rate: every library's rate
+  // control assumes a frame lasts one tick.
+  ctx->time_base = av_inv_q(ctx->framerate);
+  ctx->thread_count = 0;
+  // Parameter sets go to extradata: the avcC/hvcC description, the exact
+  // codec string, and (for Annex B) the headers prepended to key frames.
+  ctx->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  ctx->sample_aspect_ratio = AVRational{1, 1};
+
+  const int64_t bitrate = c.bitrate > 0 ? c.bitrate : 0;
+  switch (c.rate_mode) {
+    case RateMode::kVariable:
+      if (bitrate) ctx->bit_rate = bitrate;
+      else if (c.family == "vp8") ctx->bit_rate = DefaultBitrate(c, fps);  // VP8 has no constant-quality mode
+      else if (c.family == "vp9") av_dict_set(o, "crf", "32", 0);  // constant quality
+      break;
+    case RateMode::kConstant: {
+      const int64_t rate = bitrate ? bitrate : DefaultBitrate(c, fps);
+      ctx->bit_rate = ctx->rc_min_rate = ctx->rc_max_rate = rate;
+      ctx->rc_buffer_size = static_cast<int>(std::min<int64_t>(rate, INT32_MAX));
+      break;
+    }
+    case RateMode::kQuantizer:
+      break;  // the quantizer is set per frame (SetQuantizer)
+  }
+
+  if (c.family == "h264") SetUpX264(c, ctx.get(), o);
+  else if (c.family == "hevc") SetUpX265(c, ctx.get(), o);
+  else if (c.family == "vp8" || c.family == "vp9") SetUpVpx(c, ctx.get(), o, c.family == "vp9");
+  else if (svt) SetUpSvtAv1(c, o);
+  else if (aom) SetUpAom(c, o);
+
+  *codec_out = codec;
+  *ctx_out = std::move(ctx);
+  *input_format = fmt;
+  return Status::Ok();
+}
+
+}  // namespace wcn
