@@ -148,6 +148,10 @@ export abstract class CodecBase extends EventTarget {
     }
     const id = this.#nextFlushId++;
     const promise = new Promise<void>((resolve, reject) => this.#flushes.set(id, { resolve, reject }));
+    // Codec errors also reach the error callback, so a flush() nobody awaits
+    // must not turn into an unhandled rejection (fatal in Node by default);
+    // whoever awaits the promise still sees the rejection.
+    promise.catch(() => {});
     this.#enqueue({ kind: 'flush', id });
     return promise;
   }

@@ -67,7 +67,7 @@ Status VideoEncoderEngine::Configure(const Config& config, Emitter& emit) {
 }
 
 Status VideoEncoderEngine::Open() {
-  ctx_.reset();
+  CloseEncoder();
   superframe_.reset();
   sent_config_.reset();
   AVDictionary* opts = nullptr;
@@ -111,6 +111,7 @@ Status VideoEncoderEngine::Open() {
     if (av_bsf_init(superframe_.get()) < 0) superframe_.reset();
   }
   needs_open_ = false;
+  frames_sent_ = 0;
   return Status::Ok();
 }
 
@@ -150,6 +151,11 @@ Status VideoEncoderEngine::Process(Work& work, Emitter& emit) {
       if (Status s = SetQuantizer(q); !s.ok()) return s;
     }
   }
+  if (work.key_frame && frames_sent_ > 0 && !needs_open_ && std::string(codec_->name) == "libsvtav1") {
+    // SVT-AV1 (1.4) ignores key frame requests; a fresh encoder starts with
+    // one, so finish this one and open another.
+    if (Status s = Drain(emit); !s.ok()) return s;
+  }
   if (needs_open_) {
     if (Status s = Open(); !s.ok()) return s;
   }
@@ -160,6 +166,7 @@ Status VideoEncoderEngine::Process(Work& work, Emitter& emit) {
   input->pict_type = work.key_frame ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
   const int err = avcodec_send_frame(ctx_.get(), input.get());
   if (err < 0) return CodecFailure("Encoding failed", err);
+  frames_sent_++;
   return Receive(emit);
 }
 
@@ -241,6 +248,8 @@ Status VideoEncoderEngine::Receive(Emitter& emit) {
 }
 
 Status VideoEncoderEngine::Drain(Emitter& emit) {
+  // Nothing to drain; SVT-AV1 never answers end-of-stream without a frame.
+  if (frames_sent_ == 0) return Status::Ok();
   int err = avcodec_send_frame(ctx_.get(), nullptr);
   if (err < 0 && err != AVERROR_EOF) return CodecFailure("Flushing the encoder failed", err);
   if (Status s = Receive(emit); !s.ok()) return s;
@@ -263,8 +272,26 @@ Status VideoEncoderEngine::Flush(Emitter& emit) {
   return Drain(emit);
 }
 
-void VideoEncoderEngine::Reset() {
+void VideoEncoderEngine::CloseEncoder() {
+  if (ctx_ && !needs_open_ && std::string(codec_->name) == "libsvtav1") {
+    // SVT-AV1 (1.4) hangs when freed before end-of-stream, and never answers
+    // end-of-stream when it has seen no frame; give it one, then drain it.
+    // What comes out belongs to the configuration being dropped.
+    if (frames_sent_ == 0) {
+      FramePtr blank = AllocatePooledFrame(*FromAVPixelFormat(input_format_), config_.width, config_.height);
+      for (int p = 0; p < 4 && blank->buf[p]; p++) std::memset(blank->buf[p]->data, 0, blank->buf[p]->size);
+      blank->pts = 0;
+      avcodec_send_frame(ctx_.get(), blank.get());
+    }
+    if (avcodec_send_frame(ctx_.get(), nullptr) >= 0) {
+      while (avcodec_receive_packet(ctx_.get(), scratch_.get()) >= 0) av_packet_unref(scratch_.get());
+    }
+  }
   ctx_.reset();
+}
+
+void VideoEncoderEngine::Reset() {
+  CloseEncoder();
   superframe_.reset();
   timing_.clear();
   sent_config_.reset();

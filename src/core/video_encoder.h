@@ -61,6 +61,7 @@ class VideoEncoderEngine {
 
  private:
   Status Open();
+  void CloseEncoder();
   Status Drain(Emitter& emit);
   Status Receive(Emitter& emit);
   Status Prepare(Work& work, FramePtr* out);
@@ -72,6 +73,7 @@ class VideoEncoderEngine {
   CodecContextPtr ctx_;
   AVPixelFormat input_format_ = AV_PIX_FMT_NONE;
   bool needs_open_ = false;  // after a flush the encoder is reopened lazily
+  int64_t frames_sent_ = 0;  // since the encoder was opened
   int quantizer_ = -1;       // the quantizer the open encoder uses
   ColorInfo color_;          // tagged in the stream: the first frame's
   bool color_known_ = false;

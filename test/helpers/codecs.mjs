@@ -1,0 +1,63 @@
+// The video codec matrix the behaviour suites run over, and helpers that
+// drive VideoEncoder/VideoDecoder to completion.
+import { VideoDecoder, VideoEncoder } from 'webcodecs-native';
+
+import { makeFrame } from './media.mjs';
+
+/** One configuration per codec family (small, fast settings). */
+export const VIDEO_CODECS = [
+  { name: 'H.264', family: 'h264', codec: 'avc1.42001f' },
+  { name: 'H.264 High', family: 'h264', codec: 'avc1.64001f' },
+  { name: 'HEVC', family: 'hevc', codec: 'hvc1.1.6.L93.B0' },
+  { name: 'VP8', family: 'vp8', codec: 'vp8' },
+  { name: 'VP9', family: 'vp9', codec: 'vp09.00.10.08' },
+  { name: 'AV1', family: 'av1', codec: 'av01.0.04M.08' },
+];
+
+/**
+ * Encodes `count` pattern frames; resolves with the chunks, their metadata
+ * and the first decoderConfig.
+ */
+export async function encodeClip(config, count, { width = config.width, height = config.height, keyEvery = 0, options } = {}) {
+  const chunks = [];
+  const metadata = [];
+  let error = null;
+  const encoder = new VideoEncoder({
+    output: (chunk, meta) => {
+      chunks.push(chunk);
+      metadata.push(meta);
+    },
+    error: (e) => {
+      error = e;
+    },
+  });
+  encoder.configure(config);
+  for (let i = 0; i < count; i++) {
+    const frame = makeFrame(width, height, i);
+    encoder.encode(frame, { keyFrame: keyEvery > 0 && i % keyEvery === 0, ...(options ? options(i) : {}) });
+    frame.close();
+  }
+  await encoder.flush();
+  encoder.close();
+  if (error) throw error;
+  const decoderConfig = metadata.find((m) => m?.decoderConfig)?.decoderConfig;
+  return { chunks, metadata, decoderConfig };
+}
+
+/** Decodes chunks; resolves with the frames (caller closes them). */
+export async function decodeChunks(config, chunks) {
+  const frames = [];
+  let error = null;
+  const decoder = new VideoDecoder({
+    output: (frame) => frames.push(frame),
+    error: (e) => {
+      error = e;
+    },
+  });
+  decoder.configure(config);
+  for (const c of chunks) decoder.decode(c);
+  await decoder.flush();
+  decoder.close();
+  if (error) throw error;
+  return frames;
+}

@@ -1,0 +1,236 @@
+// Test media helpers: the ffmpeg CLI, synthetic frames, PSNR, and the simple
+// stream files (IVF, Annex B) the CLI reads and writes.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { VideoFrame } from 'webcodecs-native';
+
+/** Runs the ffmpeg CLI (or ffprobe) and returns stdout as a Buffer. */
+export function ffmpeg(args, { tool = 'ffmpeg', input } = {}) {
+  const base = tool === 'ffmpeg' ? ['-hide_banner', '-loglevel', 'error', '-y'] : ['-v', 'error'];
+  return execFileSync(tool, [...base, ...args], { input, maxBuffer: 1 << 30 });
+}
+
+export function ffprobeJson(args) {
+  return JSON.parse(ffmpeg(['-of', 'json', ...args], { tool: 'ffprobe' }).toString());
+}
+
+/** A temporary directory removed when the test process exits. */
+export function tempDir(prefix = 'wcn-test-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * I420 bytes of a moving test pattern: gradients plus a bright square that
+ * moves with `index`, so motion and detail both exist.
+ */
+export function patternI420(width, height, index) {
+  const ySize = width * height;
+  const cw = Math.ceil(width / 2);
+  const ch = Math.ceil(height / 2);
+  const data = new Uint8Array(ySize + 2 * cw * ch);
+  const sx = (index * 4) % Math.max(1, width - 32);
+  const sy = (index * 2) % Math.max(1, height - 32);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const inSquare = x >= sx && x < sx + 32 && y >= sy && y < sy + 32;
+      data[y * width + x] = inSquare ? 235 : 16 + ((x * 3 + y * 2 + index) % 200);
+    }
+  }
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      data[ySize + y * cw + x] = 64 + ((x * 2 + index) % 128);
+      data[ySize + cw * ch + y * cw + x] = 192 - ((y * 2 + index) % 128);
+    }
+  }
+  return data;
+}
+
+export function makeFrame(width, height, index, { fps = 30, format = 'I420' } = {}) {
+  const duration = Math.round(1e6 / fps);
+  return new VideoFrame(patternI420(width, height, index), {
+    format,
+    codedWidth: width,
+    codedHeight: height,
+    timestamp: index * duration,
+    duration,
+  });
+}
+
+/** PSNR (dB) of two equally sized byte arrays; Infinity when identical. */
+export function psnr(a, b, max = 255) {
+  if (a.length !== b.length) throw new Error(`psnr: sizes differ (${a.length} vs ${b.length})`);
+  let se = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i] - b[i];
+    se += d * d;
+  }
+  if (se === 0) return Infinity;
+  return 10 * Math.log10((max * max) / (se / a.length));
+}
+
+/** Luma plane of tight I420 bytes. */
+export function luma(i420, width, height) {
+  return i420.subarray(0, width * height);
+}
+
+/** Copies a decoded frame's visible rect out as tight I420 (8-bit formats only). */
+export async function frameI420(frame) {
+  const out = new Uint8Array(frame.allocationSize());
+  await frame.copyTo(out);
+  return out;
+}
+
+// --- IVF (VP8, VP9, AV1) -------------------------------------------------
+
+const IVF_FOURCC = { vp8: 'VP80', vp9: 'VP90', av1: 'AV01' };
+
+export function writeIvf(family, width, height, chunks, timebase = [1, 1000000]) {
+  const header = Buffer.alloc(32);
+  header.write('DKIF', 0);
+  header.writeUInt16LE(0, 4);
+  header.writeUInt16LE(32, 6);
+  header.write(IVF_FOURCC[family], 8);
+  header.writeUInt16LE(width, 12);
+  header.writeUInt16LE(height, 14);
+  header.writeUInt32LE(timebase[1], 16);
+  header.writeUInt32LE(timebase[0], 20);
+  header.writeUInt32LE(chunks.length, 24);
+  const parts = [header];
+  for (const c of chunks) {
+    const bytes = Buffer.alloc(c.byteLength);
+    c.copyTo(bytes);
+    const fh = Buffer.alloc(12);
+    fh.writeUInt32LE(bytes.length, 0);
+    fh.writeBigInt64LE(BigInt(c.timestamp), 4);
+    parts.push(fh, bytes);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Frames of an IVF file: [{data, pts}]. */
+export function readIvf(buffer) {
+  const headerSize = buffer.readUInt16LE(6);
+  const frames = [];
+  let pos = headerSize;
+  while (pos + 12 <= buffer.length) {
+    const size = buffer.readUInt32LE(pos);
+    const pts = Number(buffer.readBigInt64LE(pos + 4));
+    frames.push({ data: new Uint8Array(buffer.subarray(pos + 12, pos + 12 + size)), pts });
+    pos += 12 + size;
+  }
+  return frames;
+}
+
+// --- Annex B (H.264, HEVC) -------------------------------------------------
+
+/** NAL units of Annex B bytes. */
+export function annexbNals(bytes) {
+  const nals = [];
+  let i = 0;
+  const starts = [];
+  while (i + 2 < bytes.length) {
+    if (bytes[i] === 0 && bytes[i + 1] === 0 && bytes[i + 2] === 1) {
+      starts.push(i + 3);
+      i += 3;
+    } else {
+      i++;
+    }
+  }
+  for (let k = 0; k < starts.length; k++) {
+    let end = k + 1 < starts.length ? starts[k + 1] - 3 : bytes.length;
+    while (end > starts[k] && bytes[end - 1] === 0) end--;
+    nals.push(bytes.subarray(starts[k], end));
+  }
+  return nals;
+}
+
+/**
+ * Access units of an Annex B stream written with access unit delimiters
+ * (x264/x265 aud=1): each AU starts at an AUD NAL.
+ */
+export function annexbAccessUnits(bytes, hevc) {
+  const aus = [];
+  let current = [];
+  for (const nal of annexbNals(bytes)) {
+    const type = hevc ? (nal[0] >> 1) & 0x3f : nal[0] & 0x1f;
+    if (type === (hevc ? 35 : 9) && current.length) {
+      aus.push(current);
+      current = [];
+    }
+    current.push(nal);
+  }
+  if (current.length) aus.push(current);
+  return aus.map((nals) => {
+    const key = nals.some((n) => (hevc ? ((n[0] >> 1) & 0x3f) >= 16 && ((n[0] >> 1) & 0x3f) <= 23 : (n[0] & 0x1f) === 5));
+    return { data: concatNals(nals), key };
+  });
+}
+
+function concatNals(nals) {
+  const size = nals.reduce((a, n) => a + 4 + n.length, 0);
+  const out = new Uint8Array(size);
+  let pos = 0;
+  for (const n of nals) {
+    out.set([0, 0, 0, 1], pos);
+    out.set(n, pos + 4);
+    pos += 4 + n.length;
+  }
+  return out;
+}
+
+/** Annex B bytes of length-prefixed chunks, parameter sets taken from avcC/hvcC. */
+export function lengthPrefixedToAnnexB(chunks, description, hevc) {
+  const params = [];
+  if (hevc) {
+    let pos = 23;
+    const arrays = description[22];
+    for (let a = 0; a < arrays; a++) {
+      const count = (description[pos + 1] << 8) | description[pos + 2];
+      pos += 3;
+      for (let n = 0; n < count; n++) {
+        const len = (description[pos] << 8) | description[pos + 1];
+        params.push(description.subarray(pos + 2, pos + 2 + len));
+        pos += 2 + len;
+      }
+    }
+  } else {
+    let pos = 5;
+    const sps = description[pos++] & 0x1f;
+    for (let n = 0; n < sps; n++) {
+      const len = (description[pos] << 8) | description[pos + 1];
+      params.push(description.subarray(pos + 2, pos + 2 + len));
+      pos += 2 + len;
+    }
+    const pps = description[pos++];
+    for (let n = 0; n < pps; n++) {
+      const len = (description[pos] << 8) | description[pos + 1];
+      params.push(description.subarray(pos + 2, pos + 2 + len));
+      pos += 2 + len;
+    }
+  }
+  const parts = [concatNals(params)];
+  for (const c of chunks) {
+    const bytes = new Uint8Array(c.byteLength);
+    c.copyTo(bytes);
+    const nals = [];
+    let pos = 0;
+    while (pos + 4 <= bytes.length) {
+      const len = (bytes[pos] << 24) | (bytes[pos + 1] << 16) | (bytes[pos + 2] << 8) | bytes[pos + 3];
+      nals.push(bytes.subarray(pos + 4, pos + 4 + len));
+      pos += 4 + len;
+    }
+    parts.push(concatNals(nals));
+  }
+  return Buffer.concat(parts);
+}
+
+export function chunkBytes(chunk) {
+  const out = new Uint8Array(chunk.byteLength);
+  chunk.copyTo(out);
+  return out;
+}
