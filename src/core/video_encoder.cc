@@ -1,6 +1,7 @@
 #include "core/video_encoder.h"
 
 #include <cstring>
+#include <mutex>
 
 #include "core/bitstream.h"
 #include "core/frame_copy.h"
@@ -9,6 +10,13 @@
 namespace wcn {
 
 namespace {
+
+// SVT-AV1 (1.4) is not safe to open and close from several threads at once
+// (crashes in svt_av1_enc_init_handle were seen with one encoder opening while
+// others closed), so its setup and teardown take turns across the process.
+std::mutex g_svt_lifecycle;
+
+bool IsSvt(const AVCodec* codec) { return codec && std::strcmp(codec->name, "libsvtav1") == 0; }
 
 // Used in quantizer mode until a frame brings its own quantizer.
 int DefaultQuantizer(const std::string& family) { return family == "h264" || family == "hevc" ? 26 : 32; }
@@ -30,16 +38,12 @@ PacketPtr AlphaFrom(const AVPacket& pkt) {
   return alpha;
 }
 
-// The temporal layer of an output chunk (only with temporalLayers > 1).
-int TemporalLayerOf(const std::string& family, const AVPacket& pkt, int layers) {
-  if (family == "vp8" || family == "vp9") {
-    // libvpx cycles through ts_layer_id by frame: 0,1 or 0,2,1,2.
-    static constexpr int kTwo[] = {0, 1};
-    static constexpr int kThree[] = {0, 2, 1, 2};
-    const int64_t n = pkt.pts < 0 ? 0 : pkt.pts;
-    return layers == 2 ? kTwo[n % 2] : kThree[n % 4];
-  }
-  return TemporalLayerOfPicture(family == "hevc", pkt.data, static_cast<size_t>(pkt.size), 0, layers);
+// libvpx's predefined patterns (ts_layering_mode 2 and 3): the temporal
+// layer of each frame of a period, restarting at every key frame.
+int VpxLayer(int layers, int index) {
+  static constexpr int kTwo[] = {0, 1};
+  static constexpr int kThree[] = {0, 2, 1, 2};
+  return layers == 2 ? kTwo[index % 2] : kThree[index % 4];
 }
 
 PacketPtr PacketFrom(const std::vector<uint8_t>& bytes) {
@@ -54,9 +58,7 @@ PacketPtr PacketFrom(const std::vector<uint8_t>& bytes) {
 Status VideoEncoderEngine::Configure(const Config& config, Emitter& emit) {
   // Outputs still inside the previous encoder belong before the new
   // configuration takes effect.
-  if (ctx_ && !needs_open_) {
-    if (Status s = Drain(emit); !s.ok()) return s;
-  }
+  if (Status s = Drain(emit); !s.ok()) return s;
   Reset();
   config_ = config;
   quantizer_ = config.rate_mode == RateMode::kQuantizer ? DefaultQuantizer(config.family) : -1;
@@ -91,15 +93,25 @@ Status VideoEncoderEngine::Open() {
     } else if (std::string(codec_->name) == "libsvtav1") {
       av_dict_set_int(&opts, "qp", quantizer_, 0);
     } else {
+      // libvpx/libaom: constant-quality mode pinned to one quantizer.
+      ctx_->bit_rate = 0;
       ctx_->qmin = ctx_->qmax = quantizer_;
+      av_dict_set_int(&opts, "crf", quantizer_, 0);
     }
   }
-  const int err = avcodec_open2(ctx_.get(), codec_, &opts);
+  ClearLastLogError();
+  int err;
+  {
+    std::unique_lock<std::mutex> lock(g_svt_lifecycle, std::defer_lock);
+    if (IsSvt(codec_)) lock.lock();
+    err = avcodec_open2(ctx_.get(), codec_, &opts);
+  }
   av_dict_free(&opts);
   if (err < 0) {
     ctx_.reset();
-    return Status::Error(ErrorKind::kNotSupportedError, std::string(codec_->name) +
-                                                            " rejected the configuration: " + AvErrorText(err) + ".");
+    std::string why = AvErrorText(err);
+    if (std::string detail = LastLogError(); !detail.empty()) why += " (" + detail + ")";
+    return Status::Error(ErrorKind::kNotSupportedError, std::string(codec_->name) + " rejected the configuration: " + why + ".");
   }
   if (config_.family == "vp9") {
     const AVBitStreamFilter* bsf = av_bsf_get_by_name("vp9_superframe");
@@ -111,20 +123,8 @@ Status VideoEncoderEngine::Open() {
     if (av_bsf_init(superframe_.get()) < 0) superframe_.reset();
   }
   needs_open_ = false;
+  drained_ = false;
   frames_sent_ = 0;
-  return Status::Ok();
-}
-
-Status VideoEncoderEngine::SetQuantizer(int quantizer) {
-  if (quantizer == quantizer_) return Status::Ok();
-  quantizer_ = quantizer;
-  if (config_.family == "h264") {
-    // libx264 reconfigures itself when its qp option changes between frames.
-    av_opt_set_int(ctx_->priv_data, "qp", quantizer, 0);
-    return Status::Ok();
-  }
-  // The other wrappers fix the quantizer when they open.
-  needs_open_ = true;
   return Status::Ok();
 }
 
@@ -145,13 +145,14 @@ Status VideoEncoderEngine::Process(Work& work, Emitter& emit) {
   if (config_.rate_mode == RateMode::kQuantizer) {
     const int q = work.quantizer >= 0 ? work.quantizer : quantizer_;
     if (q != quantizer_) {
-      if (config_.family != "h264" && ctx_ && !needs_open_) {
-        if (Status s = Drain(emit); !s.ok()) return s;
-      }
-      if (Status s = SetQuantizer(q); !s.ok()) return s;
+      // The libraries fix the quantizer when they open (x264 does not
+      // reconfigure a constant QP either): finish this encoder, open another.
+      if (Status s = Drain(emit); !s.ok()) return s;
+      quantizer_ = q;
+      needs_open_ = true;
     }
   }
-  if (work.key_frame && frames_sent_ > 0 && !needs_open_ && std::string(codec_->name) == "libsvtav1") {
+  if (work.key_frame && frames_sent_ > 0 && !drained_ && IsSvt(codec_)) {
     // SVT-AV1 (1.4) ignores key frame requests; a fresh encoder starts with
     // one, so finish this one and open another.
     if (Status s = Drain(emit); !s.ok()) return s;
@@ -162,7 +163,12 @@ Status VideoEncoderEngine::Process(Work& work, Emitter& emit) {
   FramePtr input;
   if (Status s = Prepare(work, &input); !s.ok()) return s;
   input->pts = next_pts_++;
-  timing_[input->pts] = Timing{work.timestamp, work.duration};
+  int layer = -1;
+  if (config_.temporal_layers > 1 && (config_.family == "vp8" || config_.family == "vp9")) {
+    if (work.key_frame || frames_sent_ == 0) temporal_index_ = 0;
+    layer = VpxLayer(config_.temporal_layers, temporal_index_++);
+  }
+  timing_[input->pts] = Timing{work.timestamp, work.duration, layer};
   input->pict_type = work.key_frame ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
   const int err = avcodec_send_frame(ctx_.get(), input.get());
   if (err < 0) return CodecFailure("Encoding failed", err);
@@ -248,8 +254,8 @@ Status VideoEncoderEngine::Receive(Emitter& emit) {
 }
 
 Status VideoEncoderEngine::Drain(Emitter& emit) {
-  // Nothing to drain; SVT-AV1 never answers end-of-stream without a frame.
-  if (frames_sent_ == 0) return Status::Ok();
+  // Nothing to drain (and SVT-AV1 never answers end-of-stream without a frame).
+  if (!ctx_ || drained_ || frames_sent_ == 0) return Status::Ok();
   int err = avcodec_send_frame(ctx_.get(), nullptr);
   if (err < 0 && err != AVERROR_EOF) return CodecFailure("Flushing the encoder failed", err);
   if (Status s = Receive(emit); !s.ok()) return s;
@@ -262,18 +268,21 @@ Status VideoEncoderEngine::Drain(Emitter& emit) {
     }
   }
   // A drained encoder takes no more frames; the next one reopens it.
+  drained_ = true;
   needs_open_ = true;
   timing_.clear();
   return Status::Ok();
 }
 
-Status VideoEncoderEngine::Flush(Emitter& emit) {
-  if (!ctx_ || needs_open_) return Status::Ok();
-  return Drain(emit);
-}
+Status VideoEncoderEngine::Flush(Emitter& emit) { return Drain(emit); }
 
 void VideoEncoderEngine::CloseEncoder() {
-  if (ctx_ && !needs_open_ && std::string(codec_->name) == "libsvtav1") {
+  if (!ctx_) return;
+  if (!IsSvt(codec_)) {
+    ctx_.reset();
+    return;
+  }
+  if (!drained_) {
     // SVT-AV1 (1.4) hangs when freed before end-of-stream, and never answers
     // end-of-stream when it has seen no frame; give it one, then drain it.
     // What comes out belongs to the configuration being dropped.
@@ -287,6 +296,7 @@ void VideoEncoderEngine::CloseEncoder() {
       while (avcodec_receive_packet(ctx_.get(), scratch_.get()) >= 0) av_packet_unref(scratch_.get());
     }
   }
+  std::lock_guard<std::mutex> lock(g_svt_lifecycle);
   ctx_.reset();
 }
 
@@ -296,6 +306,7 @@ void VideoEncoderEngine::Reset() {
   timing_.clear();
   sent_config_.reset();
   needs_open_ = false;
+  drained_ = false;
   color_known_ = false;
   next_pts_ = 0;
 }
@@ -305,6 +316,7 @@ Status VideoEncoderEngine::EmitPacket(PacketPtr pkt, Emitter& emit) {
   if (auto it = timing_.find(pkt->pts); it != timing_.end()) {
     out.timestamp = it->second.timestamp;
     out.duration = it->second.duration;
+    out.temporal_layer = it->second.temporal_layer;
     timing_.erase(it);
   }
   out.key = pkt->flags & AV_PKT_FLAG_KEY;
@@ -312,7 +324,10 @@ Status VideoEncoderEngine::EmitPacket(PacketPtr pkt, Emitter& emit) {
   const uint8_t* extradata = ctx_->extradata;
   const size_t extradata_size = static_cast<size_t>(ctx_->extradata_size);
   if (config_.keep_alpha) out.alpha = AlphaFrom(*pkt);
-  if (config_.temporal_layers > 1) out.temporal_layer = TemporalLayerOf(config_.family, *pkt, config_.temporal_layers);
+  if (config_.temporal_layers > 1 && (config_.family == "h264" || config_.family == "hevc")) {
+    out.temporal_layer = TemporalLayerOfPicture(config_.family == "hevc", pkt->data, static_cast<size_t>(pkt->size), 0,
+                                                config_.temporal_layers);
+  }
 
   EncodedStreamConfig stream;
   stream.color = color_;

@@ -66,13 +66,13 @@ class VideoEncoderEngine {
   Status Receive(Emitter& emit);
   Status Prepare(Work& work, FramePtr* out);
   Status EmitPacket(PacketPtr packet, Emitter& emit);
-  Status SetQuantizer(int quantizer);
 
   Config config_;
   const AVCodec* codec_ = nullptr;
   CodecContextPtr ctx_;
   AVPixelFormat input_format_ = AV_PIX_FMT_NONE;
-  bool needs_open_ = false;  // after a flush the encoder is reopened lazily
+  bool needs_open_ = false;  // reopen before the next frame (after a drain, or new settings)
+  bool drained_ = false;     // end-of-stream sent: the encoder takes no more frames
   int64_t frames_sent_ = 0;  // since the encoder was opened
   int quantizer_ = -1;       // the quantizer the open encoder uses
   ColorInfo color_;          // tagged in the stream: the first frame's
@@ -81,7 +81,9 @@ class VideoEncoderEngine {
   struct Timing {
     int64_t timestamp;
     std::optional<int64_t> duration;
+    int temporal_layer;  // known at input for libvpx's fixed patterns; -1 otherwise
   };
+  int temporal_index_ = 0;  // position in libvpx's layer pattern
   std::map<int64_t, Timing> timing_;  // by encoder pts
   std::optional<EncodedStreamConfig> sent_config_;
   BsfPtr superframe_;  // VP9: merges hidden frames into the next shown one

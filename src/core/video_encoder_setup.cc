@@ -114,7 +114,10 @@ void SetUpX265(const VideoEncoderSettings& c, AVCodecContext* ctx, AVDictionary*
   av_dict_set(o, "forced-idr", "1", 0);
   // info=0: no version/options SEI, which would bloat the hvcC description.
   std::string params = "log-level=error:info=0";
-  if (c.level > 0) params += ":level-idc=" + std::to_string(c.level / 3) + ":high-tier=" + (c.high_tier ? "1" : "0");
+  // x265 refuses a level with constant QP (it cannot promise the bitrate).
+  if (c.level > 0 && c.rate_mode != RateMode::kQuantizer) {
+    params += ":level-idc=" + std::to_string(c.level / 3) + ":high-tier=" + (c.high_tier ? "1" : "0");
+  }
   if (c.temporal_layers > 1) {
     // Unreferenced B-frames go to temporal sub-layer 1.
     ctx->max_b_frames = c.temporal_layers == 2 ? 1 : 3;
@@ -138,17 +141,18 @@ void SetUpVpx(const VideoEncoderSettings& c, AVCodecContext* ctx, AVDictionary**
     if (c.realtime) av_dict_set(o, "lag-in-frames", "0", 0);
   }
   if (c.temporal_layers > 1) {
-    // libvpx's own temporal scalability: layer i runs at 1/2^(n-1-i) of the
-    // rate, with the usual 0-1 / 0-2-1-2 patterns.
-    const bool three = c.temporal_layers == 3;
-    std::string ts = std::string("ts_number_layers=") + (three ? "3" : "2") +
-                     ":ts_rate_decimator=" + (three ? "4,2,1" : "2,1") + ":ts_periodicity=" + (three ? "4" : "2") +
-                     ":ts_layer_id=" + (three ? "0,2,1,2" : "0,1");
+    // libvpx's own temporal scalability, with FFmpeg's predefined reference
+    // patterns (ts_layering_mode 2: 0-1, 3: 0-2-1-2) so that each layer
+    // only references layers below it. The mode must come last.
     const int64_t total = ctx->bit_rate > 0 ? ctx->bit_rate / 1000 : 1000;
-    ts += three ? ":ts_target_bitrate=" + std::to_string(total * 6 / 10) + "," + std::to_string(total * 8 / 10) + "," +
-                      std::to_string(total)
-                : ":ts_target_bitrate=" + std::to_string(total * 6 / 10) + "," + std::to_string(total);
+    const std::string targets = c.temporal_layers == 3 ? std::to_string(total * 6 / 10) + "," + std::to_string(total * 8 / 10) + "," +
+                                                             std::to_string(total)
+                                                       : std::to_string(total * 6 / 10) + "," + std::to_string(total);
+    const std::string ts = "ts_target_bitrate=" + targets + ":ts_layering_mode=" + std::to_string(c.temporal_layers);
     av_dict_set(o, "ts-parameters", ts.c_str(), 0);
+    // Without error resilience each frame updates the entropy context the
+    // next one decodes with, so dropping an upper layer would break the base.
+    av_dict_set(o, "error-resilient", "default", 0);
   }
 }
 

@@ -1,0 +1,251 @@
+// VideoEncoderConfig members and encode options with real encoders:
+// bitstream formats, temporal layers, quantizer mode, B-frame timestamps,
+// high bit depth and alpha.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { EncodedVideoChunk, VideoDecoder, VideoFrame } from 'webcodecs-native';
+
+import { decodeChunks, encodeClip } from '../helpers/codecs.mjs';
+import { annexbNals, chunkBytes, ffmpeg, frameI420, lengthPrefixedToAnnexB, patternI420, psnr, tempDir, writeIvf } from '../helpers/media.mjs';
+
+const W = 320;
+const H = 240;
+const dir = tempDir();
+
+function nalTypes(bytes, hevc) {
+  return annexbNals(bytes).map((n) => (hevc ? (n[0] >> 1) & 0x3f : n[0] & 0x1f));
+}
+
+for (const [family, codec, hevc] of [['h264', 'avc1.64001e', false], ['hevc', 'hvc1.1.6.L93.B0', true]]) {
+  test(`${family}: annexb format has start codes, in-band parameter sets on key frames and no description`, async () => {
+    const config = { codec, width: W, height: H, bitrate: 500000, framerate: 30, [hevc ? 'hevc' : 'avc']: { format: 'annexb' } };
+    const { chunks, decoderConfig } = await encodeClip(config, 10, { keyEvery: 5 });
+    assert.equal(decoderConfig.description, undefined);
+    for (const c of chunks) {
+      const bytes = chunkBytes(c);
+      assert.deepEqual([...bytes.subarray(0, 4)], [0, 0, 0, 1], 'starts with a start code');
+      const types = nalTypes(bytes, hevc);
+      const paramSet = hevc ? 32 : 7; // VPS / SPS
+      assert.equal(types.includes(paramSet), c.type === 'key', `parameter sets on key chunks only (${types})`);
+    }
+    const frames = await decodeChunks({ codec: decoderConfig.codec }, chunks);
+    assert.equal(frames.length, 10);
+    frames.forEach((f) => f.close());
+  });
+
+  test(`${family}: default format is length-prefixed with a configuration record description`, async () => {
+    const { chunks, decoderConfig } = await encodeClip({ codec, width: W, height: H, bitrate: 500000 }, 5);
+    const desc = decoderConfig.description;
+    assert.ok(desc instanceof Uint8Array && desc.length > 6, 'description present');
+    assert.equal(desc[0], 1, 'configurationVersion 1');
+    for (const c of chunks) {
+      const bytes = chunkBytes(c);
+      let pos = 0;
+      while (pos < bytes.length) {
+        const len = (bytes[pos] << 24) | (bytes[pos + 1] << 16) | (bytes[pos + 2] << 8) | bytes[pos + 3];
+        assert.ok(len > 0 && pos + 4 + len <= bytes.length, 'NAL lengths tile the chunk');
+        pos += 4 + len;
+      }
+    }
+    // The codec string names what the record says.
+    if (!hevc) {
+      const hex = (n) => n.toString(16).padStart(2, '0');
+      assert.equal(decoderConfig.codec, `avc1.${hex(desc[1])}${hex(desc[2])}${hex(desc[3])}`);
+    } else {
+      assert.match(decoderConfig.codec, /^hvc1\.1\.[0-9A-F]+\.L\d+/);
+    }
+    // The CLI decodes it once converted to Annex B with the record's parameter sets.
+    const file = join(dir, `desc.${family}`);
+    writeFileSync(file, lengthPrefixedToAnnexB(chunks, desc, hevc));
+    const frames = ffmpeg(['-i', file, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-']).length / ((W * H * 3) / 2);
+    assert.equal(frames, 5);
+  });
+}
+
+test('H.264 quality mode uses B-frames and every chunk keeps its frame timestamp', async () => {
+  const { chunks, decoderConfig } = await encodeClip({ codec: 'avc1.64001e', width: W, height: H, bitrate: 800000, latencyMode: 'quality' }, 20);
+  const order = chunks.map((c) => c.timestamp);
+  assert.deepEqual([...order].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i * 33333));
+  assert.notDeepEqual(order, [...order].sort((a, b) => a - b), 'decode order differs from presentation order');
+  // Each decoded frame matches the source frame its timestamp names.
+  const frames = await decodeChunks(decoderConfig, chunks);
+  for (const f of frames) {
+    const i = f.timestamp / 33333;
+    const db = psnr((await frameI420(f)).subarray(0, W * H), patternI420(W, H, i).subarray(0, W * H));
+    assert.ok(db > 30, `frame at ${f.timestamp}: ${db.toFixed(1)} dB`);
+    f.close();
+  }
+});
+
+test('realtime mode does not reorder frames', async () => {
+  for (const codec of ['avc1.42001e', 'vp09.00.10.08', 'av01.0.04M.08', 'hvc1.1.6.L93.B0']) {
+    const { chunks } = await encodeClip({ codec, width: W, height: H, bitrate: 500000, latencyMode: 'realtime' }, 12);
+    const order = chunks.map((c) => c.timestamp);
+    assert.deepEqual(order, [...order].sort((a, b) => a - b), codec);
+  }
+});
+
+for (const [codec, layers] of [
+  ['avc1.64001e', 2], ['avc1.64001e', 3], ['vp8', 2], ['vp8', 3], ['vp09.00.10.08', 2], ['vp09.00.10.08', 3], ['hvc1.1.6.L93.B0', 2],
+]) {
+  test(`${codec} L1T${layers}: temporal layer ids, and the base layer decodes alone`, async () => {
+    const config = { codec, width: W, height: H, bitrate: 600000, framerate: 30, scalabilityMode: `L1T${layers}` };
+    const { chunks, metadata, decoderConfig } = await encodeClip(config, 24);
+    const ids = metadata.map((m) => m.svc?.temporalLayerId);
+    assert.ok(ids.every((id) => Number.isInteger(id) && id >= 0 && id < layers), `ids ${ids}`);
+    // By presentation order the layers follow the dyadic pattern.
+    const byTime = chunks.map((c, i) => [c.timestamp, ids[i]]).sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+    const pattern = layers === 2 ? [0, 1] : [0, 2, 1, 2];
+    const expected = byTime.map((_, i) => pattern[i % pattern.length]);
+    // A stream starts with a key frame and B-frame structures end with a P
+    // frame, so the first and the last group are left out of the comparison.
+    assert.deepEqual(byTime.slice(1, -pattern.length), expected.slice(1, -pattern.length), 'layer pattern');
+    const base = chunks.filter((_, i) => ids[i] === 0);
+    const frames = await decodeChunks(decoderConfig, base);
+    assert.equal(frames.length, base.length, 'every base-layer chunk decodes without the others');
+    for (const f of frames) {
+      const i = f.timestamp / 33333;
+      const db = psnr((await frameI420(f)).subarray(0, W * H), patternI420(W, H, i).subarray(0, W * H));
+      assert.ok(db > 25, `base layer frame ${i}: ${db.toFixed(1)} dB`);
+      f.close();
+    }
+  });
+}
+
+test('unsupported scalability modes are NotSupportedError', async () => {
+  const { VideoEncoder } = await import('webcodecs-native');
+  for (const [codec, mode] of [['avc1.42001e', 'L2T1'], ['vp8', 'S2T1'], ['av01.0.04M.08', 'L1T2'], ['vp8', 'L1T4']]) {
+    const support = await VideoEncoder.isConfigSupported({ codec, width: W, height: H, scalabilityMode: mode });
+    assert.equal(support.supported, false, `${codec} ${mode}`);
+  }
+});
+
+for (const [codec, key, qs] of [
+  ['avc1.64001e', 'avc', [10, 25, 40]],
+  ['hvc1.1.6.L93.B0', 'hevc', [10, 25, 40]],
+  ['vp09.00.10.08', 'vp9', [10, 30, 55]],
+  ['av01.0.04M.08', 'av1', [10, 30, 55]],
+]) {
+  test(`${codec}: quantizer mode gives smaller chunks for larger quantizers`, async () => {
+    const sizes = [];
+    for (const q of qs) {
+      const { chunks } = await encodeClip({ codec, width: W, height: H, bitrateMode: 'quantizer' }, 8, {
+        options: () => ({ [key]: { quantizer: q } }),
+      });
+      sizes.push(chunks.reduce((a, c) => a + c.byteLength, 0));
+    }
+    assert.ok(sizes[0] > sizes[1] && sizes[1] > sizes[2], `sizes ${sizes} for quantizers ${qs}`);
+  });
+}
+
+test('quantizer outside the registration range is a TypeError', async () => {
+  const { VideoEncoder } = await import('webcodecs-native');
+  const enc = new VideoEncoder({ output() {}, error() {} });
+  enc.configure({ codec: 'avc1.64001e', width: W, height: H, bitrateMode: 'quantizer' });
+  const frame = new VideoFrame(patternI420(W, H, 0), { format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0 });
+  assert.throws(() => enc.encode(frame, { avc: { quantizer: 52 } }), TypeError);
+  enc.encode(frame, { avc: { quantizer: 51 } });
+  frame.close();
+  await enc.flush();
+  enc.close();
+});
+
+function pattern10(w, h, index) {
+  const eight = patternI420(w, h, index);
+  const out = new Uint16Array(eight.length);
+  for (let i = 0; i < eight.length; i++) out[i] = eight[i] << 2;
+  return out;
+}
+
+for (const codec of ['vp09.02.10.10', 'hvc1.2.4.L93.B0', 'av01.0.04M.10']) {
+  test(`${codec}: 10-bit frames encode and decode as I420P10`, async () => {
+    const frames = [];
+    for (let i = 0; i < 6; i++) {
+      frames.push(new VideoFrame(pattern10(W, H, i), { format: 'I420P10', codedWidth: W, codedHeight: H, timestamp: i * 33333 }));
+    }
+    const chunks = [];
+    let decoderConfig;
+    const { VideoEncoder } = await import('webcodecs-native');
+    const enc = new VideoEncoder({ output: (c, m) => { chunks.push(c); decoderConfig ??= m?.decoderConfig; }, error: (e) => assert.fail(e.message) });
+    enc.configure({ codec, width: W, height: H, bitrate: 1_000_000 });
+    frames.forEach((f) => enc.encode(f));
+    await enc.flush();
+    enc.close();
+    const decoded = await decodeChunks(decoderConfig, chunks);
+    assert.equal(decoded.length, 6);
+    for (const f of decoded) {
+      assert.equal(f.format, 'I420P10');
+      const out = new Uint16Array(f.allocationSize() / 2);
+      await f.copyTo(out);
+      const i = f.timestamp / 33333;
+      const db = psnr(out.subarray(0, W * H), pattern10(W, H, i).subarray(0, W * H), 1023);
+      assert.ok(db > 30, `frame ${i}: ${db.toFixed(1)} dB`);
+      f.close();
+    }
+    frames.forEach((f) => f.close());
+  });
+}
+
+test('VP9 alpha "keep": alphaSideData is a VP9 stream of the alpha plane', async () => {
+  const { VideoEncoder } = await import('webcodecs-native');
+  const chunks = [];
+  const metas = [];
+  const enc = new VideoEncoder({ output: (c, m) => { chunks.push(c); metas.push(m); }, error: (e) => assert.fail(e.message) });
+  enc.configure({ codec: 'vp09.00.10.08', width: W, height: H, bitrate: 800000, alpha: 'keep' });
+  const alphaOf = (i) => {
+    const a = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) a[y * W + x] = (x + i * 8) % 256;
+    return a;
+  };
+  for (let i = 0; i < 6; i++) {
+    const yuv = patternI420(W, H, i);
+    const data = new Uint8Array(yuv.length + W * H);
+    data.set(yuv);
+    data.set(alphaOf(i), yuv.length);
+    const f = new VideoFrame(data, { format: 'I420A', codedWidth: W, codedHeight: H, timestamp: i * 33333 });
+    enc.encode(f);
+    f.close();
+  }
+  await enc.flush();
+  enc.close();
+  assert.equal(chunks.length, 6);
+  assert.ok(metas.every((m) => m.alphaSideData instanceof ArrayBuffer && m.alphaSideData.byteLength > 0));
+  const alphaChunks = metas.map((m, i) => new EncodedVideoChunk({ type: chunks[i].type, timestamp: chunks[i].timestamp, data: m.alphaSideData }));
+  const frames = await decodeChunks({ codec: 'vp09.00.10.08' }, alphaChunks);
+  for (const f of frames) {
+    const i = f.timestamp / 33333;
+    const db = psnr((await frameI420(f)).subarray(0, W * H), alphaOf(i));
+    assert.ok(db > 28, `alpha of frame ${i}: ${db.toFixed(1)} dB`);
+    f.close();
+  }
+  // With alpha discarded there is no side data.
+  const { metadata } = await encodeClip({ codec: 'vp09.00.10.08', width: W, height: H }, 2);
+  assert.ok(metadata.every((m) => m.alphaSideData === undefined));
+});
+
+test('displayWidth/displayHeight become the decoderConfig display aspect', async () => {
+  const { decoderConfig } = await encodeClip({ codec: 'vp8', width: W, height: H, displayWidth: 640, displayHeight: 240 }, 1);
+  assert.equal(decoderConfig.displayAspectWidth, 640);
+  assert.equal(decoderConfig.displayAspectHeight, 240);
+  const dec = [];
+  const decoder = new VideoDecoder({ output: (f) => dec.push(f), error: (e) => assert.fail(e.message) });
+  const { chunks } = await encodeClip({ codec: 'vp8', width: W, height: H }, 1);
+  decoder.configure(decoderConfig);
+  decoder.decode(chunks[0]);
+  await decoder.flush();
+  assert.equal(dec[0].displayWidth, 640);
+  assert.equal(dec[0].displayHeight, 240);
+  dec[0].close();
+  decoder.close();
+});
+
+test('IVF of our VP8 stream plays in the CLI with the right frame count', async () => {
+  const { chunks } = await encodeClip({ codec: 'vp8', width: W, height: H, bitrate: 400000 }, 15);
+  const file = join(dir, 'vp8.ivf');
+  writeFileSync(file, writeIvf('vp8', W, H, chunks));
+  const out = ffmpeg(['-i', file, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-']);
+  assert.equal(out.length / ((W * H * 3) / 2), 15);
+});
