@@ -18,6 +18,9 @@ std::shared_ptr<EventChannel> EventChannel::Create(Napi::Env env, Napi::Function
       env, "webcodecs-native codec", 0, 1, channel.get(),
       [](Napi::Env, std::shared_ptr<EventChannel>* holder, EventChannel*) {
         std::unique_ptr<std::shared_ptr<EventChannel>> owned(holder);
+        // At environment teardown the TSFN can go before the codec object
+        // that owns the channel; after this nothing may touch it.
+        (*owned)->tsfn_gone_ = true;
       },
       keep_alive.get());
   keep_alive.release();  // freed by the finalizer above
@@ -105,7 +108,7 @@ void EventChannel::Forget(int64_t completions) {
 }
 
 void EventChannel::UpdateRef() {
-  if (released_) return;
+  if (released_ || tsfn_gone_) return;
   const bool want = expected_ > 0;
   if (want == refed_) return;
   refed_ = want;
@@ -126,6 +129,7 @@ void EventChannel::Detach() {
 void EventChannel::Release() {
   if (released_) return;
   released_ = true;
+  if (tsfn_gone_) return;
   if (refed_) tsfn_.Unref(env_);
   tsfn_.Release();
 }

@@ -64,6 +64,7 @@ class EventChannel final : public EventSink {
   int64_t expected_ = 0;  // JS thread
   bool refed_ = false;    // JS thread
   bool released_ = false;
+  bool tsfn_gone_ = false;  // its finalizer ran (JS thread)
   uint64_t generation_ = 0;
 };
 

@@ -1,0 +1,117 @@
+// Codecs and the Node process: an idle configured codec must not keep a
+// process alive, pending work must finish before exit, and codec calls must
+// return without blocking the event loop while the work runs elsewhere.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+import { VideoEncoder, VideoFrame } from 'webcodecs-native';
+
+import { patternI420 } from '../helpers/media.mjs';
+
+function runScript(source, timeoutMs = 30000) {
+  return spawnSync(process.execPath, ['--input-type=module', '-e', source], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+}
+
+test('a process with an idle configured encoder and decoder exits by itself', () => {
+  const result = runScript(`
+    import { VideoEncoder, VideoDecoder, VideoFrame } from 'webcodecs-native';
+    const chunks = [];
+    let config;
+    const enc = new VideoEncoder({ output: (c, m) => { chunks.push(c); config ??= m.decoderConfig; }, error: (e) => { throw e; } });
+    enc.configure({ codec: 'avc1.42001e', width: 64, height: 48 });
+    const f = new VideoFrame(new Uint8Array(64 * 48 * 3 / 2), { format: 'I420', codedWidth: 64, codedHeight: 48, timestamp: 0 });
+    enc.encode(f);
+    f.close();
+    await enc.flush();
+    const dec = new VideoDecoder({ output: (frame) => { console.log('decoded', frame.timestamp); frame.close(); }, error: (e) => { throw e; } });
+    dec.configure(config);
+    dec.decode(chunks[0]);
+    await dec.flush();
+    console.log('idle, not closed:', enc.state, dec.state);
+  `);
+  assert.equal(result.signal, null, `the process had to be killed: ${result.stderr}`);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /decoded 0/);
+  assert.match(result.stdout, /idle, not closed: configured configured/);
+});
+
+test('work still in flight is finished before the process exits', () => {
+  const result = runScript(`
+    import { VideoEncoder, VideoFrame } from 'webcodecs-native';
+    let outputs = 0;
+    process.on('exit', () => console.log('outputs', outputs));
+    const enc = new VideoEncoder({ output: () => outputs++, error: (e) => { throw e; } });
+    enc.configure({ codec: 'vp8', width: 64, height: 48, latencyMode: 'realtime' });
+    for (let i = 0; i < 5; i++) {
+      const f = new VideoFrame(new Uint8Array(64 * 48 * 3 / 2), { format: 'I420', codedWidth: 64, codedHeight: 48, timestamp: i });
+      enc.encode(f);
+      f.close();
+    }
+    // No flush, no close: the realtime encoder emits each frame as it goes.
+  `);
+  assert.equal(result.signal, null, result.stderr);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /outputs 5/);
+});
+
+test('a process that never closes a busy codec still exits cleanly', () => {
+  const result = runScript(`
+    import { VideoEncoder, VideoFrame } from 'webcodecs-native';
+    const enc = new VideoEncoder({ output() {}, error() {} });
+    enc.configure({ codec: 'avc1.64001f', width: 320, height: 240 });
+    for (let i = 0; i < 20; i++) {
+      const f = new VideoFrame(new Uint8Array(320 * 240 * 3 / 2), { format: 'I420', codedWidth: 320, codedHeight: 240, timestamp: i });
+      enc.encode(f);
+      f.close();
+    }
+    enc.flush();
+    setImmediate(() => process.exit(0));
+  `);
+  assert.equal(result.signal, null, result.stderr);
+  assert.equal(result.status, 0, result.stderr);
+});
+
+test('encode() and flush() return at once while a 1080p encode runs (the loop is never blocked)', async () => {
+  const W = 1920;
+  const H = 1080;
+  const frames = [];
+  for (let i = 0; i < 8; i++) frames.push(patternI420(W, H, i));
+  let outputs = 0;
+  const enc = new VideoEncoder({ output: () => outputs++, error: (e) => assert.fail(e.message) });
+  enc.configure({ codec: 'avc1.640028', width: W, height: H, bitrate: 4_000_000, framerate: 30 });
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const callTimes = [];
+  for (let round = 0; round < 4; round++) {
+    for (let i = 0; i < frames.length; i++) {
+      const frame = new VideoFrame(frames[i], { format: 'I420', codedWidth: W, codedHeight: H, timestamp: (round * 8 + i) * 33333 });
+      const t0 = performance.now();
+      enc.encode(frame);
+      callTimes.push(performance.now() - t0);
+      frame.close();
+      // Let the loop turn between frames, as a real producer would.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  const t0 = performance.now();
+  const flushed = enc.flush();
+  const flushCall = performance.now() - t0;
+  await flushed;
+  histogram.disable();
+  enc.close();
+  assert.equal(outputs, 32);
+  callTimes.sort((a, b) => a - b);
+  const p99 = callTimes[Math.floor(callTimes.length * 0.99) - 1];
+  // Generous bounds: this asserts "no blocking", not speed. An encode()
+  // that did the work on the JS thread would take 10-100 ms per 1080p frame.
+  assert.ok(p99 < 5, `encode() p99 ${p99.toFixed(2)} ms`);
+  assert.ok(flushCall < 5, `flush() took ${flushCall.toFixed(2)} ms`);
+  const maxDelayMs = histogram.max / 1e6;
+  assert.ok(maxDelayMs < 100, `event loop delayed by up to ${maxDelayMs.toFixed(1)} ms`);
+});
