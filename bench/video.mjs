@@ -1,0 +1,201 @@
+// Video encode/decode throughput against the ffmpeg CLI doing the same work
+// with the same codec options, in the same run, reported as ratios
+// (ours / CLI, higher is better), plus event-loop lag, call latency and peak
+// RSS of our side. Each measurement runs in its own process.
+//
+//   node bench/video.mjs [--runs 3] [--only h264-1080-rt,vp9] [--json out.json]
+//
+// The CLI's time is its own `-benchmark` rtime (transcoding only, without
+// process start-up); ours is from the first encode()/decode() to the
+// resolved flush() (and every copyTo() when copying).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { EncodedVideoChunk } from 'webcodecs-native';
+
+import { writeIvf } from '../test/helpers/media.mjs';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const RUNS = Number(values.runs);
+const only = values.only ? values.only.split(',') : null;
+const media = join(import.meta.dirname, '.media');
+mkdirSync(media, { recursive: true });
+
+// Each case gives our VideoEncoderConfig and the CLI options that
+// src/core/video_encoder_setup.cc derives from it.
+const SIZES = { 1080: [1920, 1080], 720: [1280, 720] };
+const CASES = [
+  {
+    id: 'h264-1080-rt', size: 1080, frames: 300, family: 'h264',
+    config: { codec: 'avc1.640028', latencyMode: 'realtime', bitrate: 5e6, avc: { format: 'annexb' } },
+    cli: ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-level', '4.0', '-forced-idr', '1', '-b:v', '5M'],
+  },
+  {
+    id: 'h264-1080-q', size: 1080, frames: 150, family: 'h264',
+    config: { codec: 'avc1.640028', latencyMode: 'quality', bitrate: 5e6, avc: { format: 'annexb' } },
+    cli: ['-c:v', 'libx264', '-preset', 'medium', '-profile:v', 'high', '-level', '4.0', '-forced-idr', '1', '-b:v', '5M'],
+  },
+  {
+    id: 'h264-720-rt', size: 720, frames: 300, family: 'h264',
+    config: { codec: 'avc1.64001f', latencyMode: 'realtime', bitrate: 2.5e6, avc: { format: 'annexb' } },
+    cli: ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-level', '3.1', '-forced-idr', '1', '-b:v', '2500k'],
+  },
+  {
+    id: 'h264-720-q', size: 720, frames: 300, family: 'h264',
+    config: { codec: 'avc1.64001f', latencyMode: 'quality', bitrate: 2.5e6, avc: { format: 'annexb' } },
+    cli: ['-c:v', 'libx264', '-preset', 'medium', '-profile:v', 'high', '-level', '3.1', '-forced-idr', '1', '-b:v', '2500k'],
+  },
+  {
+    id: 'hevc-1080-rt', size: 1080, frames: 150, family: 'hevc',
+    config: { codec: 'hvc1.1.6.L120.B0', latencyMode: 'realtime', bitrate: 4e6, hevc: { format: 'annexb' } },
+    cli: ['-c:v', 'libx265', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'main', '-forced-idr', '1', '-b:v', '4M',
+      '-x265-params', 'log-level=error:info=0:level-idc=4:high-tier=0'],
+  },
+  {
+    id: 'vp8-1080-rt', size: 1080, frames: 150, family: 'vp8',
+    config: { codec: 'vp8', latencyMode: 'realtime', bitrate: 5e6 },
+    cli: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-auto-alt-ref', '0', '-lag-in-frames', '0', '-b:v', '5M'],
+  },
+  {
+    id: 'vp9-1080-rt', size: 1080, frames: 150, family: 'vp9',
+    config: { codec: 'vp09.00.40.08', latencyMode: 'realtime', bitrate: 4e6 },
+    cli: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-row-mt', '1', '-lag-in-frames', '0', '-b:v', '4M'],
+  },
+  {
+    id: 'vp9-720-q', size: 720, frames: 60, family: 'vp9',
+    config: { codec: 'vp09.00.31.08', latencyMode: 'quality', bitrate: 2e6 },
+    cli: ['-c:v', 'libvpx-vp9', '-deadline', 'good', '-cpu-used', '4', '-row-mt', '1', '-b:v', '2M'],
+  },
+  {
+    id: 'av1-1080-rt', size: 1080, frames: 150, family: 'av1',
+    config: { codec: 'av01.0.08M.08', latencyMode: 'realtime', bitrate: 3e6 },
+    cli: ['-c:v', 'libsvtav1', '-preset', '12', '-svtav1-params', 'pred-struct=1', '-b:v', '3M'],
+  },
+  {
+    id: 'av1-720-q', size: 720, frames: 60, family: 'av1',
+    config: { codec: 'av01.0.05M.08', latencyMode: 'quality', bitrate: 2e6 },
+    cli: ['-c:v', 'libsvtav1', '-preset', '8', '-b:v', '2M'],
+  },
+];
+// Streams decoded by both sides (ours, written by the encode case), with and
+// without a copy of every frame.
+const DECODES = [
+  { id: 'h264-1080', from: 'h264-1080-q' },
+  { id: 'vp9-1080', from: 'vp9-1080-rt' },
+  { id: 'av1-1080', from: 'av1-1080-rt' },
+];
+
+function sourceFile(size, frames) {
+  const [w, h] = SIZES[size];
+  const file = join(media, `src-${size}-${frames}.yuv`);
+  if (!existsSync(file)) {
+    // A test pattern with film-like noise, so the encoders have real work.
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${w}x${h}:rate=30,noise=alls=6:allf=t`,
+      '-frames:v', String(frames), '-pix_fmt', 'yuv420p', '-f', 'rawvideo', file]);
+  }
+  return file;
+}
+
+/** The CLI's transcoding time from its -benchmark line. */
+function cli(args) {
+  const run = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-benchmark', '-y', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${run.stderr.slice(-400)}`);
+  const text = run.stderr;
+  const m = /rtime=([\d.]+)s/.exec(text);
+  if (!m) throw new Error(`no rtime in the CLI's output: ${text.slice(-400)}`);
+  return Number(m[1]);
+}
+
+function ours(mode, job) {
+  const out = execFileSync(process.execPath, [join(import.meta.dirname, 'video-job.mjs'), mode, JSON.stringify(job)], { maxBuffer: 1 << 26 });
+  return JSON.parse(out.toString().trim().split('\n').pop());
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function compare(label, runCli, runOurs) {
+  const cliTimes = [];
+  const ourRuns = [];
+  for (let r = 0; r < RUNS; r++) {
+    // Alternate, so drift in machine load hits both sides alike.
+    cliTimes.push(runCli());
+    ourRuns.push(runOurs());
+  }
+  const cliSeconds = median(cliTimes);
+  const mine = ourRuns.sort((a, b) => a.seconds - b.seconds)[Math.floor(RUNS / 2)];
+  const row = { case: label, cliSeconds, oursSeconds: Number(mine.seconds.toFixed(3)), ratio: Number((cliSeconds / mine.seconds).toFixed(3)), ...mine };
+  delete row.seconds;
+  console.log(
+    `${label.padEnd(22)} cli ${cliSeconds.toFixed(2)}s  ours ${mine.seconds.toFixed(2)}s  ratio ${row.ratio.toFixed(3)}  ` +
+      `lag p99 ${mine.lagMs.p99}ms max ${mine.lagMs.max}ms  call p99 ${mine.callMs?.p99?.toFixed(3)}ms  rss ${mine.maxRssMiB}MiB`,
+  );
+  return row;
+}
+
+const results = { machine: `${cpus().length} x ${cpus()[0].model}`, node: process.version, runs: RUNS, encode: [], decode: [], idle: [] };
+for (const size of Object.keys(SIZES)) {
+  const [width, height] = SIZES[size];
+  results.idle.push({ size, ...ours('idle', { width, height }) });
+}
+console.log(`idle RSS: ${results.idle.map((r) => `${r.size}p ${r.maxRssMiB} MiB`).join(', ')}`);
+
+const streams = {};
+for (const c of CASES) {
+  if (only && !only.some((o) => c.id.startsWith(o)) && !DECODES.some((d) => d.from === c.id && only.some((o) => d.id.startsWith(o)))) continue;
+  const [width, height] = SIZES[c.size];
+  const source = sourceFile(c.size, c.frames);
+  const out = join(media, `ours-${c.id}`);
+  const config = { ...c.config, width, height, framerate: 30 };
+  const input = ['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', '30', '-i', source, '-frames:v', String(c.frames)];
+  results.encode.push(
+    compare(`encode ${c.id}`, () => cli([...input, ...c.cli, '-flags', '+global_header', '-f', 'null', '-']), () =>
+      ours('encode', { source, width, height, frames: c.frames, config, out }),
+    ),
+  );
+  streams[c.id] = { out, family: c.family, width, height };
+}
+
+for (const d of DECODES) {
+  const s = streams[d.from];
+  if (!s || (only && !only.some((o) => d.id.startsWith(o) || d.from.startsWith(o)))) continue;
+  const meta = JSON.parse(readFileSync(`${s.out}.json`, 'utf8'));
+  const payload = readFileSync(`${s.out}.chunks`);
+  // The same stream in a file the CLI reads.
+  let file;
+  let format;
+  if (s.family === 'h264' || s.family === 'hevc') {
+    file = `${s.out}.${s.family}`;
+    format = s.family;
+    writeFileSync(file, payload);
+  } else {
+    file = `${s.out}.ivf`;
+    format = 'ivf';
+    const chunks = meta.index.map(
+      (e) => new EncodedVideoChunk({ type: e.key ? 'key' : 'delta', timestamp: e.timestamp, data: payload.subarray(e.offset, e.offset + e.size) }),
+    );
+    writeFileSync(file, writeIvf(s.family, s.width, s.height, chunks));
+  }
+  const input = ['-f', format, '-i', file];
+  results.decode.push(compare(`decode ${d.id}`, () => cli([...input, '-f', 'null', '-']), () => ours('decode', { stream: s.out })));
+  results.decode.push(
+    compare(`decode ${d.id} +I420`, () => cli([...input, '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-y', '/dev/null']), () =>
+      ours('decode', { stream: s.out, copy: 'I420' }),
+    ),
+  );
+  results.decode.push(
+    compare(`decode ${d.id} +RGBA`, () => cli([...input, '-pix_fmt', 'rgba', '-f', 'null', '-']), () =>
+      ours('decode', { stream: s.out, copy: 'RGBA' }),
+    ),
+  );
+}
+
+if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
