@@ -3,9 +3,9 @@
 import { CodecBase, invokeCallback, type NativeEvent } from './codec-base';
 import {
   av1CodecStringFromRecord,
+  avcLevelMaxFrameMacroblocks,
   avcCodecStringFromRecord,
   hevcCodecStringFromRecord,
-  minimumAvcLevel,
   parseVideoCodec,
   type VideoCodec,
 } from './codecs/index';
@@ -211,8 +211,11 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
   } else if (!layers) unsupported = `scalabilityMode "${scalabilityMode}" is not supported; L1T1, L1T2 and L1T3 are.`;
   else if (framerate !== undefined && !(framerate > 0)) unsupported = `framerate must be positive; received ${framerate}.`;
   else if (parsed.codec === 'hevc' && layers > 2) unsupported = 'HEVC encodes at most two temporal layers (L1T2).';
-  else if (parsed.codec === 'avc' && parsed.levelIdc < minimumAvcLevel(width, height, framerate ?? 30)) {
-    unsupported = `${width}x${height} at ${framerate ?? 30} fps needs a higher H.264 level than ${codec} allows.`;
+  else if (parsed.codec === 'avc' && Math.ceil(width / 16) * Math.ceil(height / 16) > avcLevelMaxFrameMacroblocks(parsed.levelIdc)) {
+    const maxFs = avcLevelMaxFrameMacroblocks(parsed.levelIdc);
+    unsupported =
+      `${width}x${height} is ${Math.ceil(width / 16) * Math.ceil(height / 16)} macroblocks, more than the ${maxFs} the H.264 level of ` +
+      `"${codec}" allows; use a higher level or a smaller size.`;
   }
   const family = parsed ? (parsed.codec === 'avc' ? 'h264' : parsed.codec) : '';
   return {

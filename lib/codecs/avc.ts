@@ -39,20 +39,16 @@ export function avcCodecStringFromRecord(prefix: 'avc1' | 'avc3', record: Uint8A
 }
 
 /**
- * The smallest H.264 level (as level_idc) whose frame-size and macroblock-rate
- * limits (Table A-1) admit width x height at fps.
+ * The largest frame, in macroblocks, an H.264 level admits (MaxFS of
+ * Table A-1). Like browsers, only the frame size is held against the codec
+ * string's level: a frame rate beyond the level's macroblock rate still
+ * encodes (the level is what the stream signals).
  */
-export function minimumAvcLevel(width: number, height: number, fps: number): number {
-  const mbs = Math.ceil(width / 16) * Math.ceil(height / 16);
-  // [level_idc, MaxFS (MBs), MaxMBPS (MBs/s)]
-  const table: [number, number, number][] = [
-    [10, 99, 1485], [11, 396, 3000], [12, 396, 6000], [13, 396, 11880], [20, 396, 11880], [21, 792, 19800],
-    [22, 1620, 20250], [30, 1620, 40500], [31, 3600, 108000], [32, 5120, 216000], [40, 8192, 245760],
-    [41, 8192, 245760], [42, 8704, 522240], [50, 22080, 589824], [51, 36864, 983040], [52, 36864, 2073600],
-    [60, 139264, 4177920], [61, 139264, 8355840], [62, 139264, 16711680],
+export function avcLevelMaxFrameMacroblocks(levelIdc: number): number {
+  // [highest level_idc of the band, MaxFS]; level_idc 9 is level 1b.
+  const table: [number, number][] = [
+    [10, 99], [20, 396], [21, 792], [30, 1620], [31, 3600], [32, 5120], [41, 8192], [42, 8704], [50, 22080], [52, 36864],
   ];
-  for (const [level, maxFs, maxMbps] of table) {
-    if (mbs <= maxFs && mbs * fps <= maxMbps) return level;
-  }
-  return 62;
+  for (const [level, maxFs] of table) if (levelIdc <= level) return maxFs;
+  return 139264;
 }

@@ -8,7 +8,7 @@ import { parseVp9, type Vp9Codec } from './vp9';
 
 export { parseAudioCodec, type AudioCodec, type PcmFormat } from './audio';
 export { av1CodecStringFromRecord, type Av1Codec } from './av1';
-export { avcCodecString, avcCodecStringFromRecord, minimumAvcLevel, type AvcCodec } from './avc';
+export { avcCodecString, avcCodecStringFromRecord, avcLevelMaxFrameMacroblocks, type AvcCodec } from './avc';
 export { hevcCodecStringFromRecord, type HevcCodec } from './hevc';
 export { vp9CodecString, type Vp9Codec } from './vp9';
 

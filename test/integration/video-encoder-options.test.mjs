@@ -123,6 +123,21 @@ test('unsupported scalability modes are NotSupportedError', async () => {
   }
 });
 
+test('an H.264 level limits the frame size, not the frame rate (as browsers do)', async () => {
+  const { VideoEncoder } = await import('webcodecs-native');
+  // Level 1.1 holds 396 macroblocks: 320x240 (300) fits at any frame rate.
+  for (const framerate of [undefined, 30, 60]) {
+    const support = await VideoEncoder.isConfigSupported({ codec: 'avc1.64000b', width: 320, height: 240, framerate });
+    assert.equal(support.supported, true, `320x240 at ${framerate} fps`);
+  }
+  // Level 3.1 holds 3600: 1920x1080 (8160) does not.
+  assert.equal((await VideoEncoder.isConfigSupported({ codec: 'avc1.42001f', width: 1920, height: 1080 })).supported, false);
+  assert.equal((await VideoEncoder.isConfigSupported({ codec: 'avc1.640028', width: 1920, height: 1080 })).supported, true);
+  const { chunks, decoderConfig } = await encodeClip({ codec: 'avc1.64000b', width: 320, height: 240, framerate: 30 }, 3);
+  assert.equal(chunks.length, 3);
+  assert.equal(decoderConfig.codec, 'avc1.64000b');
+});
+
 for (const [codec, key, qs] of [
   ['avc1.64001e', 'avc', [10, 25, 40]],
   ['hvc1.1.6.L93.B0', 'hevc', [10, 25, 40]],
