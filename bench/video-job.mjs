@@ -19,12 +19,16 @@ function percentile(sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : 0;
 }
 
+// CPU time of the process from the start of the measured work.
+let cpuFrom = process.cpuUsage();
+
 function report(extra) {
   const ms = (ns) => Number((ns / 1e6).toFixed(2));
   const pools = getPoolStats().total;
   console.log(
     JSON.stringify({
       ...extra,
+      cpuSeconds: Number(((process.cpuUsage(cpuFrom).user + process.cpuUsage(cpuFrom).system) / 1e6).toFixed(3)),
       lagMs: { p50: ms(lag.percentile(50)), p99: ms(lag.percentile(99)), max: ms(lag.max) },
       maxRssMiB: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)),
       pool: { acquires: pools.acquires, fresh: pools.freshAllocations },
@@ -54,6 +58,7 @@ async function encode() {
   });
   encoder.configure(config);
   lag.enable();
+  cpuFrom = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < frames; i++) {
     // The raw file is read frame by frame, as the CLI reads it.
@@ -127,6 +132,7 @@ async function decode() {
   decoder.configure({ codec: meta.codec, codedWidth: meta.width, codedHeight: meta.height });
   const callMs = [];
   lag.enable();
+  cpuFrom = process.cpuUsage();
   const t0 = performance.now();
   for (const chunk of chunks) {
     const c0 = performance.now();
