@@ -274,7 +274,7 @@ export class VideoFrame {
     this.#timestamp = timestamp;
     this.#duration = duration;
     this.#colorSpace = colorSpace;
-    trackUnclosed(this, 'VideoFrame');
+    trackUnclosed(this, 'VideoFrame', state.handle);
   }
 
   #initFromBuffer(data: AllowSharedBufferSource, init: VideoFrameBufferInit): void {

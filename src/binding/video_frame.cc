@@ -62,7 +62,7 @@ void VideoFrameHandle::Adopt(FramePtr frame, PixelFormat format, std::shared_ptr
 
 Napi::Object VideoFrameHandle::Wrap(Napi::Env env, FramePtr frame, PixelFormat format) {
   Napi::Object obj = AddonData::Get(env).video_frame_handle.New({});
-  auto memory = ExternalMemory::Report(env, FrameBytes(*frame));
+  auto memory = std::make_shared<ExternalMemory>(env, FrameBytes(*frame), AddonData::Get(env).reported_frame_bytes);
   Unwrap(obj)->Adopt(std::move(frame), format, std::move(memory));
   return obj;
 }
