@@ -40,6 +40,7 @@ export interface NativeVideoFrameHandleClass {
     codedHeight: number,
     defaultRect: number[] | null,
     overrideRect: number[] | null,
+    field: string,
   ): number[];
 }
 

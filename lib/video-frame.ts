@@ -305,7 +305,14 @@ export class VideoFrame {
       throw invalid(`${F}.codedWidth/codedHeight`, 'non-zero values', `${codedWidth}x${codedHeight}`);
     }
     const override = visibleRectInit ? truncateRect(visibleRectInit, `${F}.visibleRect`) : null;
-    const visible = native.VideoFrameHandle.parseRect(format, codedWidth, codedHeight, null, override) as Rect;
+    const visible = native.VideoFrameHandle.parseRect(
+      format,
+      codedWidth,
+      codedHeight,
+      null,
+      override,
+      `${F}.visibleRect`,
+    ) as Rect;
     const handle = native.VideoFrameHandle.fromBuffer(bytes, format, codedWidth, codedHeight, visible, layout);
     try {
       checkTransferList(transfer, `${F}.transfer`);
@@ -349,6 +356,7 @@ export class VideoFrame {
           base.codedHeight,
           null,
           truncateRect(visibleRectInit, `${F}.visibleRect`),
+          `${F}.visibleRect`,
         ) as Rect)
       : base.visible;
 

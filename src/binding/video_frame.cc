@@ -110,7 +110,8 @@ Napi::Value VideoFrameHandle::FromBuffer(const Napi::CallbackInfo& info) {
   return Wrap(env, std::move(frame), format);
 }
 
-// parseRect(format, codedWidth, codedHeight, defaultRect, overrideRect | null) -> [x, y, w, h]
+// parseRect(format, codedWidth, codedHeight, defaultRect, overrideRect | null, field) -> [x, y, w, h]
+// `field` names the override rect in error messages.
 Napi::Value VideoFrameHandle::ParseRect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const PixelFormat format = ReadPixelFormat(info[0], "format");
@@ -120,7 +121,7 @@ Napi::Value VideoFrameHandle::ParseRect(const Napi::CallbackInfo& info) {
   const auto override_rect = ReadRect(info[4], "visibleRect");
   Rect out;
   ThrowIfError(env, ParseVisibleRect(default_rect.value_or(Rect{0, 0, width, height}), override_rect, width, height,
-                                     format, &out));
+                                     format, ReadString(info[5], "field"), &out));
   return RectToArray(env, out);
 }
 
@@ -165,7 +166,7 @@ CopyRequest ParseCopyOptions(const Napi::CallbackInfo& info, const AVFrame& fram
   const auto override_rect = ReadRect(info[1], "rect");
   CopyRequest req;
   ThrowIfError(env, ParseVisibleRect(visible.value_or(Rect{0, 0, width, height}), override_rect, width, height,
-                                     frame_format, &req.rect));
+                                     frame_format, "VideoFrameCopyToOptions.rect", &req.rect));
   req.format = info[2].IsString() ? ReadPixelFormat(info[2], "format") : frame_format;
   const auto layout = ReadLayout(info[3]);
   ThrowIfError(env, ComputeLayout(req.rect, req.format, layout ? &*layout : nullptr, &req.layout));
