@@ -22,6 +22,8 @@ export interface NativeVideoFrameHandle {
     destination: Uint8Array,
     matrix: string,
     fullRange: boolean,
+    primaries: string,
+    colorSpace: string,
   ): number[];
 }
 

@@ -464,6 +464,8 @@ export class VideoFrame {
         dest,
         cs.matrix ?? 'bt709',
         cs.fullRange ?? false,
+        cs.primaries ?? 'bt709',
+        opts.colorSpace,
       );
       const layouts: PlaneLayout[] = [];
       for (let i = 0; i < flat.length; i += 2) layouts.push({ offset: flat[i], stride: flat[i + 1] });
@@ -502,17 +504,19 @@ function readCopyToOptions(value: unknown): {
   rect: Rect | null;
   format: VideoPixelFormat | null;
   layout: number[] | null;
+  colorSpace: PredefinedColorSpace;
 } {
   const F = 'VideoFrameCopyToOptions';
   const d = toDictionary<VideoFrameCopyToOptions>(value, F);
-  if (d.colorSpace !== undefined) toEnum(d.colorSpace, PREDEFINED_COLOR_SPACES, `${F}.colorSpace`);
+  // The target of an RGB conversion; sRGB unless asked otherwise.
+  const colorSpace = d.colorSpace === undefined ? 'srgb' : toEnum(d.colorSpace, PREDEFINED_COLOR_SPACES, `${F}.colorSpace`);
   const format = d.format === undefined ? null : toEnum(d.format, VIDEO_PIXEL_FORMATS, `${F}.format`);
   const layout = readLayout(d.layout, `${F}.layout`);
   const rect = d.rect === undefined ? null : truncateRect(readRectInit(d.rect, `${F}.rect`), `${F}.rect`);
   if (format !== null && !RGB_FORMATS.includes(format)) {
     throw notSupported(`copyTo() converts to RGBA, RGBX, BGRA or BGRX only; received format "${format}".`);
   }
-  return { rect, format, layout };
+  return { rect, format, layout, colorSpace };
 }
 
 function internalFrame(init: InternalInit): VideoFrame {

@@ -9,6 +9,7 @@
 #include "core/frame_copy.h"
 #include "core/frame_layout.h"
 #include "core/limits.h"
+#include "core/rgb_gamut.h"
 
 namespace wcn {
 
@@ -182,7 +183,9 @@ Napi::Value VideoFrameHandle::AllocationSize(const Napi::CallbackInfo& info) {
 }
 
 // copyTo(visibleRect, rect | null, format | null, layout | null, dest: Uint8Array,
-//        matrix: string, fullRange: boolean) -> [offset0, stride0, ...]
+//        matrix: string, fullRange: boolean, primaries: string,
+//        colorSpace: 'srgb' | 'display-p3') -> [offset0, stride0, ...]
+// matrix, fullRange and primaries describe the frame's colour space.
 Napi::Value VideoFrameHandle::CopyTo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const AVFrame& frame = Live(env);
@@ -209,6 +212,18 @@ Napi::Value VideoFrameHandle::CopyTo(const Napi::CallbackInfo& info) {
     color.full_range = info[6].ToBoolean();
     ThrowIfError(env, ConvertFrameTo(frame, format_, req.rect, color, req.format, req.layout, dest.Data(),
                                      AddonData::Get(env).sws_cache));
+  }
+  // An explicit RGB format means "Convert to RGB frame": the pixels end up in
+  // the requested predefined colour space, whatever primaries the frame has.
+  if (info[2].IsString()) {
+    const AVColorPrimaries from = ParsePrimaries(ReadString(info[7], "primaries")).value_or(AVCOL_PRI_BT709);
+    const AVColorPrimaries to =
+        ReadString(info[8], "colorSpace") == "display-p3" ? AVCOL_PRI_SMPTE432 : AVCOL_PRI_BT709;
+    if (const auto gamut = GamutTransform::Between(from, to)) {
+      const ComputedPlaneLayout& out = req.layout.plane[0];
+      gamut->Apply(dest.Data() + out.destination_offset, out.destination_stride, req.rect.width, req.rect.height,
+                   req.format);
+    }
   }
   return LayoutToArray(env, req.layout);
 }

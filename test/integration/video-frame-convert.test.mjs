@@ -287,3 +287,64 @@ test('a frame of over a megapixel (threaded swscale) converts exactly as the CLI
   assertWithin(channelErrors(await convert(frame, 'RGBA'), ref, 'RGBA'), BIT_EXACT, 'I420P10 1280x800 -> RGBA');
   frame.close();
 });
+
+// colorSpace 'display-p3', or a frame in other primaries, changes the gamut:
+// the reference is the CLI's zscale (zimg) converting the same RGB between
+// those primaries, both sides using the sRGB curve that sRGB and Display P3
+// share. zimg computes in float, we through 8-bit tables: max error 1. zimg
+// also requantises alpha (off by up to 1); ours is checked against the source.
+const GAMUT_BOUND = { R: 1, G: 1, B: 1, A: 1 };
+const ZIMG_PRIMARIES = { bt709: '709', smpte170m: '170m', bt2020: '2020', smpte432: 'smpte432' };
+const TARGET_PRIMARIES = { srgb: 'bt709', 'display-p3': 'smpte432' };
+
+function zscale(from, to) {
+  return `zscale=primariesin=${ZIMG_PRIMARIES[from]}:primaries=${ZIMG_PRIMARIES[to]}` +
+    ':transferin=iec61966-2-1:transfer=iec61966-2-1:rangein=full:range=full,format=rgba';
+}
+
+test('copyTo converts into the requested colour space: display-p3, and frames in other primaries (max error 1)', async () => {
+  const rgba = cliSource('rgba', W, H);
+  const cases = [
+    ['bt709', 'display-p3'],
+    ['smpte432', 'srgb'],
+    ['bt2020', 'srgb'],
+    ['bt2020', 'display-p3'],
+    ['smpte170m', 'display-p3'],
+  ];
+  const refs = cliConvert(rgba, 'rgba', W, H,
+    cases.map(([from, to]) => ({ target: 'RGBA', filter: zscale(from, TARGET_PRIMARIES[to]) })));
+  for (const [i, [primaries, colorSpace]] of cases.entries()) {
+    const frame = new VideoFrame(rgba, { format: 'RGBA', codedWidth: W, codedHeight: H, timestamp: 0, colorSpace: { primaries } });
+    const ours = await convert(frame, 'RGBA', { colorSpace });
+    const what = `${primaries} -> ${colorSpace}`;
+    assertWithin(channelErrors(ours, refs[i], 'RGBA'), GAMUT_BOUND, what);
+    assert.ok(ours.every((b, j) => (j & 3) !== 3 || b === rgba[j]), `${what} keeps alpha exactly`);
+    assert.ok(Math.max(...Object.values(channelErrors(ours, rgba, 'RGBA'))) > 10, `${what} really changes the pixels`);
+    // Without an RGB format there is no conversion: the bytes as they are.
+    const raw = new Uint8Array(frame.allocationSize());
+    await frame.copyTo(raw, { colorSpace });
+    assert.deepEqual(Buffer.from(raw), rgba, `${what} without format copies the frame's own bytes`);
+    frame.close();
+  }
+
+  // Already in the requested primaries: nothing to convert.
+  const p3 = new VideoFrame(rgba, { format: 'RGBA', codedWidth: W, codedHeight: H, timestamp: 0, colorSpace: { primaries: 'smpte432' } });
+  assert.deepEqual(Buffer.from(await convert(p3, 'RGBA', { colorSpace: 'display-p3' })), rgba);
+  p3.close();
+});
+
+test('a YUV frame copied as display-p3 BGRA: the CLI converting to RGB, then zscale to P3 (max error 1)', async () => {
+  const raw = cliSource('yuv420p', W, H);
+  const frame = new VideoFrame(raw, { format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0 });
+  const rect = { x: 20, y: 10, width: 48, height: 30 };
+  const crop = `crop=${rect.width}:${rect.height}:${rect.x}:${rect.y}`;
+  const [full, cropped] = cliConvert(raw, 'yuv420p', W, H, [
+    { target: 'BGRA', filter: `${cliScale()},format=rgba,${zscale('bt709', 'smpte432')}` },
+    { target: 'BGRA', filter: `${crop},${cliScale()},format=rgba,${zscale('bt709', 'smpte432')}` },
+  ]);
+  assertWithin(channelErrors(await convert(frame, 'BGRA', { colorSpace: 'display-p3' }), full, 'BGRA'), GAMUT_BOUND,
+    'I420 -> BGRA display-p3');
+  assertWithin(channelErrors(await convert(frame, 'BGRA', { colorSpace: 'display-p3', rect }), cropped, 'BGRA'),
+    GAMUT_BOUND, 'I420 rect -> BGRA display-p3');
+  frame.close();
+});
