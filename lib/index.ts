@@ -53,8 +53,16 @@ export interface PoolStats {
   bytesHeld: number;
 }
 
-/** Statistics of the native buffer pools, per buffer size and in total. */
-export function getPoolStats(): { pools: (PoolStats & { bufferSize: number })[]; total: PoolStats } {
+/**
+ * Statistics of the native buffer pools, per buffer size and in total, and the
+ * bytes of frame memory currently reported to V8 as external memory (counted
+ * once per allocation, however many clones share it).
+ */
+export function getPoolStats(): {
+  pools: (PoolStats & { bufferSize: number })[];
+  total: PoolStats;
+  reportedFrameBytes: number;
+} {
   return native.getPoolStats();
 }
 

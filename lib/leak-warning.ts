@@ -1,9 +1,17 @@
 // Browsers warn when a VideoFrame or AudioData is garbage-collected without
-// close(): the memory it pinned was held far longer than needed. The native
-// side frees it either way; this only tells the developer, once per kind.
+// close(): the memory it pinned was held far longer than needed. The
+// collected object's native reference is dropped here, in the same callback
+// that warns (once per kind), so its memory is back in the pools by the time
+// the warning is seen rather than whenever the handle's own finalizer runs.
+interface Unclosed {
+  kind: string;
+  handle: { close(): void };
+}
+
 const warned = new Set<string>();
 
-const registry = new FinalizationRegistry<string>((kind) => {
+const registry = new FinalizationRegistry<Unclosed>(({ kind, handle }) => {
+  handle.close();
   if (warned.has(kind)) return;
   warned.add(kind);
   process.emitWarning(
@@ -13,8 +21,9 @@ const registry = new FinalizationRegistry<string>((kind) => {
   );
 });
 
-export function trackUnclosed(obj: object, kind: string): void {
-  registry.register(obj, kind, obj);
+/** Watches `obj` until untrack(): if it is collected first, `handle` is closed and a warning is emitted. */
+export function trackUnclosed(obj: object, kind: string, handle: { close(): void }): void {
+  registry.register(obj, { kind, handle }, obj);
 }
 
 export function untrack(obj: object): void {

@@ -22,6 +22,8 @@ export interface NativeVideoFrameHandle {
     destination: Uint8Array,
     matrix: string,
     fullRange: boolean,
+    primaries: string,
+    colorSpace: string,
   ): number[];
 }
 
@@ -40,6 +42,7 @@ export interface NativeVideoFrameHandleClass {
     codedHeight: number,
     defaultRect: number[] | null,
     overrideRect: number[] | null,
+    field: string,
   ): number[];
 }
 
@@ -69,7 +72,11 @@ export interface NativeBinding {
   /** src/core/keyframe.cc: does a chunk labelled key really hold a key frame? */
   checkKeyFrame(family: string, data: Uint8Array, description: Uint8Array | null): 'key' | 'delta' | 'unknown';
   setErrorFactory(factory: (kind: string, message: string) => Error): void;
-  getPoolStats(): { pools: (NativePoolStats & { bufferSize: number })[]; total: NativePoolStats };
+  getPoolStats(): {
+    pools: (NativePoolStats & { bufferSize: number })[];
+    total: NativePoolStats;
+    reportedFrameBytes: number;
+  };
   trimPools(): void;
   detachArrayBuffer(buffer: ArrayBuffer): void;
   versions(): Record<string, string>;

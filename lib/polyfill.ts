@@ -1,20 +1,13 @@
 // Installs the WebCodecs classes on globalThis where a global of that name is
 // missing, so browser code runs unchanged: import 'webcodecs-native/polyfill'.
+// Every class the package exports is an interface the browser exposes
+// globally; the lower-case exports (getPoolStats...) are server extras.
 import * as api from './index';
 
-const GLOBALS = [
-  'DOMRectReadOnly',
-  'EncodedAudioChunk',
-  'EncodedVideoChunk',
-  'VideoColorSpace',
-  'VideoDecoder',
-  'VideoEncoder',
-  'VideoFrame',
-] as const;
-
 const target = globalThis as Record<string, unknown>;
-for (const name of GLOBALS) {
+for (const [name, value] of Object.entries(api)) {
+  if (typeof value !== 'function' || !/^[A-Z]/.test(name)) continue;
   if (target[name] === undefined) {
-    Object.defineProperty(target, name, { value: api[name], writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
   }
 }

@@ -274,7 +274,7 @@ export class VideoFrame {
     this.#timestamp = timestamp;
     this.#duration = duration;
     this.#colorSpace = colorSpace;
-    trackUnclosed(this, 'VideoFrame');
+    trackUnclosed(this, 'VideoFrame', state.handle);
   }
 
   #initFromBuffer(data: AllowSharedBufferSource, init: VideoFrameBufferInit): void {
@@ -305,7 +305,14 @@ export class VideoFrame {
       throw invalid(`${F}.codedWidth/codedHeight`, 'non-zero values', `${codedWidth}x${codedHeight}`);
     }
     const override = visibleRectInit ? truncateRect(visibleRectInit, `${F}.visibleRect`) : null;
-    const visible = native.VideoFrameHandle.parseRect(format, codedWidth, codedHeight, null, override) as Rect;
+    const visible = native.VideoFrameHandle.parseRect(
+      format,
+      codedWidth,
+      codedHeight,
+      null,
+      override,
+      `${F}.visibleRect`,
+    ) as Rect;
     const handle = native.VideoFrameHandle.fromBuffer(bytes, format, codedWidth, codedHeight, visible, layout);
     try {
       checkTransferList(transfer, `${F}.transfer`);
@@ -349,6 +356,7 @@ export class VideoFrame {
           base.codedHeight,
           null,
           truncateRect(visibleRectInit, `${F}.visibleRect`),
+          `${F}.visibleRect`,
         ) as Rect)
       : base.visible;
 
@@ -456,6 +464,8 @@ export class VideoFrame {
         dest,
         cs.matrix ?? 'bt709',
         cs.fullRange ?? false,
+        cs.primaries ?? 'bt709',
+        opts.colorSpace,
       );
       const layouts: PlaneLayout[] = [];
       for (let i = 0; i < flat.length; i += 2) layouts.push({ offset: flat[i], stride: flat[i + 1] });
@@ -494,17 +504,19 @@ function readCopyToOptions(value: unknown): {
   rect: Rect | null;
   format: VideoPixelFormat | null;
   layout: number[] | null;
+  colorSpace: PredefinedColorSpace;
 } {
   const F = 'VideoFrameCopyToOptions';
   const d = toDictionary<VideoFrameCopyToOptions>(value, F);
-  if (d.colorSpace !== undefined) toEnum(d.colorSpace, PREDEFINED_COLOR_SPACES, `${F}.colorSpace`);
+  // The target of an RGB conversion; sRGB unless asked otherwise.
+  const colorSpace = d.colorSpace === undefined ? 'srgb' : toEnum(d.colorSpace, PREDEFINED_COLOR_SPACES, `${F}.colorSpace`);
   const format = d.format === undefined ? null : toEnum(d.format, VIDEO_PIXEL_FORMATS, `${F}.format`);
   const layout = readLayout(d.layout, `${F}.layout`);
   const rect = d.rect === undefined ? null : truncateRect(readRectInit(d.rect, `${F}.rect`), `${F}.rect`);
   if (format !== null && !RGB_FORMATS.includes(format)) {
     throw notSupported(`copyTo() converts to RGBA, RGBX, BGRA or BGRX only; received format "${format}".`);
   }
-  return { rect, format, layout };
+  return { rect, format, layout, colorSpace };
 }
 
 function internalFrame(init: InternalInit): VideoFrame {

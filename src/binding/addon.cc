@@ -38,7 +38,7 @@ Napi::Object StatsToObject(Napi::Env env, const PoolStats& s) {
   return o;
 }
 
-// getPoolStats() -> { pools: [...], total: {...} }
+// getPoolStats() -> { pools: [...], total: {...}, reportedFrameBytes }
 Napi::Value GetPoolStats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::vector<PoolStats> all = PoolRegistry::Instance().Stats();
@@ -61,6 +61,7 @@ Napi::Value GetPoolStats(const Napi::CallbackInfo& info) {
   Napi::Object t = StatsToObject(env, total);
   t.Delete("bufferSize");
   result.Set("total", t);
+  result.Set("reportedFrameBytes", static_cast<double>(*AddonData::Get(env).reported_frame_bytes));
   return result;
 }
 

@@ -4,6 +4,9 @@
 
 #include <napi.h>
 
+#include <cstdint>
+#include <memory>
+
 #include "core/sws_cache.h"
 
 namespace wcn {
@@ -17,6 +20,9 @@ struct AddonData {
   SwsCache sws_cache;
   // (lines: string[]) => void, set when util.debuglog('webcodecs') is on.
   Napi::FunctionReference log_handler;
+  // Bytes of frame memory this environment has reported to V8 and not yet
+  // given back (src/binding/external_memory.h).
+  std::shared_ptr<int64_t> reported_frame_bytes = std::make_shared<int64_t>(0);
 
   static AddonData& Get(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
 };

@@ -11,20 +11,25 @@ namespace wcn {
 
 class ExternalMemory {
  public:
-  ExternalMemory(Napi::Env env, int64_t bytes) : env_(env), bytes_(bytes) {
+  // `total` is the environment's running sum, readable from JS through
+  // getPoolStats().reportedFrameBytes; shared so a report outliving the
+  // environment's state still has somewhere to subtract from.
+  ExternalMemory(Napi::Env env, int64_t bytes, std::shared_ptr<int64_t> total)
+      : env_(env), bytes_(bytes), total_(std::move(total)) {
     Napi::MemoryManagement::AdjustExternalMemory(env_, bytes_);
+    *total_ += bytes_;
   }
-  ~ExternalMemory() { Napi::MemoryManagement::AdjustExternalMemory(env_, -bytes_); }
+  ~ExternalMemory() {
+    Napi::MemoryManagement::AdjustExternalMemory(env_, -bytes_);
+    *total_ -= bytes_;
+  }
   ExternalMemory(const ExternalMemory&) = delete;
   ExternalMemory& operator=(const ExternalMemory&) = delete;
-
-  static std::shared_ptr<ExternalMemory> Report(Napi::Env env, int64_t bytes) {
-    return std::make_shared<ExternalMemory>(env, bytes);
-  }
 
  private:
   Napi::Env env_;
   int64_t bytes_;
+  std::shared_ptr<int64_t> total_;
 };
 
 }  // namespace wcn

@@ -9,6 +9,7 @@
 #include "core/frame_copy.h"
 #include "core/frame_layout.h"
 #include "core/limits.h"
+#include "core/rgb_gamut.h"
 
 namespace wcn {
 
@@ -62,7 +63,7 @@ void VideoFrameHandle::Adopt(FramePtr frame, PixelFormat format, std::shared_ptr
 
 Napi::Object VideoFrameHandle::Wrap(Napi::Env env, FramePtr frame, PixelFormat format) {
   Napi::Object obj = AddonData::Get(env).video_frame_handle.New({});
-  auto memory = ExternalMemory::Report(env, FrameBytes(*frame));
+  auto memory = std::make_shared<ExternalMemory>(env, FrameBytes(*frame), AddonData::Get(env).reported_frame_bytes);
   Unwrap(obj)->Adopt(std::move(frame), format, std::move(memory));
   return obj;
 }
@@ -110,7 +111,8 @@ Napi::Value VideoFrameHandle::FromBuffer(const Napi::CallbackInfo& info) {
   return Wrap(env, std::move(frame), format);
 }
 
-// parseRect(format, codedWidth, codedHeight, defaultRect, overrideRect | null) -> [x, y, w, h]
+// parseRect(format, codedWidth, codedHeight, defaultRect, overrideRect | null, field) -> [x, y, w, h]
+// `field` names the override rect in error messages.
 Napi::Value VideoFrameHandle::ParseRect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const PixelFormat format = ReadPixelFormat(info[0], "format");
@@ -120,7 +122,7 @@ Napi::Value VideoFrameHandle::ParseRect(const Napi::CallbackInfo& info) {
   const auto override_rect = ReadRect(info[4], "visibleRect");
   Rect out;
   ThrowIfError(env, ParseVisibleRect(default_rect.value_or(Rect{0, 0, width, height}), override_rect, width, height,
-                                     format, &out));
+                                     format, ReadString(info[5], "field"), &out));
   return RectToArray(env, out);
 }
 
@@ -165,7 +167,7 @@ CopyRequest ParseCopyOptions(const Napi::CallbackInfo& info, const AVFrame& fram
   const auto override_rect = ReadRect(info[1], "rect");
   CopyRequest req;
   ThrowIfError(env, ParseVisibleRect(visible.value_or(Rect{0, 0, width, height}), override_rect, width, height,
-                                     frame_format, &req.rect));
+                                     frame_format, "VideoFrameCopyToOptions.rect", &req.rect));
   req.format = info[2].IsString() ? ReadPixelFormat(info[2], "format") : frame_format;
   const auto layout = ReadLayout(info[3]);
   ThrowIfError(env, ComputeLayout(req.rect, req.format, layout ? &*layout : nullptr, &req.layout));
@@ -181,7 +183,9 @@ Napi::Value VideoFrameHandle::AllocationSize(const Napi::CallbackInfo& info) {
 }
 
 // copyTo(visibleRect, rect | null, format | null, layout | null, dest: Uint8Array,
-//        matrix: string, fullRange: boolean) -> [offset0, stride0, ...]
+//        matrix: string, fullRange: boolean, primaries: string,
+//        colorSpace: 'srgb' | 'display-p3') -> [offset0, stride0, ...]
+// matrix, fullRange and primaries describe the frame's colour space.
 Napi::Value VideoFrameHandle::CopyTo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const AVFrame& frame = Live(env);
@@ -208,6 +212,18 @@ Napi::Value VideoFrameHandle::CopyTo(const Napi::CallbackInfo& info) {
     color.full_range = info[6].ToBoolean();
     ThrowIfError(env, ConvertFrameTo(frame, format_, req.rect, color, req.format, req.layout, dest.Data(),
                                      AddonData::Get(env).sws_cache));
+  }
+  // An explicit RGB format means "Convert to RGB frame": the pixels end up in
+  // the requested predefined colour space, whatever primaries the frame has.
+  if (info[2].IsString()) {
+    const AVColorPrimaries from = ParsePrimaries(ReadString(info[7], "primaries")).value_or(AVCOL_PRI_BT709);
+    const AVColorPrimaries to =
+        ReadString(info[8], "colorSpace") == "display-p3" ? AVCOL_PRI_SMPTE432 : AVCOL_PRI_BT709;
+    if (const auto gamut = GamutTransform::Between(from, to)) {
+      const ComputedPlaneLayout& out = req.layout.plane[0];
+      gamut->Apply(dest.Data() + out.destination_offset, out.destination_stride, req.rect.width, req.rect.height,
+                   req.format);
+    }
   }
   return LayoutToArray(env, req.layout);
 }

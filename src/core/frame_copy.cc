@@ -83,10 +83,14 @@ Status ConvertFrameTo(const AVFrame& frame, PixelFormat src_format, const Rect& 
                       PixelFormat dst_format, const CombinedLayout& layout, uint8_t* dst, SwsCache& cache) {
   const PixelFormatInfo& src_info = Info(src_format);
   const PixelFormatInfo& dst_info = Info(dst_format);
-  // Formats FFmpeg lacks (I420AP12) convert through their opaque layout; the
-  // alpha plane is copied in afterwards.
-  const bool alpha_by_hand = src_info.av == AV_PIX_FMT_NONE;
-  const AVPixelFormat src_av = alpha_by_hand ? Info(src_info.opaque).av : src_info.av;
+  // An opaque destination (RGBX/BGRX) never shows the source's alpha, so YUV
+  // sources convert through their opaque layout and swscale writes X as 0xFF.
+  // Formats FFmpeg lacks (I420AP12) always do; their alpha plane is copied in
+  // afterwards when the destination has alpha.
+  const bool keep_alpha = dst_info.alpha && src_info.alpha;
+  const bool alpha_by_hand = keep_alpha && src_info.av == AV_PIX_FMT_NONE;
+  const AVPixelFormat src_av =
+      src_info.yuv && (!keep_alpha || alpha_by_hand) ? Info(src_info.opaque).av : src_info.av;
 
   FramePtr view = RefFrame(&frame);
   view->format = src_av;
@@ -133,10 +137,11 @@ Status ConvertFrameTo(const AVFrame& frame, PixelFormat src_format, const Rect& 
   if (!direct) CopyPlane(out_data, out.destination_stride, staging->data, staging_stride, out.source_width_bytes,
                          out.source_height);
 
-  // swscale writes opaque alpha for YUV sources, but copies the X byte of
-  // RGBX/BGRX through; the spec's X is padding, so it becomes opaque.
-  const bool opaque_rgb_source = !src_info.yuv && !src_info.alpha;
-  if (dst_info.alpha && (alpha_by_hand || opaque_rgb_source)) {
+  // Between RGB formats swscale copies the fourth byte through, but the
+  // spec's X is padding and its images are opaque: whenever source or
+  // destination is RGBX/BGRX, byte 3 becomes 0xFF.
+  const bool opaque_rgb = !src_info.yuv && !keep_alpha;
+  if (alpha_by_hand || opaque_rgb) {
     // Alpha is byte 3 of each pixel in all four RGB formats.
     const bool from_plane = alpha_by_hand;
     const int max_in = (1 << src_info.bit_depth) - 1;

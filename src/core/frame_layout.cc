@@ -27,31 +27,32 @@ bool RectOffsetAligned(PixelFormat format, const Rect& rect) {
 }
 
 Status ParseVisibleRect(const Rect& default_rect, const std::optional<Rect>& override_rect,
-                        uint64_t coded_width, uint64_t coded_height, PixelFormat format, Rect* out) {
+                        uint64_t coded_width, uint64_t coded_height, PixelFormat format, const std::string& field,
+                        Rect* out) {
   Rect source = default_rect;
   if (override_rect) {
     const Rect& r = *override_rect;
     if (r.width == 0 || r.height == 0) {
       return Status::Error(ErrorKind::kTypeError,
-                           InvalidMessage("visibleRect", "a non-zero width and height",
+                           InvalidMessage(field, "a non-zero width and height",
                                           std::to_string(r.width) + "x" + std::to_string(r.height)));
     }
     if (r.x + r.width > coded_width) {
       return Status::Error(ErrorKind::kTypeError,
-                           InvalidMessage("visibleRect", "x + width <= codedWidth (" + std::to_string(coded_width) + ")",
+                           InvalidMessage(field, "x + width <= codedWidth (" + std::to_string(coded_width) + ")",
                                           std::to_string(r.x + r.width)));
     }
     if (r.y + r.height > coded_height) {
       return Status::Error(ErrorKind::kTypeError,
-                           InvalidMessage("visibleRect", "y + height <= codedHeight (" + std::to_string(coded_height) + ")",
+                           InvalidMessage(field, "y + height <= codedHeight (" + std::to_string(coded_height) + ")",
                                           std::to_string(r.y + r.height)));
     }
     source = r;
   }
   if (!RectOffsetAligned(format, source)) {
     return Status::Error(ErrorKind::kTypeError,
-                         InvalidMessage("visibleRect", std::string("x and y aligned to the chroma subsampling of ") +
-                                                           Info(format).name,
+                         InvalidMessage(override_rect ? field : "visibleRect",
+                                        std::string("x and y aligned to the chroma subsampling of ") + Info(format).name,
                                         "x=" + std::to_string(source.x) + ", y=" + std::to_string(source.y)));
   }
   *out = source;

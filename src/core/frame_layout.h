@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/pixel_format.h"
@@ -45,9 +46,11 @@ struct CombinedLayout {
 bool RectOffsetAligned(PixelFormat format, const Rect& rect);
 
 // Parse Visible Rect: `override_rect` (when given) must be non-empty, inside
-// the coded size and aligned to the subsampling.
+// the coded size and aligned to the subsampling. `field` names the override
+// in error messages (VideoFrameCopyToOptions.rect, VideoFrameInit.visibleRect).
 Status ParseVisibleRect(const Rect& default_rect, const std::optional<Rect>& override_rect,
-                        uint64_t coded_width, uint64_t coded_height, PixelFormat format, Rect* out);
+                        uint64_t coded_width, uint64_t coded_height, PixelFormat format, const std::string& field,
+                        Rect* out);
 
 // Compute Layout and Allocation Size. `layout` empty means "not given" (tight
 // packing); otherwise it must have one entry per plane.

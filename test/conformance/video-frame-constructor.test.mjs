@@ -363,6 +363,10 @@ test('copyTo options: format conversion is limited to RGB targets', async () => 
   assert.equal(frame.allocationSize({ format: 'BGRX', rect: { x: 2, y: 2, width: 2, height: 2 } }), 16);
   await assert.rejects(frame.copyTo(new Uint8Array(95), { format: 'RGBA' }), TypeError);
   await assert.rejects(frame.copyTo(new Uint8Array(1000), { rect: { x: 1, y: 0, width: 2, height: 2 } }), TypeError);
+  assert.throws(() => frame.allocationSize({ rect: { x: 0, y: 0, width: 8, height: 2 } }),
+    { name: 'TypeError', message: /^Invalid VideoFrameCopyToOptions\.rect; expected x \+ width <= codedWidth \(6\), received 8\.$/ });
+  assert.throws(() => new VideoFrame(frame, { visibleRect: { x: 1, y: 0, width: 2, height: 2 } }),
+    { name: 'TypeError', message: /^Invalid VideoFrameInit\.visibleRect; expected x and y aligned/ });
   await assert.rejects(frame.copyTo(new Uint8Array(1000), { rect: { x: 0, y: 0, width: 8, height: 2 } }), TypeError);
   await assert.rejects(frame.copyTo(new Uint8Array(1000), { rect: { x: 0, y: 0, width: 0, height: 2 } }), TypeError);
   await assert.rejects(frame.copyTo(new Uint8Array(35)), TypeError, 'destination one byte short');

@@ -166,5 +166,29 @@ TEST(FrameConvert, Rgbx12BitAlphaFromOwnPlanes) {
   for (int i = 0; i < w * h; i++) EXPECT_EQ(bgra[i * 4 + 3], i % 2 ? 255 : 0) << i;
 }
 
+TEST(FrameConvert, OpaqueTargetsNeverShowSourceAlpha) {
+  // RGBX/BGRX are opaque: X must be 0xFF whatever alpha (or X junk) the
+  // source carries, for YUV-with-alpha and RGB sources alike.
+  const uint64_t w = 40, h = 4;  // 40: not a whole SIMD block, exercises staging
+  const PixelFormat sources[] = {PixelFormat::kI420A, PixelFormat::kI444AP10, PixelFormat::kI420AP12,
+                                 PixelFormat::kRGBA, PixelFormat::kBGRX};
+  SwsCache cache;
+  for (PixelFormat sf : sources) {
+    CombinedLayout in;
+    ASSERT_TRUE(ComputeLayout(Rect{0, 0, w, h}, sf, nullptr, &in).ok());
+    std::vector<uint8_t> src(in.allocation_size, 0x21);  // alpha (or X) far from opaque
+    FramePtr frame = CreateFrameFromBuffer(sf, w, h, src.data(), in);
+    for (PixelFormat tf : {PixelFormat::kRGBX, PixelFormat::kBGRX}) {
+      CombinedLayout out;
+      ASSERT_TRUE(ComputeLayout(Rect{0, 0, w, h}, tf, nullptr, &out).ok());
+      std::vector<uint8_t> dst(out.allocation_size, 0);
+      ASSERT_TRUE(ConvertFrameTo(*frame, sf, Rect{0, 0, w, h}, ColorParams{}, tf, out, dst.data(), cache).ok());
+      for (size_t i = 3; i < dst.size(); i += 4) {
+        ASSERT_EQ(dst[i], 255) << Info(sf).name << "->" << Info(tf).name << " pixel " << i / 4;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace wcn

@@ -110,28 +110,41 @@ TEST(FrameLayout, RejectsRectMembersBeyondUnsignedLong) {
 
 TEST(ParseVisibleRect, DefaultWhenNoOverride) {
   Rect out;
-  ASSERT_TRUE(ParseVisibleRect(Rect{0, 0, 4, 2}, std::nullopt, 4, 2, PixelFormat::kI420, &out).ok());
+  ASSERT_TRUE(ParseVisibleRect(Rect{0, 0, 4, 2}, std::nullopt, 4, 2, PixelFormat::kI420, "rect", &out).ok());
   EXPECT_EQ(out.width, 4u);
 }
 
 TEST(ParseVisibleRect, Errors) {
   Rect out;
   const Rect def{0, 0, 8, 8};
-  EXPECT_EQ(ParseVisibleRect(def, Rect{0, 0, 0, 2}, 8, 8, PixelFormat::kI420, &out).kind, ErrorKind::kTypeError);
-  EXPECT_EQ(ParseVisibleRect(def, Rect{4, 0, 6, 2}, 8, 8, PixelFormat::kI420, &out).kind, ErrorKind::kTypeError);
-  EXPECT_EQ(ParseVisibleRect(def, Rect{0, 4, 2, 6}, 8, 8, PixelFormat::kI420, &out).kind, ErrorKind::kTypeError);
-  EXPECT_EQ(ParseVisibleRect(def, Rect{1, 0, 2, 2}, 8, 8, PixelFormat::kI420, &out).kind, ErrorKind::kTypeError);
-  EXPECT_EQ(ParseVisibleRect(def, Rect{0, 1, 2, 2}, 8, 8, PixelFormat::kI420, &out).kind, ErrorKind::kTypeError);
+  EXPECT_EQ(ParseVisibleRect(def, Rect{0, 0, 0, 2}, 8, 8, PixelFormat::kI420, "rect", &out).kind, ErrorKind::kTypeError);
+  EXPECT_EQ(ParseVisibleRect(def, Rect{4, 0, 6, 2}, 8, 8, PixelFormat::kI420, "rect", &out).kind, ErrorKind::kTypeError);
+  EXPECT_EQ(ParseVisibleRect(def, Rect{0, 4, 2, 6}, 8, 8, PixelFormat::kI420, "rect", &out).kind, ErrorKind::kTypeError);
+  EXPECT_EQ(ParseVisibleRect(def, Rect{1, 0, 2, 2}, 8, 8, PixelFormat::kI420, "rect", &out).kind, ErrorKind::kTypeError);
+  EXPECT_EQ(ParseVisibleRect(def, Rect{0, 1, 2, 2}, 8, 8, PixelFormat::kI420, "rect", &out).kind, ErrorKind::kTypeError);
   // 4:2:2 only needs even x; 4:4:4 and RGB accept any offset.
-  EXPECT_TRUE(ParseVisibleRect(def, Rect{2, 1, 2, 2}, 8, 8, PixelFormat::kI422, &out).ok());
-  EXPECT_TRUE(ParseVisibleRect(def, Rect{1, 1, 2, 2}, 8, 8, PixelFormat::kI444, &out).ok());
-  EXPECT_TRUE(ParseVisibleRect(def, Rect{3, 5, 2, 2}, 8, 8, PixelFormat::kRGBA, &out).ok());
+  EXPECT_TRUE(ParseVisibleRect(def, Rect{2, 1, 2, 2}, 8, 8, PixelFormat::kI422, "rect", &out).ok());
+  EXPECT_TRUE(ParseVisibleRect(def, Rect{1, 1, 2, 2}, 8, 8, PixelFormat::kI444, "rect", &out).ok());
+  EXPECT_TRUE(ParseVisibleRect(def, Rect{3, 5, 2, 2}, 8, 8, PixelFormat::kRGBA, "rect", &out).ok());
+}
+
+TEST(ParseVisibleRect, MessagesNameTheRectTheCallerGave) {
+  Rect out;
+  const Rect def{0, 0, 8, 8};
+  const Status bounds = ParseVisibleRect(def, Rect{4, 0, 6, 2}, 8, 8, PixelFormat::kI420, "Options.rect", &out);
+  EXPECT_EQ(bounds.message, "Invalid Options.rect; expected x + width <= codedWidth (8), received 10.");
+  const Status aligned = ParseVisibleRect(def, Rect{1, 0, 2, 2}, 8, 8, PixelFormat::kI420, "Options.rect", &out);
+  EXPECT_EQ(aligned.message,
+            "Invalid Options.rect; expected x and y aligned to the chroma subsampling of I420, received x=1, y=0.");
+  // Without an override the frame's own visible rect is what is wrong.
+  const Status own = ParseVisibleRect(Rect{1, 0, 2, 2}, std::nullopt, 8, 8, PixelFormat::kI420, "Options.rect", &out);
+  EXPECT_NE(own.message.find("Invalid visibleRect;"), std::string::npos) << own.message;
 }
 
 TEST(ParseVisibleRect, MisalignedDefaultRectFails) {
   // The default rect is checked too (a frame whose visible rect is odd).
   Rect out;
-  EXPECT_EQ(ParseVisibleRect(Rect{1, 1, 2, 2}, std::nullopt, 8, 8, PixelFormat::kNV12, &out).kind,
+  EXPECT_EQ(ParseVisibleRect(Rect{1, 1, 2, 2}, std::nullopt, 8, 8, PixelFormat::kNV12, "rect", &out).kind,
             ErrorKind::kTypeError);
 }
 
