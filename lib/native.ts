@@ -50,6 +50,47 @@ export interface NativeCodecClass {
   probe(config: object): Promise<boolean>;
 }
 
+/** src/binding/image_decoder.cc: the decoded frame of ImageDecoderNative.decode(). */
+export interface NativeDecodedImage {
+  frame: NativeVideoFrameHandle;
+  timestamp: number;
+  duration: number | null;
+  visible: [number, number, number, number];
+  displayWidth: number;
+  displayHeight: number;
+  color: import('./video-color-space').ParsedColorSpace;
+}
+
+/** An event of the image's demux thread (src/binding/image_decoder.cc DemuxEventToJs). */
+export interface NativeImageEvent {
+  type: 'tracks' | 'frames' | 'end' | 'error';
+  animated?: boolean;
+  frameCount?: number;
+  repetitionCount?: number;
+  available?: number;
+  malformed?: string;
+  error?: Error;
+}
+
+export interface NativeImageDecoder {
+  append(bytes: Uint8Array): void;
+  adopt(bytes: Uint8Array): void;
+  end(): void;
+  decode(frameIndex: number): Promise<NativeDecodedImage>;
+  close(): void;
+}
+
+export interface NativeImageDecoderClass {
+  new (
+    essence: string,
+    desiredWidth: number,
+    desiredHeight: number,
+    maxBytes: number,
+    onEvents: (events: NativeImageEvent[]) => void,
+  ): NativeImageDecoder;
+  isTypeSupported(essence: string): boolean;
+}
+
 export interface NativePoolStats {
   capacity: number;
   available: number;
@@ -64,6 +105,7 @@ export interface NativePoolStats {
 
 export interface NativeBinding {
   VideoFrameHandle: NativeVideoFrameHandleClass;
+  ImageDecoderNative: NativeImageDecoderClass;
   VideoDecoderNative: NativeCodecClass;
   VideoEncoderNative: NativeCodecClass;
   /** src/core/keyframe.cc: does a chunk labelled key really hold a key frame? */
