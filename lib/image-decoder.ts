@@ -345,8 +345,10 @@ export class ImageDecoder {
       const buffer = view.buffer;
       if (this.#native) {
         if (buffer instanceof ArrayBuffer && transfer.includes(buffer)) {
-          // Transferred: decode from the caller's bytes without a copy.
-          this.#native.adopt(new Uint8Array(takeOwnership(buffer), view.byteOffset, view.byteLength));
+          // Transferred: decode from the caller's bytes without a copy (the
+          // view reads as empty once its buffer moves, so take its window first).
+          const { byteOffset, byteLength } = view;
+          this.#native.adopt(new Uint8Array(takeOwnership(buffer), byteOffset, byteLength));
         } else {
           this.#native.append(view);
         }

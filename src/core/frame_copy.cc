@@ -163,8 +163,9 @@ std::optional<PixelFormat> ToSpecFormat(FramePtr& frame, bool gray_as_rgb, SwsCa
   const PixelFormat target = NearestSpecFormat(av, gray_as_rgb);
   const bool full_range = IsFullRange(*frame);
   FramePtr converted = AllocatePooledFrame(target, frame->width, frame->height);
+  // RGB output is always full range; YUV keeps the source's range.
   const SwsKey key{frame->width, frame->height, frame->width, frame->height, av, Info(target).av,
-                   SwsColorspaceFor(frame->colorspace), full_range, full_range, SWS_BICUBIC};
+                   SwsColorspaceFor(frame->colorspace), full_range, Info(target).yuv ? full_range : true, SWS_BICUBIC};
   SwsContext* sws = cache.Get(key);
   if (!sws || sws_scale_frame(sws, converted.get(), frame.get()) < 0) return std::nullopt;
   av_frame_copy_props(converted.get(), frame.get());

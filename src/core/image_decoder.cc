@@ -189,9 +189,15 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
   AVDictionary* opts = nullptr;
   // Report the file's own delays; FFmpeg otherwise turns short ones into 100 ms.
   if (type == ImageType::kGif) av_dict_set(&opts, "min_delay", "0", 0);
+  // FFmpeg's GIF demuxer walks the whole file in its header to count the
+  // frames (then seeks back to the start), which would wait for a stream's
+  // end; let that walk stop at the bytes received so far. Our probe has
+  // seen the header itself arrive.
+  reader.set_blocking(type != ImageType::kGif);
   ClearLastLogError();
   const int open_err = avformat_open_input(&raw, nullptr, av_find_input_format(DemuxerName(type, header.animated)), &opts);
   av_dict_free(&opts);
+  reader.set_blocking(true);
   InputContextPtr fmt(raw);
   if (store_->closed()) return Status::Ok();
   if (open_err < 0) return CodecFailure(("The data is not a valid " + TypeText(type) + " image").c_str(), open_err);
@@ -306,8 +312,9 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
   if (available == 0) {
     return BadData(malformed.empty() ? "The " + TypeText(type) + " data holds no complete image." : malformed);
   }
+  if (sequence) track.frame_count = available;
   if (!established_) Establish(track);
-  if (sequence) track_.frame_count = available;
+  track_.frame_count = track.frame_count;
   Post(ImageDemuxEvent::Kind::kEnd, available, std::move(malformed));
   return Status::Ok();
 }
@@ -445,9 +452,9 @@ Status ImageFrameDecoder::Composite(FramePtr* frame, const WebpFrameInfo& info) 
   }
   FramePtr rgba = AllocatePooledFrame(PixelFormat::kRGBA, info.width, info.height);
   const auto av = static_cast<AVPixelFormat>(src->format);
-  // Lossy WebP is BT.601 limited range by definition.
+  // Lossy WebP is BT.601 limited range by definition; RGB is full range.
   const SwsKey key{src->width, src->height, src->width, src->height, av, AV_PIX_FMT_RGBA, SWS_CS_ITU601,
-                   false, false, SWS_BICUBIC};
+                   false, true, SWS_BICUBIC};
   SwsContext* sws = sws_.Get(key);
   if (!sws || sws_scale_frame(sws, rgba.get(), src) < 0) {
     return BadData(std::string("A WebP frame in ") + av_get_pix_fmt_name(av) + " cannot be converted to RGBA.");

@@ -85,8 +85,10 @@ bool ByteStore::WaitFor(uint64_t end) {
   return WaitLocked(lock, end);
 }
 
-int64_t ByteStore::Read(uint64_t pos, uint8_t* dst, size_t size) {
+int64_t ByteStore::Read(uint64_t pos, uint8_t* dst, size_t size, bool block) {
   std::unique_lock<std::mutex> lock(mutex_);
+  if (closed_) return -1;
+  if (!block && received_ <= pos) return 0;
   if (!WaitLocked(lock, pos + 1)) return closed_ ? -1 : 0;
   if (chunks_.empty() || pos < chunks_.front().start) return -1;
   // Chunks are few (stream chunks, or one buffer), and reads mostly hit
@@ -151,7 +153,7 @@ StoreReader::StoreReader(ByteStore* store) : store_(store) {
 
 int StoreReader::ReadPacket(void* opaque, uint8_t* buf, int size) {
   auto* self = static_cast<StoreReader*>(opaque);
-  const int64_t n = self->store_->Read(self->pos_, buf, static_cast<size_t>(size));
+  const int64_t n = self->store_->Read(self->pos_, buf, static_cast<size_t>(size), self->blocking_);
   if (n < 0) return AVERROR_EXIT;
   if (n == 0) return AVERROR_EOF;
   self->pos_ += static_cast<uint64_t>(n);

@@ -42,7 +42,8 @@ class ByteStore {
   // Reader thread. Copies up to `size` bytes at `pos`. Returns the count,
   // 0 at the end of complete data, or -1 once closed (or when `pos` was
   // released). Blocks while no byte at `pos` has arrived.
-  int64_t Read(uint64_t pos, uint8_t* dst, size_t size);
+  // With `block` false, returns 0 instead of waiting.
+  int64_t Read(uint64_t pos, uint8_t* dst, size_t size, bool block = true);
   // Blocks until `end` bytes have arrived (true), or the data is complete
   // with fewer, or the store is closed (false).
   bool WaitFor(uint64_t end);
@@ -95,6 +96,8 @@ class StoreReader {
  public:
   explicit StoreReader(ByteStore* store);
   AVIOContext* avio() const { return avio_.get(); }
+  // Non-blocking: reads past the bytes received so far see the end of data.
+  void set_blocking(bool blocking) { blocking_ = blocking; }
 
  private:
   static int ReadPacket(void* opaque, uint8_t* buf, int size);
@@ -102,6 +105,7 @@ class StoreReader {
 
   ByteStore* store_;
   uint64_t pos_ = 0;
+  bool blocking_ = true;
   AvioPtr avio_;
 };
 

@@ -29,8 +29,9 @@ int ReadWebpAnimationFrame(AVIOContext* pb, uint32_t canvas_width, uint32_t canv
     uint8_t header[8];
     const int got = avio_read(pb, header, 8);
     if (got == AVERROR_EXIT) return got;
-    if (got <= 0) return AVERROR_EOF;
-    if (got < 8) return AVERROR_INVALIDDATA;  // a chunk cut short
+    // The end, or a chunk cut short: data ending early is truncated, not
+    // malformed, and the frames before it stand.
+    if (got < 8) return AVERROR_EOF;
     const uint32_t size = header[4] | (header[5] << 8) | (header[6] << 16) | (uint32_t{header[7]} << 24);
     const uint32_t padded = size + (size & 1);
     if (std::memcmp(header, "ANMF", 4) != 0) {
@@ -44,7 +45,7 @@ int ReadWebpAnimationFrame(AVIOContext* pb, uint32_t canvas_width, uint32_t canv
     std::vector<uint8_t> body(padded);
     const int n = avio_read(pb, body.data(), static_cast<int>(padded));
     if (n == AVERROR_EXIT) return n;
-    if (n < static_cast<int>(size)) return AVERROR_INVALIDDATA;
+    if (n < static_cast<int>(size)) return AVERROR_EOF;
     const uint8_t* p = body.data();
     info->x = Le24(p) * 2;
     info->y = Le24(p + 3) * 2;

@@ -23,8 +23,9 @@ struct WebpFrameInfo {
 
 // Reads from the reader's position (just after the RIFF/WEBP header) to the
 // next ANMF frame and returns it as a standalone still WebP packet. Returns
-// 0, AVERROR_EOF at the end of the file, or another AVERROR for malformed
-// data (frames outside the canvas, missing bitstream chunks).
+// 0, AVERROR_EOF at the end of the data (also when the last chunk is cut
+// short), or another AVERROR for malformed data (frames outside the
+// canvas, missing bitstream chunks).
 int ReadWebpAnimationFrame(AVIOContext* pb, uint32_t canvas_width, uint32_t canvas_height, PacketPtr* packet,
                            WebpFrameInfo* info);
 
