@@ -17,22 +17,32 @@ namespace wcn {
 namespace {
 
 constexpr AVRational kMicroseconds{1, 1000000};
+// Bytes kept before the packet being demuxed, for FFmpeg's seeks back.
+constexpr int64_t kSeekBackMargin = 64 * 1024;
 
 std::string TypeText(ImageType type) { return ImageTypeName(type); }
 
 Status BadData(const std::string& message) { return Status::Error(ErrorKind::kEncodingError, message); }
 
-const char* DemuxerName(ImageType type, bool animated) {
+const char* DemuxerName(ImageType type) {
   switch (type) {
-    case ImageType::kJpeg: return "jpeg_pipe";
-    case ImageType::kPng: return animated ? "apng" : "png_pipe";
+    case ImageType::kPng: return "apng";
     case ImageType::kGif: return "gif";
-    case ImageType::kWebp: return "webp_pipe";
-    case ImageType::kBmp: return "bmp_pipe";
     case ImageType::kAvif: return "mov";
     case ImageType::kIco: return "ico";
+    default: return "";
   }
-  return "";
+}
+
+// The decoder of a single-image format, whose one frame is the whole file.
+AVCodecID StillCodec(ImageType type) {
+  switch (type) {
+    case ImageType::kJpeg: return AV_CODEC_ID_MJPEG;
+    case ImageType::kPng: return AV_CODEC_ID_PNG;
+    case ImageType::kWebp: return AV_CODEC_ID_WEBP;
+    case ImageType::kBmp: return AV_CODEC_ID_BMP;
+    default: return AV_CODEC_ID_NONE;
+  }
 }
 
 CodecParamsPtr CopyParams(const AVCodecParameters* src) {
@@ -148,6 +158,7 @@ Status ImageDemuxer::Demux() {
   ImageHeader header;
   if (Status s = ProbeHeader(&header); !s.ok() || store_->closed()) return s;
   if (settings_.type == ImageType::kWebp && header.animated) return DemuxWebpAnimation(header);
+  if (StillCodec(settings_.type) != AV_CODEC_ID_NONE && !header.animated) return ReadStill();
   return DemuxWithFFmpeg(header);
 }
 
@@ -195,7 +206,7 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
   // seen the header itself arrive.
   reader.set_blocking(type != ImageType::kGif);
   ClearLastLogError();
-  const int open_err = avformat_open_input(&raw, nullptr, av_find_input_format(DemuxerName(type, header.animated)), &opts);
+  const int open_err = avformat_open_input(&raw, nullptr, av_find_input_format(DemuxerName(type)), &opts);
   av_dict_free(&opts);
   reader.set_blocking(true);
   InputContextPtr fmt(raw);
@@ -300,7 +311,9 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
     frame.packet = std::move(pkt);
     pkt = AllocPacket();
     available = frames_->Put(index, std::move(frame));
-    if (release_consumed && pos > 0) store_->ReleaseBefore(static_cast<uint64_t>(pos));
+    // AVIO re-reads a little before a packet when the demuxer seeks back to
+    // its start; keep a margin of that much.
+    if (release_consumed && pos > kSeekBackMargin) store_->ReleaseBefore(static_cast<uint64_t>(pos - kSeekBackMargin));
     if (!established_ && available >= 2) {
       track.animated = true;
       Establish(track);
@@ -316,6 +329,35 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
   if (!established_) Establish(track);
   track_.frame_count = track.frame_count;
   Post(ImageDemuxEvent::Kind::kEnd, available, std::move(malformed));
+  return Status::Ok();
+}
+
+Status ImageDemuxer::ReadStill() {
+  // FFmpeg's image pipe demuxers only find the end of the file too; the
+  // bytes move from the store into the frame's packet.
+  std::vector<CodecParamsPtr> params;
+  params.push_back(CodecParamsPtr(avcodec_parameters_alloc()));
+  if (!params[0]) throw std::bad_alloc();
+  params[0]->codec_type = AVMEDIA_TYPE_VIDEO;
+  params[0]->codec_id = StillCodec(settings_.type);
+  frames_->SetStreams(std::move(params), false, 0, 0);
+  ImageTrackInfo track;
+  track.frame_count = 1;
+  Establish(track);
+  store_->WaitFor(std::numeric_limits<uint64_t>::max());
+  if (store_->closed()) return Status::Ok();
+  const uint64_t size = store_->received();
+  if (size > static_cast<uint64_t>(std::numeric_limits<int>::max() - AV_INPUT_BUFFER_PADDING_SIZE)) {
+    return BadData("The " + TypeText(settings_.type) + " data is too large for one image.");
+  }
+  if (Status q = store_->Charge(static_cast<int64_t>(size)); !q.ok()) return q;
+  ImageFrameTable::Frame frame;
+  frame.packet = AllocPacket();
+  if (av_new_packet(frame.packet.get(), static_cast<int>(size)) < 0) throw std::bad_alloc();
+  if (store_->Read(0, frame.packet->data, size) != static_cast<int64_t>(size)) return Status::Ok();  // closed
+  store_->ReleaseBefore(size);
+  const uint32_t available = frames_->Put(0, std::move(frame));
+  Post(ImageDemuxEvent::Kind::kEnd, available);
   return Status::Ok();
 }
 

@@ -82,6 +82,7 @@ class ImageDemuxer {
   Status Demux();
   Status ProbeHeader(ImageHeader* header);
   Status DemuxWithFFmpeg(const ImageHeader& header);
+  Status ReadStill();
   Status DemuxWebpAnimation(const ImageHeader& header);
   void Establish(const ImageTrackInfo& track);
   void Post(ImageDemuxEvent::Kind kind, uint32_t available, std::string malformed = {});

@@ -152,17 +152,16 @@ const char* ImageTypeName(ImageType type) {
 }
 
 bool ImageTypeAvailable(ImageType type) {
-  auto has = [](const char* demuxer, AVCodecID codec) {
-    return av_find_input_format(demuxer) != nullptr && avcodec_find_decoder(codec) != nullptr;
-  };
+  auto has = [](AVCodecID codec) { return avcodec_find_decoder(codec) != nullptr; };
+  auto demuxer = [](const char* name) { return av_find_input_format(name) != nullptr; };
   switch (type) {
-    case ImageType::kJpeg: return has("jpeg_pipe", AV_CODEC_ID_MJPEG);
-    case ImageType::kPng: return has("png_pipe", AV_CODEC_ID_PNG) && has("apng", AV_CODEC_ID_APNG);
-    case ImageType::kGif: return has("gif", AV_CODEC_ID_GIF);
-    case ImageType::kWebp: return has("webp_pipe", AV_CODEC_ID_WEBP);
-    case ImageType::kBmp: return has("bmp_pipe", AV_CODEC_ID_BMP);
-    case ImageType::kAvif: return has("mov", AV_CODEC_ID_AV1);
-    case ImageType::kIco: return has("ico", AV_CODEC_ID_BMP) && avcodec_find_decoder(AV_CODEC_ID_PNG) != nullptr;
+    case ImageType::kJpeg: return has(AV_CODEC_ID_MJPEG);
+    case ImageType::kPng: return has(AV_CODEC_ID_PNG) && has(AV_CODEC_ID_APNG) && demuxer("apng");
+    case ImageType::kGif: return has(AV_CODEC_ID_GIF) && demuxer("gif");
+    case ImageType::kWebp: return has(AV_CODEC_ID_WEBP);
+    case ImageType::kBmp: return has(AV_CODEC_ID_BMP);
+    case ImageType::kAvif: return has(AV_CODEC_ID_AV1) && demuxer("mov");
+    case ImageType::kIco: return has(AV_CODEC_ID_BMP) && has(AV_CODEC_ID_PNG) && demuxer("ico");
   }
   return false;
 }
