@@ -1,0 +1,17 @@
+import { ImageDecoder } from 'webcodecs-native';
+import { readFileSync } from 'node:fs';
+import { manualStream } from './helpers/images.mjs';
+const data = readFileSync('/tmp/imgx/anim.gif');
+const { stream, push, end } = manualStream();
+const decoder = new ImageDecoder({ data: stream, type: 'image/gif' });
+push(data.subarray(0, 1974));
+console.log('pushed');
+await decoder.tracks.ready;
+console.log('ready', decoder.tracks[0].frameCount);
+const f3 = decoder.decode({ frameIndex: 3 });
+const r = await decoder.decode({ frameIndex: 0 });
+console.log('frame0', r.image.timestamp, decoder.tracks[0].frameCount);
+push(data.subarray(1974));
+const t = await f3; console.log('f3', t.image.timestamp);
+end();
+await decoder.completed; console.log('completed');

@@ -1,0 +1,11 @@
+import { ImageDecoder } from 'webcodecs-native';
+import { readFileSync } from 'node:fs';
+import { manualStream } from './helpers/images.mjs';
+const data = readFileSync('/tmp/imgx/anim.gif');
+const { stream, push, end } = manualStream();
+const decoder = new ImageDecoder({ data: stream, type: 'image/gif' });
+push(data.subarray(0, 1974));
+console.error('pushed', Date.now() / 1000);
+decoder.tracks.ready.then(() => console.error('ready', Date.now() / 1000));
+setTimeout(() => { console.error('timeout', Date.now() / 1000, decoder.tracks.length); push(data.subarray(1974)); end(); }, 1500);
+await decoder.tracks.ready;
