@@ -6,7 +6,7 @@ import * as nodeStream from 'node:stream';
 import type { ReadableStreamReadResult } from 'node:stream/web';
 
 import { domError, invalidState, notSupported } from './errors';
-import { native, type NativeDecodedImage, type NativeImageDecoder, type NativeImageEvent } from './native';
+import { native, type NativeDecodedFrame, type NativeImageDecoder, type NativeImageEvent } from './native';
 import { checkTransferList, detachAll, readTransferList, takeOwnership } from './transfer';
 import {
   describe,
@@ -612,7 +612,7 @@ export class ImageDecoder {
     );
   }
 
-  #videoFrame(image: NativeDecodedImage): VideoFrame {
+  #videoFrame(image: NativeDecodedFrame): VideoFrame {
     const rgb = ['RGBA', 'RGBX', 'BGRA', 'BGRX'].includes(image.frame.format);
     return videoFrameFromNative(image.frame, {
       timestamp: image.timestamp,

@@ -50,8 +50,8 @@ export interface NativeCodecClass {
   probe(config: object): Promise<boolean>;
 }
 
-/** src/binding/image_decoder.cc: the decoded frame of ImageDecoderNative.decode(). */
-export interface NativeDecodedImage {
+/** src/binding/video_frame.cc DecodedVideoToJs: a decoder's output frame. */
+export interface NativeDecodedFrame {
   frame: NativeVideoFrameHandle;
   timestamp: number;
   duration: number | null;
@@ -76,7 +76,7 @@ export interface NativeImageDecoder {
   append(bytes: Uint8Array): void;
   adopt(bytes: Uint8Array): void;
   end(): void;
-  decode(frameIndex: number): Promise<NativeDecodedImage>;
+  decode(frameIndex: number): Promise<NativeDecodedFrame>;
   close(): void;
 }
 
