@@ -11,7 +11,8 @@ export type DomErrorName =
   | 'AbortError'
   | 'QuotaExceededError'
   | 'OperationError'
-  | 'SecurityError';
+  | 'SecurityError'
+  | 'NotReadableError';
 
 /** The error kinds the native layer reports (src/core/status.h ErrorKind names). */
 export type ErrorKind = DomErrorName | 'TypeError' | 'RangeError';
@@ -48,6 +49,7 @@ export function errorFromKind(kind: ErrorKind | string, message: string): Error 
     case 'QuotaExceededError':
     case 'OperationError':
     case 'SecurityError':
+    case 'NotReadableError':
       return new DOMException(message, kind);
     default:
       return new DOMException(`${message} (unexpected error kind ${String(kind)})`, 'OperationError');

@@ -8,6 +8,14 @@ export { EncodedAudioChunk } from './encoded-audio-chunk';
 export type { EncodedAudioChunkInit, EncodedAudioChunkType } from './encoded-audio-chunk';
 export { EncodedVideoChunk } from './encoded-video-chunk';
 export type { EncodedVideoChunkInit, EncodedVideoChunkType } from './encoded-video-chunk';
+export { ImageDecoder, ImageTrack, ImageTrackList } from './image-decoder';
+export type {
+  ColorSpaceConversion,
+  ImageBufferSource,
+  ImageDecodeOptions,
+  ImageDecodeResult,
+  ImageDecoderInit,
+} from './image-decoder';
 export { VideoColorSpace } from './video-color-space';
 export type {
   VideoColorPrimaries,

@@ -53,6 +53,47 @@ export interface NativeCodecClass {
   probe(config: object): Promise<boolean>;
 }
 
+/** src/binding/video_frame.cc DecodedVideoToJs: a decoder's output frame. */
+export interface NativeDecodedFrame {
+  frame: NativeVideoFrameHandle;
+  timestamp: number;
+  duration: number | null;
+  visible: [number, number, number, number];
+  displayWidth: number;
+  displayHeight: number;
+  color: import('./video-color-space').ParsedColorSpace;
+}
+
+/** An event of the image's demux thread (src/binding/image_decoder.cc DemuxEventToJs). */
+export interface NativeImageEvent {
+  type: 'tracks' | 'frames' | 'end' | 'error';
+  animated?: boolean;
+  frameCount?: number;
+  repetitionCount?: number;
+  available?: number;
+  malformed?: string;
+  error?: Error;
+}
+
+export interface NativeImageDecoder {
+  append(bytes: Uint8Array): void;
+  adopt(bytes: Uint8Array): void;
+  end(): void;
+  decode(frameIndex: number): Promise<NativeDecodedFrame>;
+  close(): void;
+}
+
+export interface NativeImageDecoderClass {
+  new (
+    essence: string,
+    desiredWidth: number,
+    desiredHeight: number,
+    maxBytes: number,
+    onEvents: (events: NativeImageEvent[]) => void,
+  ): NativeImageDecoder;
+  isTypeSupported(essence: string): boolean;
+}
+
 export interface NativePoolStats {
   capacity: number;
   available: number;
@@ -67,6 +108,7 @@ export interface NativePoolStats {
 
 export interface NativeBinding {
   VideoFrameHandle: NativeVideoFrameHandleClass;
+  ImageDecoderNative: NativeImageDecoderClass;
   VideoDecoderNative: NativeCodecClass;
   VideoEncoderNative: NativeCodecClass;
   /** src/core/keyframe.cc: does a chunk labelled key really hold a key frame? */

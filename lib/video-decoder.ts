@@ -5,7 +5,7 @@ import { videoCodecFamily } from './codecs/index';
 import { chunkBytes } from './encoded-chunk';
 import { EncodedVideoChunk } from './encoded-video-chunk';
 import { domError } from './errors';
-import { native, type NativeVideoFrameHandle } from './native';
+import { native, type NativeDecodedFrame } from './native';
 import {
   enforceU32,
   invalid,
@@ -137,15 +137,7 @@ function parseConfig(config: unknown): ParsedDecoderConfig {
   };
 }
 
-interface DecodedVideoEvent extends NativeEvent {
-  frame: NativeVideoFrameHandle;
-  timestamp: number;
-  duration: number | null;
-  visible: [number, number, number, number];
-  displayWidth: number;
-  displayHeight: number;
-  color: ParsedColorSpace;
-}
+interface DecodedVideoEvent extends NativeEvent, NativeDecodedFrame {}
 
 // Work items in flight on the native side; enough to keep a fast decoder fed
 // between event-loop turns.

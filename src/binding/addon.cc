@@ -14,6 +14,7 @@
 
 namespace wcn {
 
+void InitImageDecoder(Napi::Env env, Napi::Object exports);
 void InitVideoDecoder(Napi::Env env, Napi::Object exports);
 void InitVideoEncoder(Napi::Env env, Napi::Object exports);
 
@@ -113,6 +114,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));
   exports.Set("setLogHandler", Napi::Function::New<SetLogHandler>(env, "setLogHandler"));
   VideoFrameHandle::Init(env, exports);
+  InitImageDecoder(env, exports);
   InitVideoDecoder(env, exports);
   InitVideoEncoder(env, exports);
   return exports;

@@ -2,7 +2,6 @@
 #include <cstring>
 
 #include "binding/codec_binding.h"
-#include "binding/js_color.h"
 #include "binding/js_convert.h"
 #include "binding/probe.h"
 #include "binding/video_frame.h"
@@ -66,17 +65,9 @@ class VideoDecoderBinding : public CodecBinding<VideoDecoderBinding, VideoDecode
   }
 
   static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) {
-    auto& out = std::get<DecodedVideo>(e.output);
-    Napi::Object o = Napi::Object::New(env);
+    Napi::Object o = DecodedVideoToJs(env, std::get<DecodedVideo>(e.output));
     o.Set("type", "output");
     o.Set("generation", static_cast<double>(e.generation));
-    o.Set("timestamp", static_cast<double>(out.timestamp));
-    o.Set("duration", out.duration ? Napi::Number::New(env, static_cast<double>(*out.duration)) : env.Null());
-    o.Set("visible", RectToArray(env, out.visible));
-    o.Set("displayWidth", out.display_width);
-    o.Set("displayHeight", out.display_height);
-    o.Set("color", ColorToJs(env, out.color));
-    o.Set("frame", VideoFrameHandle::Wrap(env, std::move(out.frame), out.format));
     return o;
   }
 };

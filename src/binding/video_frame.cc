@@ -4,6 +4,7 @@
 
 #include "binding/addon_data.h"
 #include "binding/errors.h"
+#include "binding/js_color.h"
 #include "binding/js_convert.h"
 #include "core/color_space.h"
 #include "core/frame_copy.h"
@@ -242,6 +243,18 @@ Napi::Value VideoFrameHandle::GetCodedHeight(const Napi::CallbackInfo& info) {
 
 Napi::Value VideoFrameHandle::GetClosed(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), !frame_);
+}
+
+Napi::Object DecodedVideoToJs(Napi::Env env, DecodedVideo& out) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("timestamp", static_cast<double>(out.timestamp));
+  o.Set("duration", out.duration ? Napi::Number::New(env, static_cast<double>(*out.duration)) : env.Null());
+  o.Set("visible", RectToArray(env, out.visible));
+  o.Set("displayWidth", out.display_width);
+  o.Set("displayHeight", out.display_height);
+  o.Set("color", ColorToJs(env, out.color));
+  o.Set("frame", VideoFrameHandle::Wrap(env, std::move(out.frame), out.format));
+  return o;
 }
 
 }  // namespace wcn

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "binding/external_memory.h"
+#include "core/codec_events.h"
 #include "core/ffmpeg_raii.h"
 #include "core/pixel_format.h"
 
@@ -45,5 +46,10 @@ class VideoFrameHandle : public Napi::ObjectWrap<VideoFrameHandle> {
   PixelFormat format_ = PixelFormat::kI420;
   std::shared_ptr<ExternalMemory> memory_;
 };
+
+// {frame, timestamp, duration, visible, displayWidth, displayHeight, color}
+// for a decoder's output, the frame moved into a new handle (no pixel copy);
+// lib/video-frame.ts videoFrameFromNative() builds the VideoFrame.
+Napi::Object DecodedVideoToJs(Napi::Env env, DecodedVideo& out);
 
 }  // namespace wcn

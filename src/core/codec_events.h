@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -61,13 +62,29 @@ struct EncodedChunkOutput {
   PacketPtr alpha;  // alphaSideData, when alpha is kept
 };
 
+// What an ImageDecoder's demux thread reports: the track once it is known,
+// frames as they arrive, and the end of the data.
+struct ImageTrackInfo {
+  bool animated = false;
+  uint32_t frame_count = 0;
+  double repetition_count = 0;
+};
+
+struct ImageDemuxEvent {
+  enum class Kind : uint8_t { kTracks, kFrames, kEnd };
+  Kind kind = Kind::kFrames;
+  ImageTrackInfo track;
+  uint32_t available = 0;  // frames whose data has fully arrived
+  std::string malformed;   // kEnd: why demuxing stopped early, if it did
+};
+
 struct WorkerEvent {
   enum class Type : uint8_t { kConfigured, kOutput, kError, kDone, kFlushed, kClosed };
   Type type;
   uint64_t generation = 0;
   uint64_t flush_id = 0;
   Status status;  // kConfigured (failure = unsupported config) and kError
-  std::variant<std::monostate, DecodedVideo, EncodedChunkOutput> output;
+  std::variant<std::monostate, DecodedVideo, EncodedChunkOutput, ImageDemuxEvent> output;
 };
 
 // Implemented by the binding: carries events to the JS thread. Post may be

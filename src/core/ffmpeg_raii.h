@@ -29,6 +29,12 @@ struct BufferRefDeleter {
 struct BsfDeleter {
   void operator()(AVBSFContext* b) const { av_bsf_free(&b); }
 };
+struct CodecParamsDeleter {
+  void operator()(AVCodecParameters* p) const { avcodec_parameters_free(&p); }
+};
+struct InputContextDeleter {
+  void operator()(AVFormatContext* f) const { avformat_close_input(&f); }
+};
 struct AvFreeDeleter {
   void operator()(void* p) const { av_free(p); }
 };
@@ -40,6 +46,8 @@ using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
 using BufferRefPtr = std::unique_ptr<AVBufferRef, BufferRefDeleter>;
 using BsfPtr = std::unique_ptr<AVBSFContext, BsfDeleter>;
+using CodecParamsPtr = std::unique_ptr<AVCodecParameters, CodecParamsDeleter>;
+using InputContextPtr = std::unique_ptr<AVFormatContext, InputContextDeleter>;  // a demuxer
 
 // FFmpeg allocators return null on failure; turn that into bad_alloc so
 // callers never dereference null.

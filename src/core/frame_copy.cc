@@ -156,4 +156,26 @@ Status ConvertFrameTo(const AVFrame& frame, PixelFormat src_format, const Rect& 
   return Status::Ok();
 }
 
+bool IsFullRange(const AVFrame& frame) {
+  const auto av = static_cast<AVPixelFormat>(frame.format);
+  return frame.color_range == AVCOL_RANGE_JPEG || av == AV_PIX_FMT_YUVJ420P || av == AV_PIX_FMT_YUVJ422P ||
+         av == AV_PIX_FMT_YUVJ444P;
+}
+
+std::optional<PixelFormat> ToSpecFormat(FramePtr& frame, bool gray_as_rgb, SwsCache& cache) {
+  const auto av = static_cast<AVPixelFormat>(frame->format);
+  if (std::optional<PixelFormat> format = FromAVPixelFormat(av)) return format;
+  const PixelFormat target = NearestSpecFormat(av, gray_as_rgb);
+  const bool full_range = IsFullRange(*frame);
+  FramePtr converted = AllocatePooledFrame(target, frame->width, frame->height);
+  // RGB output is always full range; YUV keeps the source's range.
+  const SwsKey key{frame->width, frame->height, frame->width, frame->height, av, Info(target).av,
+                   SwsColorspaceFor(frame->colorspace), full_range, Info(target).yuv ? full_range : true, SWS_BICUBIC};
+  SwsContext* sws = cache.Get(key);
+  if (!sws || sws_scale_frame(sws, converted.get(), frame.get()) < 0) return std::nullopt;
+  av_frame_copy_props(converted.get(), frame.get());
+  frame = std::move(converted);
+  return target;
+}
+
 }  // namespace wcn

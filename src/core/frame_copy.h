@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "core/ffmpeg_raii.h"
 #include "core/frame_layout.h"
@@ -41,5 +42,14 @@ struct ColorParams {
 // swscale cannot convert between the two formats.
 Status ConvertFrameTo(const AVFrame& frame, PixelFormat src_format, const Rect& rect, const ColorParams& color,
                       PixelFormat dst_format, const CombinedLayout& layout, uint8_t* dst, SwsCache& cache);
+
+// Whether a decoded frame's samples use the full range (tagged so, or one of
+// FFmpeg's JPEG "j" formats).
+bool IsFullRange(const AVFrame& frame);
+
+// Leaves `frame` alone when its format is a spec format; otherwise converts it
+// once, into pooled planes, to NearestSpecFormat(). Returns the frame's spec
+// format, or nullopt when swscale cannot convert it.
+std::optional<PixelFormat> ToSpecFormat(FramePtr& frame, bool gray_as_rgb, SwsCache& cache);
 
 }  // namespace wcn

@@ -84,4 +84,30 @@ std::optional<PixelFormat> FromAVPixelFormat(AVPixelFormat av) {
   return std::nullopt;
 }
 
+PixelFormat NearestSpecFormat(AVPixelFormat av, bool gray_as_rgb) {
+  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(av);
+  if (!d) return P::kI420;
+  const bool palette = d->flags & AV_PIX_FMT_FLAG_PAL;
+  // A palette may hold transparent entries, so it keeps alpha.
+  const bool alpha = (d->flags & AV_PIX_FMT_FLAG_ALPHA) || (palette && gray_as_rgb);
+  if ((d->flags & AV_PIX_FMT_FLAG_RGB) || (gray_as_rgb && (palette || d->nb_components < 3))) {
+    return alpha ? P::kRGBA : P::kRGBX;
+  }
+  const int depth = d->comp[0].depth;
+  const bool h_sub = d->log2_chroma_w > 0;
+  const bool v_sub = d->log2_chroma_h > 0;
+  // Rows: 4:2:0, 4:2:2, 4:4:4 (grey and others map to 4:2:0).
+  static constexpr P kTable[3][3][2] = {
+      {{P::kI420, P::kI420A}, {P::kI420P10, P::kI420AP10}, {P::kI420P12, P::kI420AP12}},
+      {{P::kI422, P::kI422A}, {P::kI422P10, P::kI422AP10}, {P::kI422P12, P::kI422AP12}},
+      {{P::kI444, P::kI444A}, {P::kI444P10, P::kI444AP10}, {P::kI444P12, P::kI444AP12}},
+  };
+  const int layout = d->nb_components < 3 ? 0 : (h_sub && v_sub) ? 0 : h_sub ? 1 : 2;
+  const int bits = depth <= 8 ? 0 : depth <= 10 ? 1 : 2;
+  P p = kTable[layout][bits][alpha ? 1 : 0];
+  // I420AP12 has no FFmpeg layout to convert into; keep 12-bit opaque.
+  if (Info(p).av == AV_PIX_FMT_NONE) p = Info(p).opaque;
+  return p;
+}
+
 }  // namespace wcn

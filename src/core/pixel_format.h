@@ -46,4 +46,9 @@ int PlaneSubsampleY(PixelFormat format, int plane);
 // memory layout (yuvj420p is I420 with full range, for example).
 std::optional<PixelFormat> FromAVPixelFormat(AVPixelFormat av);
 
+// The spec format closest to an FFmpeg format that has none, so every decoded
+// frame has a usable VideoPixelFormat. Palette, grey and grey+alpha formats
+// map to RGBA/RGBX when `gray_as_rgb` (images), to I420 otherwise (video).
+PixelFormat NearestSpecFormat(AVPixelFormat av, bool gray_as_rgb);
+
 }  // namespace wcn

@@ -13,31 +13,6 @@ namespace {
 // Bound on remembered durations, in case a decoder drops frames silently.
 constexpr size_t kMaxTrackedDurations = 1024;
 
-// The spec format closest to an FFmpeg format that has none, so every
-// decoded frame has a usable VideoPixelFormat.
-PixelFormat NearestFormat(AVPixelFormat av) {
-  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(av);
-  if (!d) return PixelFormat::kI420;
-  const bool alpha = d->flags & AV_PIX_FMT_FLAG_ALPHA;
-  if (d->flags & AV_PIX_FMT_FLAG_RGB) return alpha ? PixelFormat::kRGBA : PixelFormat::kRGBX;
-  const int depth = d->comp[0].depth;
-  const bool h_sub = d->log2_chroma_w > 0;
-  const bool v_sub = d->log2_chroma_h > 0;
-  using P = PixelFormat;
-  // Rows: 4:2:0, 4:2:2, 4:4:4 (grey and others map to 4:2:0).
-  static constexpr P kTable[3][3][2] = {
-      {{P::kI420, P::kI420A}, {P::kI420P10, P::kI420AP10}, {P::kI420P12, P::kI420AP12}},
-      {{P::kI422, P::kI422A}, {P::kI422P10, P::kI422AP10}, {P::kI422P12, P::kI422AP12}},
-      {{P::kI444, P::kI444A}, {P::kI444P10, P::kI444AP10}, {P::kI444P12, P::kI444AP12}},
-  };
-  const int layout = d->nb_components < 3 ? 0 : (h_sub && v_sub) ? 0 : h_sub ? 1 : 2;
-  const int bits = depth <= 8 ? 0 : depth <= 10 ? 1 : 2;
-  P p = kTable[layout][bits][alpha ? 1 : 0];
-  // I420AP12 has no FFmpeg layout to convert into; keep 12-bit opaque.
-  if (Info(p).av == AV_PIX_FMT_NONE) p = Info(p).opaque;
-  return p;
-}
-
 }  // namespace
 
 const AVCodec* FindVideoDecoder(const std::string& family) {
@@ -155,25 +130,12 @@ Status VideoDecoderEngine::Deliver(FramePtr frame, Emitter& emit) {
     out.duration = it->second;
     durations_.erase(it);
   }
-  const auto avfmt = static_cast<AVPixelFormat>(frame->format);
-  std::optional<PixelFormat> format = FromAVPixelFormat(avfmt);
-  const bool full_range = frame->color_range == AVCOL_RANGE_JPEG || avfmt == AV_PIX_FMT_YUVJ420P ||
-                          avfmt == AV_PIX_FMT_YUVJ422P || avfmt == AV_PIX_FMT_YUVJ444P;
+  const bool full_range = IsFullRange(*frame);
+  std::optional<PixelFormat> format = ToSpecFormat(frame, /*gray_as_rgb=*/false, sws_);
   if (!format) {
-    // No spec format with this layout (grey, 9-bit, planar RGB...): convert
-    // once into the nearest one, from the pool.
-    const PixelFormat target = NearestFormat(avfmt);
-    FramePtr converted = AllocatePooledFrame(target, frame->width, frame->height);
-    const SwsKey key{frame->width, frame->height, frame->width, frame->height, avfmt, Info(target).av,
-                     SwsColorspaceFor(frame->colorspace), full_range, full_range, SWS_BICUBIC};
-    SwsContext* sws = sws_.Get(key);
-    if (!sws || sws_scale_frame(sws, converted.get(), frame.get()) < 0) {
-      return Status::Error(ErrorKind::kEncodingError,
-                           std::string("Decoded frames in ") + av_get_pix_fmt_name(avfmt) + " cannot be converted.");
-    }
-    av_frame_copy_props(converted.get(), frame.get());
-    frame = std::move(converted);
-    format = target;
+    return Status::Error(ErrorKind::kEncodingError, std::string("Decoded frames in ") +
+                                                        av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format)) +
+                                                        " cannot be converted.");
   }
   const uint64_t w = static_cast<uint64_t>(frame->width);
   const uint64_t h = static_cast<uint64_t>(frame->height);

@@ -1,0 +1,217 @@
+// ImageDecoderNative: the native half of ImageDecoder (lib/image-decoder.ts).
+// It owns the encoded bytes, the demux thread that reports tracks and
+// frames through an event channel, and runs each decode on the libuv pool.
+#include <napi.h>
+
+#include <memory>
+#include <vector>
+
+#include "binding/codec_binding.h"
+#include "binding/errors.h"
+#include "binding/event_channel.h"
+#include "binding/js_convert.h"
+#include "binding/video_frame.h"
+#include "core/image_decoder.h"
+
+namespace wcn {
+
+namespace {
+
+Napi::Value DemuxEventToJs(Napi::Env env, WorkerEvent& e) {
+  if (e.type == WorkerEvent::Type::kDone) return Napi::Value();  // waiting for bytes: nothing to tell lib/
+  if (e.type != WorkerEvent::Type::kOutput) return CompletionToJs(env, e);
+  const auto& ev = std::get<ImageDemuxEvent>(e.output);
+  Napi::Object o = Napi::Object::New(env);
+  const char* type = ev.kind == ImageDemuxEvent::Kind::kTracks ? "tracks"
+                     : ev.kind == ImageDemuxEvent::Kind::kFrames ? "frames"
+                                                                  : "end";
+  o.Set("type", type);
+  o.Set("animated", ev.track.animated);
+  o.Set("frameCount", ev.track.frame_count);
+  o.Set("repetitionCount", ev.track.repetition_count);
+  o.Set("available", ev.available);
+  if (!ev.malformed.empty()) o.Set("malformed", ev.malformed);
+  return o;
+}
+
+// One decode on the libuv pool; the JS thread never waits for it.
+class ImageDecodeWorker final : public Napi::AsyncWorker {
+ public:
+  ImageDecodeWorker(Napi::Env env, std::shared_ptr<ImageFrameDecoder> decoder, uint32_t index)
+      : Napi::AsyncWorker(env, "webcodecs-native image decode"), deferred_(Napi::Promise::Deferred::New(env)),
+        decoder_(std::move(decoder)), index_(index) {}
+
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      status_ = decoder_->Decode(index_, &out_);
+    } catch (const std::bad_alloc&) {
+      status_ = Status::Error(ErrorKind::kEncodingError, "Out of memory while decoding the image.");
+    }
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (!status_.ok()) {
+      deferred_.Reject(MakeError(env, status_.kind, status_.message));
+      return;
+    }
+    try {
+      deferred_.Resolve(DecodedVideoToJs(env, out_));
+    } catch (const Napi::Error& err) {
+      deferred_.Reject(err.Value());
+    }
+  }
+
+  void OnError(const Napi::Error& err) override { deferred_.Reject(err.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<ImageFrameDecoder> decoder_;
+  uint32_t index_;
+  Status status_;
+  DecodedVideo out_;
+};
+
+class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
+ public:
+  static void Init(Napi::Env env, Napi::Object exports) {
+    Napi::Function cls = DefineClass(env, "ImageDecoderNative",
+                                     {
+                                         InstanceMethod<&ImageDecoderBinding::Append>("append"),
+                                         InstanceMethod<&ImageDecoderBinding::Adopt>("adopt"),
+                                         InstanceMethod<&ImageDecoderBinding::End>("end"),
+                                         InstanceMethod<&ImageDecoderBinding::Decode>("decode"),
+                                         InstanceMethod<&ImageDecoderBinding::Close>("close"),
+                                         StaticMethod<&ImageDecoderBinding::IsTypeSupported>("isTypeSupported"),
+                                     });
+    exports.Set("ImageDecoderNative", cls);
+  }
+
+  // new ImageDecoderNative(mimeEssence, desiredWidth, desiredHeight, maxBytes, onEvents)
+  explicit ImageDecoderBinding(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ImageDecoderBinding>(info) {
+    Napi::Env env = info.Env();
+    const std::string essence = ReadString(info[0], "type");
+    const auto type = ImageTypeForMime(essence);
+    if (!type || !ImageTypeAvailable(*type)) {
+      Throw(env, ErrorKind::kNotSupportedError, "No image decoder for \"" + essence + "\" in this build.");
+    }
+    ImageDecoderSettings settings;
+    settings.type = *type;
+    settings.desired_width = ReadU32(info[1], "desiredWidth");
+    settings.desired_height = ReadU32(info[2], "desiredHeight");
+    const double max_bytes = info[3].As<Napi::Number>().DoubleValue();
+    if (!info[4].IsFunction()) Throw(env, ErrorKind::kTypeError, "The image decoder needs an event callback.");
+    store_ = std::make_shared<ByteStore>(static_cast<uint64_t>(max_bytes));
+    frames_ = std::make_shared<ImageFrameTable>();
+    decoder_ = std::make_shared<ImageFrameDecoder>(settings, frames_);
+    channel_ = EventChannel::Create(env, info[4].As<Napi::Function>(), &DemuxEventToJs, [this] { Finish(); });
+    channel_->Expect(1);  // the demux thread's work until it waits or ends
+    demuxer_ = std::make_unique<ImageDemuxer>(settings, store_, frames_, channel_);
+    napi_add_env_cleanup_hook(env, &ImageDecoderBinding::Cleanup, this);
+  }
+
+  ~ImageDecoderBinding() override {
+    Shutdown();
+    if (channel_) channel_->Detach();
+  }
+
+  static Napi::Value IsTypeSupported(const Napi::CallbackInfo& info) {
+    const auto type = ImageTypeForMime(ReadString(info[0], "type"));
+    return Napi::Boolean::New(info.Env(), type && ImageTypeAvailable(*type));
+  }
+
+ private:
+  Napi::Uint8Array Bytes(const Napi::CallbackInfo& info) {
+    if (!info[0].IsTypedArray()) Throw(info.Env(), ErrorKind::kTypeError, "append() expects a Uint8Array.");
+    return info[0].As<Napi::Uint8Array>();
+  }
+
+  void Woke(bool reader_was_waiting) {
+    if (reader_was_waiting) channel_->Expect(1);
+  }
+
+  // append(bytes): copies the bytes.
+  void Append(const Napi::CallbackInfo& info) {
+    Napi::Uint8Array bytes = Bytes(info);
+    bool woke = false;
+    ThrowIfError(info.Env(), store_->Append(bytes.Data(), bytes.ByteLength(), &woke));
+    Woke(woke);
+  }
+
+  // adopt(bytes): reads the bytes in place. lib/ hands over a buffer it
+  // took from the caller's transfer list and never touches again; the
+  // reference keeps it alive until the demux thread is gone.
+  void Adopt(const Napi::CallbackInfo& info) {
+    Napi::Uint8Array bytes = Bytes(info);
+    adopted_.push_back(Napi::Persistent(bytes.As<Napi::Object>()));
+    bool woke = false;
+    ThrowIfError(info.Env(), store_->AppendBorrowed(bytes.Data(), bytes.ByteLength(), &woke));
+    Woke(woke);
+  }
+
+  void End(const Napi::CallbackInfo&) { Woke(store_->End()); }
+
+  // decode(frameIndex) -> Promise<decoded frame>, for a frame whose data
+  // has arrived (lib/ waits for the demuxer to report it).
+  Napi::Value Decode(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (closing_) Throw(env, ErrorKind::kInvalidStateError, "The ImageDecoder is closed.");
+    auto* worker = new ImageDecodeWorker(env, decoder_, ReadU32(info[0], "frameIndex"));  // deletes itself
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+  }
+
+  // close(): returns at once; the demux thread stops at its next read and
+  // reports kClosed, then it is joined. Decodes in flight keep what they use.
+  void Close(const Napi::CallbackInfo&) {
+    if (closing_ || !demuxer_) return;
+    closing_ = true;
+    channel_->SetGeneration(UINT64_MAX);
+    Woke(store_->Close());
+  }
+
+  // The demux thread has exited, so joining is immediate.
+  void Finish() {
+    demuxer_.reset();
+    adopted_.clear();
+    RemoveCleanupHook();
+    channel_->Release();
+  }
+
+  void Shutdown() {
+    if (!demuxer_) return;
+    demuxer_.reset();
+    RemoveCleanupHook();
+  }
+
+  void RemoveCleanupHook() {
+    if (hook_removed_) return;
+    hook_removed_ = true;
+    napi_remove_env_cleanup_hook(Env(), &ImageDecoderBinding::Cleanup, this);
+  }
+
+  static void Cleanup(void* arg) {
+    auto* self = static_cast<ImageDecoderBinding*>(arg);
+    self->hook_removed_ = true;  // Node removes a hook once it has run
+    self->demuxer_.reset();
+  }
+
+  std::shared_ptr<ByteStore> store_;
+  std::shared_ptr<ImageFrameTable> frames_;
+  std::shared_ptr<ImageFrameDecoder> decoder_;
+  std::shared_ptr<EventChannel> channel_;
+  std::unique_ptr<ImageDemuxer> demuxer_;
+  std::vector<Napi::ObjectReference> adopted_;
+  bool closing_ = false;
+  bool hook_removed_ = false;
+};
+
+}  // namespace
+
+void InitImageDecoder(Napi::Env env, Napi::Object exports) { ImageDecoderBinding::Init(env, exports); }
+
+}  // namespace wcn

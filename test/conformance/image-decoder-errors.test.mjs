@@ -1,0 +1,225 @@
+// The ImageDecoder rows of spec-errors.md: which operation raises which
+// error, with the exact type (TypeError/RangeError vs DOMException name).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { ImageDecoder, ImageTrack, ImageTrackList } from 'webcodecs-native';
+
+import { manualStream, makeImage } from '../helpers/images.mjs';
+
+const SRC = 'testsrc2=size=64x48:rate=10';
+const png = makeImage('png', { source: SRC }).data;
+const gif = makeImage('gif', { source: SRC, frames: 5, args: ['-loop', '0'] }).data;
+
+const isDom = (name) => (e) => e instanceof DOMException && e.name === name && e.message.length > 0;
+
+describe('new ImageDecoder(init)', () => {
+  test('invalid init throws TypeError', () => {
+    const cases = [
+      undefined,
+      {},
+      { data: png },
+      { type: 'image/png' },
+      { type: 'text/plain', data: png },
+      { type: 'image', data: png },
+      { type: 'image/png garbage', data: png },
+      { type: 'image/png', data: new Uint8Array(0) },
+      { type: 'image/png', data: 'not bytes' },
+      { type: 'image/png', data: png, desiredWidth: 10 },
+      { type: 'image/png', data: png, desiredHeight: 10 },
+      { type: 'image/png', data: png, desiredWidth: 0, desiredHeight: 10 },
+      { type: 'image/png', data: png, desiredWidth: 60000, desiredHeight: 60000 },
+      { type: 'image/png', data: png, colorSpaceConversion: 'bogus' },
+      { type: 'image/png', data: png, transfer: ['not a buffer'] },
+    ];
+    for (const init of cases) assert.throws(() => new ImageDecoder(init), TypeError, JSON.stringify(init));
+  });
+
+  test('a detached buffer, or a locked or read stream, is a TypeError', async () => {
+    const buffer = new ArrayBuffer(8);
+    structuredClone(buffer, { transfer: [buffer] });
+    assert.throws(() => new ImageDecoder({ type: 'image/png', data: buffer }), TypeError);
+    const locked = new ReadableStream();
+    locked.getReader();
+    assert.throws(() => new ImageDecoder({ type: 'image/png', data: locked }), TypeError);
+    const read = new ReadableStream({ start: (c) => c.enqueue(new Uint8Array(png)) });
+    const reader = read.getReader();
+    await reader.read();
+    reader.releaseLock();
+    assert.throws(() => new ImageDecoder({ type: 'image/png', data: read }), TypeError);
+  });
+
+  test('transfer listing a buffer twice, or a detached one, is a DataCloneError and detaches nothing', () => {
+    const data = new Uint8Array(png).buffer;
+    assert.throws(() => new ImageDecoder({ type: 'image/png', data, transfer: [data, data] }), isDom('DataCloneError'));
+    assert.equal(data.byteLength, png.length);
+    const gone = new ArrayBuffer(4);
+    structuredClone(gone, { transfer: [gone] });
+    assert.throws(() => new ImageDecoder({ type: 'image/png', data, transfer: [gone] }), isDom('DataCloneError'));
+    assert.equal(data.byteLength, png.length);
+  });
+
+  test('an unsupported type closes the decoder with NotSupportedError', async () => {
+    const decoder = new ImageDecoder({ type: 'image/x-unknown', data: png });
+    assert.equal(decoder.type, 'image/x-unknown');
+    const pending = decoder.decode();
+    await assert.rejects(pending, isDom('NotSupportedError'));
+    await assert.rejects(decoder.tracks.ready, isDom('NotSupportedError'));
+    await assert.rejects(decoder.decode(), isDom('InvalidStateError'));
+  });
+
+  test('tracks and track lists have no public constructor', () => {
+    assert.throws(() => new ImageTrack(), TypeError);
+    assert.throws(() => new ImageTrackList(), TypeError);
+  });
+});
+
+describe('decode(options)', () => {
+  test('closed: InvalidStateError', async () => {
+    const decoder = new ImageDecoder({ type: 'image/png', data: png });
+    decoder.close();
+    await assert.rejects(decoder.decode(), isDom('InvalidStateError'));
+    assert.equal(decoder.tracks.length, 0);
+    assert.equal(decoder.tracks.selectedIndex, -1);
+  });
+
+  test('no selected track: InvalidStateError; changing the selection aborts pending decodes', async () => {
+    const { stream, push, end } = manualStream();
+    const decoder = new ImageDecoder({ type: 'image/gif', data: stream });
+    push(gif.subarray(0, 1000));
+    await decoder.tracks.ready;
+    const pending = decoder.decode({ frameIndex: 4 });
+    decoder.tracks[0].selected = false;
+    await assert.rejects(pending, isDom('AbortError'));
+    assert.equal(decoder.tracks.selectedIndex, -1);
+    assert.equal(decoder.tracks.selectedTrack, null);
+    await assert.rejects(decoder.decode(), isDom('InvalidStateError'));
+    decoder.tracks[0].selected = true;
+    assert.equal(decoder.tracks.selectedIndex, 0);
+    push(gif.subarray(1000));
+    end();
+    const { image } = await decoder.decode({ frameIndex: 4 });
+    assert.equal(image.timestamp, 400000);
+    image.close();
+    decoder.close();
+  });
+
+  test('frameIndex past the end once complete: RangeError', async () => {
+    const decoder = new ImageDecoder({ type: 'image/gif', data: gif });
+    await assert.rejects(decoder.decode({ frameIndex: 5 }), RangeError);
+    const { image } = await decoder.decode({ frameIndex: 4 });
+    image.close();
+    await assert.rejects(decoder.decode({ frameIndex: -1 }), TypeError);
+    decoder.close();
+  });
+
+  test('corrupt data: Close(EncodingError), pending decodes reject with it', async () => {
+    const corrupt = Buffer.from(png);
+    for (let i = 60; i < 160; i++) corrupt[i] ^= 0x5a;
+    const decoder = new ImageDecoder({ type: 'image/png', data: corrupt });
+    await assert.rejects(decoder.decode(), isDom('EncodingError'));
+    await assert.rejects(decoder.decode(), isDom('InvalidStateError'));
+    // Bytes that are not the type at all fail at the header.
+    const junk = new ImageDecoder({ type: 'image/gif', data: new TextEncoder().encode('definitely not a gif') });
+    await assert.rejects(junk.tracks.ready, isDom('EncodingError'));
+  });
+
+  test('truncated files: complete frames decode, the cut one does not', async () => {
+    const cut = new ImageDecoder({ type: 'image/gif', data: gif.subarray(0, gif.length - 30) });
+    const { image } = await cut.decode({ frameIndex: 3 });
+    image.close();
+    await assert.rejects(cut.decode({ frameIndex: 4 }), RangeError);
+    cut.close();
+    const half = new ImageDecoder({ type: 'image/png', data: png.subarray(0, png.length >> 1) });
+    await assert.rejects(half.decode(), isDom('EncodingError'));
+  });
+
+  test('dimension bombs are rejected before any allocation (EncodingError)', async () => {
+    const bomb = Buffer.from(gif);
+    bomb.writeUInt16LE(60000, 6);
+    bomb.writeUInt16LE(60000, 8);
+    const before = process.memoryUsage().rss;
+    const decoder = new ImageDecoder({ type: 'image/gif', data: bomb });
+    await assert.rejects(decoder.decode(), (e) => isDom('EncodingError')(e) && /60000x60000/.test(e.message));
+    // 60000x60000 BGRA would be 14 GB.
+    assert.ok(process.memoryUsage().rss - before < 512 * 1024 * 1024);
+
+    const pngBomb = Buffer.from(png);
+    pngBomb.writeUInt32BE(60000, 16);
+    pngBomb.writeUInt32BE(60000, 20);
+    pngBomb.writeInt32BE(crc32(pngBomb.subarray(12, 29)), 29);
+    await assert.rejects(new ImageDecoder({ type: 'image/png', data: pngBomb }).decode(), isDom('EncodingError'));
+  });
+});
+
+describe('ReadableStream data', () => {
+  test('a chunk that is not a Uint8Array: Close(DataError)', async () => {
+    for (const chunk of ['text', new ArrayBuffer(4), new Uint16Array(4)]) {
+      const stream = new ReadableStream({ start: (c) => c.enqueue(chunk) });
+      const decoder = new ImageDecoder({ type: 'image/png', data: stream });
+      await assert.rejects(decoder.decode(), isDom('DataError'));
+      await assert.rejects(decoder.completed, isDom('DataError'));
+    }
+  });
+
+  test('a stream that errors: Close(NotReadableError)', async () => {
+    const { stream, push, fail } = manualStream();
+    const decoder = new ImageDecoder({ type: 'image/gif', data: stream });
+    push(gif.subarray(0, 100));
+    const pending = decoder.decode();
+    fail(new Error('network down'));
+    await assert.rejects(pending, (e) => isDom('NotReadableError')(e) && /network down/.test(e.message));
+  });
+
+  test('reset() and close() reject pending decodes with AbortError; reset keeps decoding', async () => {
+    const { stream, push, end } = manualStream();
+    const decoder = new ImageDecoder({ type: 'image/gif', data: stream });
+    push(gif.subarray(0, 1000));
+    const a = decoder.decode({ frameIndex: 2 });
+    const b = decoder.decode({ frameIndex: 3 });
+    decoder.reset();
+    await assert.rejects(a, isDom('AbortError'));
+    await assert.rejects(b, isDom('AbortError'));
+    push(gif.subarray(1000));
+    end();
+    const { image } = await decoder.decode({ frameIndex: 2 });
+    assert.equal(image.timestamp, 200000);
+    image.close();
+    const c = decoder.decode({ frameIndex: 4 });
+    decoder.close();
+    await assert.rejects(c, isDom('AbortError'));
+    // close() and reset() after close are no-ops.
+    decoder.close();
+    decoder.reset();
+  });
+
+  test('the memory cap: Close(QuotaExceededError)', async () => {
+    const { stream, push } = manualStream();
+    const decoder = new ImageDecoder({ type: 'image/gif', data: stream, maxEncodedBytes: 500 });
+    const pending = decoder.decode();
+    push(gif.subarray(0, 400));
+    push(gif.subarray(400, 800));
+    await assert.rejects(pending, isDom('QuotaExceededError'));
+    assert.throws(() => new ImageDecoder({ type: 'image/gif', data: stream, maxEncodedBytes: 0 }), TypeError);
+  });
+});
+
+describe('ImageDecoder.isTypeSupported(type)', () => {
+  test('every type this build decodes, and what it does not', async () => {
+    for (const type of ['image/jpeg', 'image/png', 'image/apng', 'image/gif', 'image/webp', 'image/bmp', 'image/avif', 'image/x-icon', 'IMAGE/PNG; charset=x']) {
+      assert.equal(await ImageDecoder.isTypeSupported(type), true, type);
+    }
+    assert.equal(await ImageDecoder.isTypeSupported('image/x-unknown'), false);
+    await assert.rejects(ImageDecoder.isTypeSupported('text/plain'), TypeError);
+    await assert.rejects(ImageDecoder.isTypeSupported('png'), TypeError);
+  });
+});
+
+function crc32(bytes) {
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c;
+}
