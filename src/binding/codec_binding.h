@@ -11,6 +11,7 @@
 
 #include <memory>
 
+#include "binding/env_cleanup.h"
 #include "binding/errors.h"
 #include "binding/event_channel.h"
 #include "core/codec_worker.h"
@@ -50,7 +51,7 @@ class CodecBinding : public Napi::ObjectWrap<Derived> {
         },
         [this] { Finish(); });
     worker_ = std::make_unique<Worker>(channel_, Derived::kThreadName);
-    napi_add_env_cleanup_hook(env, &Base::Cleanup, this);
+    teardown_ = std::make_unique<EnvCleanupHook>(env, [this] { worker_.reset(); });
   }
 
   ~CodecBinding() override {
@@ -108,7 +109,7 @@ class CodecBinding : public Napi::ObjectWrap<Derived> {
   // kClosed arrived: the thread has exited, so joining is immediate.
   void Finish() {
     worker_.reset();
-    RemoveCleanupHook();
+    teardown_->Disarm();
     channel_->Release();
   }
 
@@ -116,25 +117,13 @@ class CodecBinding : public Napi::ObjectWrap<Derived> {
   void Shutdown() {
     if (!worker_) return;
     worker_.reset();
-    RemoveCleanupHook();
-  }
-
-  void RemoveCleanupHook() {
-    if (hook_removed_) return;
-    hook_removed_ = true;
-    napi_remove_env_cleanup_hook(this->Env(), &Base::Cleanup, this);
-  }
-
-  static void Cleanup(void* arg) {
-    auto* self = static_cast<Base*>(arg);
-    self->hook_removed_ = true;  // Node removes a hook once it has run
-    self->worker_.reset();
+    teardown_->Disarm();
   }
 
   std::shared_ptr<EventChannel> channel_;
   std::unique_ptr<Worker> worker_;
+  std::unique_ptr<EnvCleanupHook> teardown_;  // joins the worker if the environment ends first
   bool closing_ = false;
-  bool hook_removed_ = false;
 };
 
 }  // namespace wcn

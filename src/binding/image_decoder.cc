@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "binding/codec_binding.h"
+#include "binding/env_cleanup.h"
 #include "binding/errors.h"
 #include "binding/event_channel.h"
 #include "binding/js_convert.h"
@@ -110,7 +111,7 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
     channel_ = EventChannel::Create(env, info[4].As<Napi::Function>(), &DemuxEventToJs, [this] { Finish(); });
     channel_->Expect(1);  // the demux thread's work until it waits or ends
     demuxer_ = std::make_unique<ImageDemuxer>(settings, store_, frames_, channel_);
-    napi_add_env_cleanup_hook(env, &ImageDecoderBinding::Cleanup, this);
+    teardown_ = std::make_unique<EnvCleanupHook>(env, [this] { demuxer_.reset(); });
   }
 
   ~ImageDecoderBinding() override {
@@ -178,26 +179,14 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
   void Finish() {
     demuxer_.reset();
     adopted_.clear();
-    RemoveCleanupHook();
+    teardown_->Disarm();
     channel_->Release();
   }
 
   void Shutdown() {
     if (!demuxer_) return;
     demuxer_.reset();
-    RemoveCleanupHook();
-  }
-
-  void RemoveCleanupHook() {
-    if (hook_removed_) return;
-    hook_removed_ = true;
-    napi_remove_env_cleanup_hook(Env(), &ImageDecoderBinding::Cleanup, this);
-  }
-
-  static void Cleanup(void* arg) {
-    auto* self = static_cast<ImageDecoderBinding*>(arg);
-    self->hook_removed_ = true;  // Node removes a hook once it has run
-    self->demuxer_.reset();
+    teardown_->Disarm();
   }
 
   std::shared_ptr<ByteStore> store_;
@@ -206,8 +195,8 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
   std::shared_ptr<EventChannel> channel_;
   std::unique_ptr<ImageDemuxer> demuxer_;
   std::vector<Napi::ObjectReference> adopted_;
+  std::unique_ptr<EnvCleanupHook> teardown_;  // joins the demux thread if the environment ends first
   bool closing_ = false;
-  bool hook_removed_ = false;
 };
 
 }  // namespace
