@@ -7,6 +7,7 @@ import {
   hevcCodecStringFromRecord,
   minimumAvcLevel,
   parseVideoCodec,
+  videoCodecFamily,
   type VideoCodec,
 } from './codecs/index';
 import { ownedChunkInit } from './encoded-chunk';
@@ -214,7 +215,7 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
   else if (parsed.codec === 'avc' && parsed.levelIdc < minimumAvcLevel(width, height, framerate ?? 30)) {
     unsupported = `${width}x${height} at ${framerate ?? 30} fps needs a higher H.264 level than ${codec} allows.`;
   }
-  const family = parsed ? (parsed.codec === 'avc' ? 'h264' : parsed.codec) : '';
+  const family = parsed ? videoCodecFamily(parsed) : '';
   return {
     clone,
     parsed,

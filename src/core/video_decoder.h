@@ -16,6 +16,7 @@ namespace wcn {
 
 struct VideoDecoderSettings {
   std::string family;  // "h264", "hevc", "vp8", "vp9", "av1"
+  int profile = -1;    // the codec string's profile (profile_idc for AVC/HEVC); -1 = none
   std::vector<uint8_t> description;
   uint32_t coded_width = 0;
   uint32_t coded_height = 0;
@@ -24,6 +25,9 @@ struct VideoDecoderSettings {
 
 struct VideoDecodeWork {
   PacketPtr packet;  // pts = timestamp (us), duration, key flag set
+  // Size of a chunk beyond kMaxChunkBytes, which was not copied (packet is
+  // empty); decoding it fails.
+  size_t oversized_bytes = 0;
 };
 
 class VideoDecoderEngine {
@@ -40,6 +44,8 @@ class VideoDecoderEngine {
   Status Receive(Emitter& emit);
   Status Deliver(FramePtr frame, Emitter& emit);
 
+  std::string family_;
+  int length_size_ = 0;  // NAL length size of AVC/HEVC chunks with a description; 0 otherwise
   CodecContextPtr ctx_;
   FramePtr scratch_;
   SwsCache sws_;
