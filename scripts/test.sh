@@ -12,5 +12,5 @@ cmake --build build-native -j"$(nproc)" >/dev/null
 ctest --test-dir build-native --output-on-failure -j"$(nproc)"
 
 echo "[test] JavaScript (node --test)"
-mapfile -t files < <(find test/unit test/conformance test/integration -name '*.test.mjs' 2>/dev/null | sort)
+mapfile -t files < <(find test/unit test/conformance test/integration test/stress -name '*.test.mjs' 2>/dev/null | sort)
 node --test --test-reporter=spec "${files[@]}"
