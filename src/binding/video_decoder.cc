@@ -59,7 +59,8 @@ class VideoDecoderBinding : public CodecBinding<VideoDecoderBinding, VideoDecode
     }
     pkt->pts = pkt->dts = info[1].As<Napi::Number>().Int64Value();
     const double duration = info[2].As<Napi::Number>().DoubleValue();
-    pkt->duration = duration >= 0 ? static_cast<int64_t>(duration) : 0;
+    if (duration >= 0) work.duration = static_cast<int64_t>(duration);
+    pkt->duration = work.duration.value_or(0);
     if (info[3].ToBoolean()) pkt->flags |= AV_PKT_FLAG_KEY;
     return work;
   }

@@ -178,10 +178,8 @@ Status VideoDecoderEngine::Process(Work& work, Emitter& emit) {
                                                           FrameLimitText() + ".");
     }
   }
-  if (pkt->duration > 0) {
-    if (durations_.size() >= kMaxTrackedDurations) durations_.erase(durations_.begin());
-    durations_[pkt->pts] = pkt->duration;
-  }
+  if (durations_.size() >= kMaxTrackedDurations) durations_.erase(durations_.begin());
+  durations_.emplace(pkt->pts, work.duration);
   int err = avcodec_send_packet(ctx_.get(), pkt);
   while (err == AVERROR(EAGAIN)) {
     // The decoder's output is full; drain it, then retry.

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct VideoDecoderSettings {
 
 struct VideoDecodeWork {
   PacketPtr packet;  // pts = timestamp (us), duration, key flag set
+  std::optional<int64_t> duration;  // the chunk's duration, which may be 0, if it has one
   // Size of a chunk beyond kMaxChunkBytes, which was not copied (packet is
   // empty); decoding it fails.
   size_t oversized_bytes = 0;
@@ -49,9 +51,10 @@ class VideoDecoderEngine {
   CodecContextPtr ctx_;
   FramePtr scratch_;
   SwsCache sws_;
-  // Durations of packets in flight, by timestamp: decoders do not reliably
-  // carry them through reordering and frame threads.
-  std::map<int64_t, int64_t> durations_;
+  // Durations of chunks in flight by timestamp, in decode order (chunks may
+  // share a timestamp): decoders do not reliably carry them through
+  // reordering and frame threads.
+  std::multimap<int64_t, std::optional<int64_t>> durations_;
 };
 
 // The decoder FFmpeg uses for a codec family, or null.

@@ -257,6 +257,17 @@ for (const spec of CODECS) {
       await run('starting at the second key chunk', chunks.slice(6), 0, { expect: 'clean' });
     });
 
+    test('chunks sharing a timestamp keep their own durations, 0 and none included', async () => {
+      for (const second of [0, undefined]) {
+        const dup = [new EncodedVideoChunk({ type: 'key', timestamp: 0, duration: 111, data: chunkBytes(chunks[0]) }),
+          new EncodedVideoChunk({ type: 'delta', timestamp: 0, duration: second, data: chunkBytes(chunks[1]) })];
+        const r = await decodeAll(decoderConfig, dup);
+        assert.deepEqual(r.errors, []);
+        assert.deepEqual(r.frames.map((f) => [f.timestamp, f.duration]), [[0, 111], [0, second ?? null]]);
+        r.frames.forEach((f) => f.close());
+      }
+    });
+
     test('reordered, dropped and repeated chunks', async () => {
       await run('deltas swapped', [...chunks.slice(0, 2), chunks[3], chunks[2], ...chunks.slice(4)], 2, { expect: 'any' });
       await run('a delta dropped', [...chunks.slice(0, 2), ...chunks.slice(3)], 2, { expect: 'any' });
