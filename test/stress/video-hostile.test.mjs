@@ -355,6 +355,17 @@ describe('hostile input: headers declaring huge frames fail before anything is a
     );
   });
 
+  test('the header rewriting itself is sound: at the stream\'s own size the edited chunks decode', async () => {
+    const rewrite = { h264: h264WithSize, hevc: hevcWithSize, vp9: vp9KeyFrameWithSize, av1: av1WithSize };
+    for (const [family, edit] of Object.entries(rewrite)) {
+      const { decoderConfig, chunks } = clips[family];
+      const r = await decodeAll({ codec: decoderConfig.codec }, [chunk('key', 0, edit(chunkBytes(chunks[0]), W, H)), ...chunks.slice(1)]);
+      assert.deepEqual(r.errors, [], family);
+      assert.equal(r.frames.length, 3, family);
+      r.frames.forEach((f) => f.close());
+    }
+  });
+
   test('each is an EncodingError and the process stays small', async () => {
     for (const [label, family, data] of bombs) {
       const before = process.memoryUsage().rss;
