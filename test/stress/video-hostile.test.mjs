@@ -105,8 +105,9 @@ async function decodeAll(config, chunks) {
  * the reference), "rejected" (EncodingError, or DataError from decode()
  * when `dataError` says the mutated chunk needed the key check),
  * "unsupported" (NotSupportedError), or "any" (decodes or reports one
- * error). `intactBefore`: frames with these timestamps come from chunks
- * before the mutation and must equal the reference.
+ * error). `intact`: frames with these timestamps come from unmutated chunks
+ * before the mutation and must equal the reference. `errorNames`: the
+ * error callback's exceptions allowed here.
  */
 async function check(label, r, { expect, reference, intact = new Set(), dataError = false, errorNames = ['EncodingError'] }) {
   const where = `${label}: `;
@@ -115,6 +116,7 @@ async function check(label, r, { expect, reference, intact = new Set(), dataErro
       assert.ok(dataError, `${where}decode() threw ${r.thrown.name}: ${r.thrown.message}`);
       assert.ok(r.thrown instanceof DOMException && r.thrown.name === 'DataError', `${where}decode() threw ${r.thrown}`);
       assert.equal(r.errors.length, 0, `${where}no error callback after a synchronous DataError`);
+      assert.equal(r.flushError, null, `${where}the codec stays usable after a DataError`);
       return;
     }
     assert.ok(r.errors.length <= 1, `${where}error callback called ${r.errors.length} times`);
