@@ -1,7 +1,7 @@
 // VideoDecoder: the spec's interface over a native decoder running on its
 // own worker thread (src/binding/video_decoder.cc, src/core/video_decoder.cc).
 import { CodecBase, invokeCallback, type NativeEvent } from './codec-base';
-import { videoCodecFamily } from './codecs/index';
+import { parseVideoCodec, videoCodecFamily, videoCodecProfile } from './codecs/index';
 import { chunkBytes } from './encoded-chunk';
 import { EncodedVideoChunk } from './encoded-video-chunk';
 import { domError } from './errors';
@@ -51,7 +51,14 @@ export interface VideoDecoderSupport {
 /** A VideoDecoderConfig after WebIDL conversion and the validity checks. */
 interface ParsedDecoderConfig {
   clone: VideoDecoderConfig;
-  native: { family: string; description?: Uint8Array; codedWidth?: number; codedHeight?: number; optimizeForLatency: boolean } | null;
+  native: {
+    family: string;
+    profile: number;
+    description?: Uint8Array;
+    codedWidth?: number;
+    codedHeight?: number;
+    optimizeForLatency: boolean;
+  } | null;
   unsupported: string;
   colorSpace: ParsedColorSpace | null;
   aspect: [number, number] | null;
@@ -113,22 +120,24 @@ function parseConfig(config: unknown): ParsedDecoderConfig {
   if (optimizeForLatency !== undefined) clone.optimizeForLatency = optimizeForLatency;
   clone.rotation = rotation;
 
-  const family = videoCodecFamily(codec);
+  const parsed = parseVideoCodec(codec);
   let unsupported = '';
-  if (!family) unsupported = `Unsupported or invalid video codec string "${codec}".`;
+  if (!parsed) unsupported = `Unsupported or invalid video codec string "${codec}".`;
   else if (hardwareAcceleration === 'prefer-hardware') {
     unsupported = 'hardwareAcceleration "prefer-hardware" is not available: this decoder runs in software.';
   }
   return {
     clone,
-    native: unsupported
-      ? null
-      : {
-          family: family as string,
-          ...(description ? { description } : {}),
-          ...(codedWidth !== undefined ? { codedWidth, codedHeight } : {}),
-          optimizeForLatency: optimizeForLatency ?? false,
-        },
+    native:
+      unsupported || !parsed
+        ? null
+        : {
+            family: videoCodecFamily(parsed),
+            profile: videoCodecProfile(parsed),
+            ...(description ? { description } : {}),
+            ...(codedWidth !== undefined ? { codedWidth, codedHeight } : {}),
+            optimizeForLatency: optimizeForLatency ?? false,
+          },
     unsupported,
     colorSpace,
     aspect: aspectWidth !== undefined ? [aspectWidth, aspectHeight as number] : null,

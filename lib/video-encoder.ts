@@ -7,6 +7,7 @@ import {
   avcCodecStringFromRecord,
   hevcCodecStringFromRecord,
   parseVideoCodec,
+  videoCodecFamily,
   type VideoCodec,
 } from './codecs/index';
 import { ownedChunkInit } from './encoded-chunk';
@@ -162,6 +163,9 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
   const avc = d.avc === undefined ? undefined : toDictionary<{ format?: string }>(d.avc, `${F}.avc`);
   const avcFormat = avc?.format === undefined ? 'avc' : toEnum(avc.format, AVC_FORMATS, `${F}.avc.format`);
   const bitrate = d.bitrate === undefined ? undefined : enforceU64(d.bitrate, `${F}.bitrate`);
+  // Chromium and web-platform-tests reject a zero bitrate as invalid
+  // (w3c/webcodecs#816 is adding it to "valid VideoEncoderConfig").
+  if (bitrate === 0) throw invalid(`${F}.bitrate`, 'a positive number of bits per second', bitrate);
   const bitrateMode = d.bitrateMode === undefined ? 'variable' : toEnum(d.bitrateMode, BITRATE_MODES, `${F}.bitrateMode`);
   const codec = readCodecString(d.codec, `${F}.codec`);
   const contentHint = d.contentHint === undefined ? undefined : toDomString(d.contentHint, `${F}.contentHint`);
@@ -188,9 +192,12 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
     throw invalid(`${F}.displayWidth/displayHeight`, 'non-zero values', `${displayWidth}x${displayHeight}`);
   }
 
+  const parsed = parseVideoCodec(codec);
   const clone: VideoEncoderConfig = { codec, width, height };
   clone.alpha = alpha;
-  if (avc) clone.avc = { format: avcFormat };
+  // The codec-specific members belong to their registration: like browsers,
+  // the clone keeps them only for that codec.
+  if (avc && parsed?.codec === 'avc') clone.avc = { format: avcFormat };
   if (bitrate !== undefined) clone.bitrate = bitrate;
   clone.bitrateMode = bitrateMode;
   if (contentHint !== undefined) clone.contentHint = contentHint;
@@ -198,11 +205,10 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
   if (displayWidth !== undefined) clone.displayWidth = displayWidth;
   if (framerate !== undefined) clone.framerate = framerate;
   clone.hardwareAcceleration = hardwareAcceleration;
-  if (hevc) clone.hevc = { format: hevcFormat };
+  if (hevc && parsed?.codec === 'hevc') clone.hevc = { format: hevcFormat };
   clone.latencyMode = latencyMode;
   if (scalabilityMode !== undefined) clone.scalabilityMode = scalabilityMode;
 
-  const parsed = parseVideoCodec(codec);
   const layers = scalabilityMode === undefined ? 1 : SCALABILITY_LAYERS[scalabilityMode];
   let unsupported = '';
   if (!parsed) unsupported = `Unsupported or invalid video codec string "${codec}".`;
@@ -217,7 +223,7 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
       `${width}x${height} is ${Math.ceil(width / 16) * Math.ceil(height / 16)} macroblocks, more than the ${maxFs} the H.264 level of ` +
       `"${codec}" allows; use a higher level or a smaller size.`;
   }
-  const family = parsed ? (parsed.codec === 'avc' ? 'h264' : parsed.codec) : '';
+  const family = parsed ? videoCodecFamily(parsed) : '';
   return {
     clone,
     parsed,

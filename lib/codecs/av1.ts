@@ -26,6 +26,8 @@ export function parseAv1(codec: string): Av1Codec | null {
   const level = Number(levelTier[1]);
   // seq_level_idx 0..23 are defined levels; 31 means "maximum parameters".
   if (level > 23 && level !== 31) return null;
+  // seq_tier is only coded above level 3.3 (seq_level_idx 7); below, it is main.
+  if (levelTier[2] === 'H' && level <= 7) return null;
   if (!/^(08|10|12)$/.test(dd)) return null;
   const profile = Number(p);
   const bitDepth = Number(dd);

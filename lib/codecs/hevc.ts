@@ -5,7 +5,6 @@
 export interface HevcCodec {
   codec: 'hevc';
   prefix: 'hev1' | 'hvc1';
-  profileSpace: number;
   profileIdc: number;
   compatibilityFlags: number; // as written in the string (reversed bit order)
   tier: 'main' | 'high';
@@ -20,10 +19,10 @@ export function parseHevc(codec: string): HevcCodec | null {
   if (parts.length < 4 || parts.length > 10) return null;
   const [prefix, profile, compat, tierLevel, ...constraints] = parts;
   if (prefix !== 'hev1' && prefix !== 'hvc1') return null;
-  const p = /^([ABC]?)(\d{1,2})$/.exec(profile);
+  // Profile spaces A-C ("A1"...) are reserved (H.265 A.3): no stream uses them.
+  const p = /^(\d{1,2})$/.exec(profile);
   if (!p) return null;
-  const profileSpace = p[1] === '' ? 0 : p[1].charCodeAt(0) - 64;
-  const profileIdc = Number(p[2]);
+  const profileIdc = Number(p[1]);
   if (profileIdc < 1 || profileIdc > 11) return null;
   if (!/^[0-9a-fA-F]{1,8}$/.test(compat)) return null;
   const t = /^([LH])(\d{1,3})$/.exec(tierLevel);
@@ -36,7 +35,6 @@ export function parseHevc(codec: string): HevcCodec | null {
   return {
     codec: 'hevc',
     prefix,
-    profileSpace,
     profileIdc,
     compatibilityFlags: parseInt(compat, 16),
     tier: t[1] === 'H' ? 'high' : 'main',

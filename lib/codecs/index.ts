@@ -23,9 +23,24 @@ export function parseVideoCodec(codec: string): VideoCodec | null {
   return null;
 }
 
-/** The native decoder family ("h264", "hevc", "vp8", "vp9", "av1") of a codec string, or null. */
-export function videoCodecFamily(codec: string): string | null {
-  const parsed = parseVideoCodec(codec);
-  if (!parsed) return null;
+/** The native codec family ("h264", "hevc", "vp8", "vp9", "av1") of a parsed codec string. */
+export function videoCodecFamily(parsed: VideoCodec): string {
   return parsed.codec === 'avc' ? 'h264' : parsed.codec;
+}
+
+/**
+ * The profile a codec string names, as FFmpeg numbers it (profile_idc for
+ * AVC and HEVC, the profile for VP9 and AV1), or -1 (VP8 has none).
+ */
+export function videoCodecProfile(parsed: VideoCodec): number {
+  switch (parsed.codec) {
+    case 'avc':
+    case 'hevc':
+      return parsed.profileIdc;
+    case 'vp9':
+    case 'av1':
+      return parsed.profile;
+    default:
+      return -1;
+  }
 }

@@ -21,21 +21,19 @@ class VideoDecoderBinding : public CodecBinding<VideoDecoderBinding, VideoDecode
 
   using Base::Base;
 
-  // {family, description?: Uint8Array, codedWidth?, codedHeight?, optimizeForLatency}
+  // {family, profile, description?: Uint8Array, codedWidth?, codedHeight?, optimizeForLatency}
   static VideoDecoderSettings ReadConfig(const Napi::Value& value) {
     Napi::Env env = value.Env();
     if (!value.IsObject()) Throw(env, ErrorKind::kTypeError, "configure() expects a config object.");
     Napi::Object o = value.As<Napi::Object>();
     VideoDecoderSettings s;
     s.family = ReadString(o.Get("family"), "family");
+    if (o.Get("profile").IsNumber()) s.profile = o.Get("profile").As<Napi::Number>().Int32Value();
     Napi::Value desc = o.Get("description");
     if (desc.IsTypedArray()) {
+      // Copied whatever its size: the engine reports one beyond the limit as
+      // unsupported.
       Napi::Uint8Array bytes = desc.As<Napi::Uint8Array>();
-      if (bytes.ByteLength() > kMaxDescriptionBytes) {
-        Throw(env, ErrorKind::kTypeError,
-              InvalidMessage("description", "at most " + std::to_string(kMaxDescriptionBytes) + " bytes",
-                             std::to_string(bytes.ByteLength()) + " bytes"));
-      }
       s.description.assign(bytes.Data(), bytes.Data() + bytes.ByteLength());
     }
     if (o.Get("codedWidth").IsNumber()) s.coded_width = ReadU32(o.Get("codedWidth"), "codedWidth");
@@ -48,18 +46,20 @@ class VideoDecoderBinding : public CodecBinding<VideoDecoderBinding, VideoDecode
     Napi::Env env = info.Env();
     if (!info[0].IsTypedArray()) Throw(env, ErrorKind::kTypeError, "decode() expects chunk bytes.");
     Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
-    if (data.ByteLength() > kMaxChunkBytes) {
-      Throw(env, ErrorKind::kTypeError,
-            InvalidMessage("chunk", "at most " + std::to_string(kMaxChunkBytes) + " bytes",
-                           std::to_string(data.ByteLength()) + " bytes"));
-    }
     VideoDecodeWork work{AllocPacket()};
     AVPacket* pkt = work.packet.get();
-    if (av_new_packet(pkt, static_cast<int>(data.ByteLength())) < 0) throw std::bad_alloc();
-    if (data.ByteLength() > 0) std::memcpy(pkt->data, data.Data(), data.ByteLength());
+    if (data.ByteLength() > kMaxChunkBytes) {
+      // Not copied: decoding it fails (EncodingError), as the spec has
+      // decode() itself throw only for state and key frame errors.
+      work.oversized_bytes = data.ByteLength();
+    } else {
+      if (av_new_packet(pkt, static_cast<int>(data.ByteLength())) < 0) throw std::bad_alloc();
+      if (data.ByteLength() > 0) std::memcpy(pkt->data, data.Data(), data.ByteLength());
+    }
     pkt->pts = pkt->dts = info[1].As<Napi::Number>().Int64Value();
     const double duration = info[2].As<Napi::Number>().DoubleValue();
-    pkt->duration = duration >= 0 ? static_cast<int64_t>(duration) : 0;
+    if (duration >= 0) work.duration = static_cast<int64_t>(duration);
+    pkt->duration = work.duration.value_or(0);
     if (info[3].ToBoolean()) pkt->flags |= AV_PKT_FLAG_KEY;
     return work;
   }

@@ -5,7 +5,6 @@
 #include "binding/js_packet.h"
 #include "binding/probe.h"
 #include "binding/video_frame.h"
-#include "core/limits.h"
 #include "core/video_encoder.h"
 
 namespace wcn {
@@ -41,12 +40,6 @@ class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncode
     s.codec_string = ReadString(o.Get("codecString"), "codecString");
     s.width = ReadU32(o.Get("width"), "width");
     s.height = ReadU32(o.Get("height"), "height");
-    if (s.width == 0 || s.height == 0 || s.width > kMaxDimension || s.height > kMaxDimension ||
-        uint64_t{s.width} * s.height > kMaxPixels) {
-      Throw(env, ErrorKind::kNotSupportedError,
-            "Encoding " + std::to_string(s.width) + "x" + std::to_string(s.height) + " exceeds the limit of " +
-                std::to_string(kMaxDimension) + " per side and " + std::to_string(kMaxPixels) + " pixels.");
-    }
     if (o.Get("bitrate").IsNumber()) s.bitrate = o.Get("bitrate").As<Napi::Number>().Int64Value();
     if (o.Get("framerate").IsNumber()) s.framerate = o.Get("framerate").As<Napi::Number>().DoubleValue();
     const std::string mode = ReadString(o.Get("rateMode"), "rateMode");

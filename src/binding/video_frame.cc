@@ -88,11 +88,9 @@ Napi::Value VideoFrameHandle::FromBuffer(const Napi::CallbackInfo& info) {
     Throw(env, ErrorKind::kTypeError, InvalidMessage("coded size", "a non-zero codedWidth and codedHeight",
                                                      std::to_string(width) + "x" + std::to_string(height)));
   }
-  if (width > kMaxDimension || height > kMaxDimension || uint64_t{width} * height > kMaxPixels) {
+  if (!WithinFrameLimits(width, height)) {
     Throw(env, ErrorKind::kTypeError,
-          InvalidMessage("coded size", "at most " + std::to_string(kMaxDimension) + " per side and " +
-                                           std::to_string(kMaxPixels) + " pixels",
-                         std::to_string(width) + "x" + std::to_string(height)));
+          InvalidMessage("coded size", FrameLimitText(), std::to_string(width) + "x" + std::to_string(height)));
   }
   const Rect rect = ReadRect(info[4], "visibleRect").value_or(Rect{0, 0, width, height});
   if (rect.width == 0 || rect.height == 0 || rect.x + rect.width > width || rect.y + rect.height > height ||

@@ -57,7 +57,7 @@ bool SplitLengthPrefixed(const uint8_t* data, size_t size, int length_size, std:
     for (int i = 0; i < length_size; i++) len = (len << 8) | data[pos + i];
     pos += length_size;
     if (len > size - pos) return false;
-    if (len > 0) out->push_back(NalUnit{data + pos, len});
+    if (len > 0 && out) out->push_back(NalUnit{data + pos, len});
     pos += len;
   }
   return true;
@@ -115,14 +115,117 @@ std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* annexb, s
   return {};
 }
 
-int AvcCLengthSize(const uint8_t* record, size_t size) {
-  if (size < 7 || record[0] != 1) return 0;
-  return (record[4] & 3) + 1;
+namespace {
+
+// Reads a configuration record front to back; every read is bounds-checked
+// and the first failure is remembered as the reason.
+class RecordReader {
+ public:
+  RecordReader(const uint8_t* data, size_t size, std::string* why) : data_(data), size_(size), why_(why) {}
+
+  bool Read(size_t bytes, uint32_t* value, const char* what) {
+    if (size_ - pos_ < bytes) return Fail(std::string("it ends inside ") + what);
+    *value = 0;
+    for (size_t i = 0; i < bytes; i++) *value = (*value << 8) | data_[pos_++];
+    return true;
+  }
+
+  // A 16-bit length and the NAL unit it prefixes, whose type (read with
+  // `type_of`) must be `type`.
+  bool ReadNal(const char* what, size_t index, uint32_t type, size_t header_bytes,
+               uint32_t (*type_of)(const uint8_t*)) {
+    const std::string name = std::string(what) + " " + std::to_string(index);
+    uint32_t length = 0;
+    if (!Read(2, &length, (name + "'s length").c_str())) return false;
+    if (length < header_bytes)
+      return Fail(name + " is " + std::to_string(length) + " bytes, shorter than a NAL unit header");
+    if (size_ - pos_ < length) {
+      return Fail(name + " declares " + std::to_string(length) + " bytes but " + std::to_string(size_ - pos_) +
+                  " remain");
+    }
+    const uint32_t actual = type_of(data_ + pos_);
+    if (actual != type) {
+      return Fail(name + " is a NAL unit of type " + std::to_string(actual) + ", expected " + std::to_string(type));
+    }
+    pos_ += length;
+    return true;
+  }
+
+  bool Fail(const std::string& reason) {
+    if (why_) *why_ = reason;
+    return false;
+  }
+
+ private:
+  const uint8_t* data_;
+  size_t size_;
+  size_t pos_ = 0;
+  std::string* why_;
+};
+
+uint32_t AvcNalType(const uint8_t* nal) { return nal[0] & 0x1f; }
+uint32_t HevcNalType(const uint8_t* nal) { return (nal[0] >> 1) & 0x3f; }
+
+// lengthSizeMinusOne may be 0, 1 or 3 (ISO/IEC 14496-15); 2 is reserved.
+// Returns 0 (and the reason) for 2.
+int LengthSize(uint32_t byte, RecordReader& r) {
+  const int length_size = static_cast<int>(byte & 3) + 1;
+  if (length_size != 3) return length_size;
+  r.Fail("its NAL length size is 3 bytes, expected 1, 2 or 4");
+  return 0;
 }
 
-int HvcCLengthSize(const uint8_t* record, size_t size) {
-  if (size < 23 || record[0] != 1) return 0;
-  return (record[21] & 3) + 1;
+bool ReadVersion(RecordReader& r) {
+  uint32_t version = 0;
+  if (!r.Read(1, &version, "the version")) return false;
+  return version == 1 || r.Fail("its version is " + std::to_string(version) + ", expected 1");
+}
+
+}  // namespace
+
+int AvcCLengthSize(const uint8_t* record, size_t size, std::string* why) {
+  RecordReader r(record, size, why);
+  uint32_t indication = 0, length_byte = 0, count = 0;
+  if (!ReadVersion(r) || !r.Read(3, &indication, "the profile and level") ||
+      !r.Read(1, &length_byte, "the NAL length size")) {
+    return 0;
+  }
+  const int length_size = LengthSize(length_byte, r);
+  if (!length_size || !r.Read(1, &count, "the SPS count")) return 0;
+  for (uint32_t i = 0; i < (count & 0x1f); i++) {
+    if (!r.ReadNal("SPS", i, 7, 1, AvcNalType)) return 0;
+  }
+  if (!r.Read(1, &count, "the PPS count")) return 0;
+  for (uint32_t i = 0; i < count; i++) {
+    if (!r.ReadNal("PPS", i, 8, 1, AvcNalType)) return 0;
+  }
+  // What follows (the High profile extension) is not needed to decode.
+  return length_size;
+}
+
+int HvcCLengthSize(const uint8_t* record, size_t size, std::string* why) {
+  RecordReader r(record, size, why);
+  uint32_t skipped = 0, length_byte = 0, arrays = 0;
+  if (!ReadVersion(r)) return 0;
+  // Profile, tier, level, constraint and format fields (bytes 1-20).
+  for (int i = 0; i < 5; i++) {
+    if (!r.Read(4, &skipped, "the profile, tier and level fields")) return 0;
+  }
+  if (!r.Read(1, &length_byte, "the NAL length size")) return 0;
+  const int length_size = LengthSize(length_byte, r);
+  if (!length_size || !r.Read(1, &arrays, "the array count")) return 0;
+  for (uint32_t a = 0; a < arrays; a++) {
+    uint32_t type = 0, count = 0;
+    const std::string name = "array " + std::to_string(a);
+    if (!r.Read(1, &type, (name + "'s NAL unit type").c_str()) ||
+        !r.Read(2, &count, (name + "'s NAL unit count").c_str())) {
+      return 0;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+      if (!r.ReadNal((name + " NAL unit").c_str(), i, type & 0x3f, 2, HevcNalType)) return 0;
+    }
+  }
+  return length_size;
 }
 
 int TemporalLayerOfPicture(bool hevc, const uint8_t* data, size_t size, int length_size, int layers) {

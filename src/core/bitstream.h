@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/ffmpeg.h"
@@ -21,8 +22,8 @@ struct NalUnit {
 // of a NAL unit (padding before the next start code) are not part of it.
 std::vector<NalUnit> SplitAnnexB(const uint8_t* data, size_t size);
 
-// Splits length-prefixed data (length_size 1, 2 or 4). False when a length
-// runs past the end.
+// Splits length-prefixed data (length_size 1, 2 or 4) into `out`, or only
+// checks it when `out` is null. False when a length runs past the end.
 bool SplitLengthPrefixed(const uint8_t* data, size_t size, int length_size, std::vector<NalUnit>* out);
 
 // Annex B -> 4-byte length prefixes. False when there is no start code.
@@ -33,10 +34,13 @@ bool AnnexBToLengthPrefixed(const uint8_t* data, size_t size, std::vector<uint8_
 // HEVC. Empty when FFmpeg cannot build one from the data.
 std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* annexb, size_t size);
 
-// NAL length size declared by an avcC (byte 4) or hvcC (byte 21) record, or
-// 0 when the record is too short or malformed.
-int AvcCLengthSize(const uint8_t* record, size_t size);
-int HvcCLengthSize(const uint8_t* record, size_t size);
+// Validates an AVCDecoderConfigurationRecord (avcC, ISO/IEC 14496-15
+// 5.3.3.1) or HEVCDecoderConfigurationRecord (hvcC, 8.3.3.1): version 1, a
+// NAL length size of 1, 2 or 4, and every parameter set array and NAL unit
+// inside the record with the NAL unit types the record says. Returns the NAL
+// length size, or 0 with the reason in `why` (when given).
+int AvcCLengthSize(const uint8_t* record, size_t size, std::string* why = nullptr);
+int HvcCLengthSize(const uint8_t* record, size_t size, std::string* why = nullptr);
 
 // The temporal layer of an AVC/HEVC picture our encoder produced with a
 // fixed B structure (see video_encoder_setup.cc): I/P -> 0, referenced B ->

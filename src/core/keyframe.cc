@@ -1,5 +1,6 @@
 #include "core/keyframe.h"
 
+#include <span>
 #include <vector>
 
 #include "core/bit_reader.h"
@@ -29,16 +30,84 @@ bool ReadLeb128(const uint8_t* data, size_t size, size_t* pos, uint64_t* value) 
   return false;
 }
 
-KeyFrameCheck Vp9Frame(const uint8_t* data, size_t size) {
-  if (size == 0) return KeyFrameCheck::kUnknown;
+// The VP9 uncompressed header (VP9 bitstream specification 6.2) up to the
+// frame size.
+struct Vp9Header {
+  bool read = false;  // frame_marker, profile and frame type were read
+  bool show_existing = false;
+  bool key = false;
+  FrameSize size;  // 0x0 unless the header gives the size explicitly
+};
+
+// color_config() (6.2.2) for `profile`; only skips its bits.
+void SkipVp9ColorConfig(BitReader& br, uint32_t profile) {
+  if (profile >= 2) br.ReadBit();  // ten_or_twelve_bit
+  const uint32_t color_space = br.ReadBits(3);
+  const bool subsampling_bits = profile == 1 || profile == 3;
+  if (color_space != 7) {  // not CS_RGB
+    br.ReadBit();          // color_range
+    if (subsampling_bits) br.ReadBits(3);  // subsampling_x, subsampling_y, reserved_zero
+  } else if (subsampling_bits) {
+    br.ReadBit();  // reserved_zero
+  }
+}
+
+Vp9Header ReadVp9Header(const uint8_t* data, size_t size) {
+  Vp9Header h;
   BitReader br(data, size, false);
-  if (br.ReadBits(2) != 2) return KeyFrameCheck::kUnknown;  // frame_marker
+  if (br.ReadBits(2) != 2) return h;  // frame_marker
   const uint32_t profile = br.ReadBit() | (br.ReadBit() << 1);
   if (profile == 3) br.ReadBit();  // reserved_zero
-  if (br.ReadBit()) return KeyFrameCheck::kNotKey;  // show_existing_frame
-  const uint32_t frame_type = br.ReadBit();
-  if (br.failed()) return KeyFrameCheck::kUnknown;
-  return frame_type == 0 ? KeyFrameCheck::kKey : KeyFrameCheck::kNotKey;
+  h.show_existing = br.ReadBit();
+  if (!h.show_existing) h.key = br.ReadBit() == 0;  // frame_type: KEY_FRAME is 0
+  h.read = !br.failed();
+  if (!h.read || h.show_existing) return h;
+  const bool show_frame = br.ReadBit();
+  const bool error_resilient = br.ReadBit();
+  const bool intra_only = !h.key && !show_frame && br.ReadBit();
+  if (!h.key && !error_resilient) br.ReadBits(2);  // reset_frame_context
+  if (h.key || intra_only) {
+    if (br.ReadBits(24) != 0x498342) return h;  // frame_sync_code
+    // Intra-only frames of profile 0 have no color_config().
+    if (h.key || profile > 0) SkipVp9ColorConfig(br, profile);
+    if (!h.key) br.ReadBits(8);  // refresh_frame_flags
+  } else {
+    br.ReadBits(8);   // refresh_frame_flags
+    br.ReadBits(12);  // ref_frame_idx[3] and ref_frame_sign_bias[3]
+    for (int i = 0; i < 3; i++) {
+      if (br.ReadBit()) return h;  // found_ref: sized like a reference
+    }
+  }
+  const uint32_t width = br.ReadBits(16) + 1;
+  const uint32_t height = br.ReadBits(16) + 1;
+  if (!br.failed()) h.size = FrameSize{width, height};
+  return h;
+}
+
+// The frames of a VP9 chunk: those listed by a superframe index, or the
+// chunk itself.
+std::vector<std::span<const uint8_t>> Vp9Frames(const uint8_t* data, size_t size) {
+  if (size == 0) return {};
+  // A superframe ends with an index: marker 110mmmss, frame sizes, marker.
+  const uint8_t marker = data[size - 1];
+  if ((marker & 0xe0) == 0xc0) {
+    const size_t frames = (marker & 7) + 1;
+    const size_t bytes = ((marker >> 3) & 3) + 1;
+    const size_t index = 2 + bytes * frames;
+    if (size >= index && data[size - index] == marker) {
+      std::vector<std::span<const uint8_t>> out;
+      size_t pos = 0;
+      for (size_t f = 0; f < frames; f++) {
+        size_t frame_size = 0;
+        for (size_t i = 0; i < bytes; i++) frame_size |= size_t{data[size - index + 1 + f * bytes + i]} << (8 * i);
+        if (frame_size == 0 || frame_size > size - index - pos) return {};
+        out.emplace_back(data + pos, frame_size);
+        pos += frame_size;
+      }
+      return out;
+    }
+  }
+  return {std::span<const uint8_t>(data, size)};
 }
 
 }  // namespace
@@ -76,21 +145,20 @@ KeyFrameCheck CheckVp8(const uint8_t* data, size_t size) {
 }
 
 KeyFrameCheck CheckVp9(const uint8_t* data, size_t size) {
-  if (size == 0) return KeyFrameCheck::kUnknown;
-  // A superframe ends with an index: marker 110mmmss, frame sizes, marker.
-  const uint8_t marker = data[size - 1];
-  if ((marker & 0xe0) == 0xc0) {
-    const size_t frames = (marker & 7) + 1;
-    const size_t bytes = ((marker >> 3) & 3) + 1;
-    const size_t index = 2 + bytes * frames;
-    if (size >= index && data[size - index] == marker) {
-      size_t first = 0;
-      for (size_t i = 0; i < bytes; i++) first |= size_t{data[size - index + 1 + i]} << (8 * i);
-      if (first == 0 || first > size - index) return KeyFrameCheck::kUnknown;
-      return Vp9Frame(data, first);
-    }
+  const std::vector<std::span<const uint8_t>> frames = Vp9Frames(data, size);
+  if (frames.empty()) return KeyFrameCheck::kUnknown;
+  const Vp9Header h = ReadVp9Header(frames[0].data(), frames[0].size());
+  if (!h.read) return KeyFrameCheck::kUnknown;
+  return h.key && !h.show_existing ? KeyFrameCheck::kKey : KeyFrameCheck::kNotKey;
+}
+
+FrameSize Vp9DeclaredSize(const uint8_t* data, size_t size) {
+  FrameSize largest;
+  for (const std::span<const uint8_t>& frame : Vp9Frames(data, size)) {
+    const FrameSize s = ReadVp9Header(frame.data(), frame.size()).size;
+    if (uint64_t{s.width} * s.height > uint64_t{largest.width} * largest.height) largest = s;
   }
-  return Vp9Frame(data, size);
+  return largest;
 }
 
 KeyFrameCheck CheckAv1(const uint8_t* data, size_t size) {

@@ -1,6 +1,8 @@
-// Whether a chunk labelled "key" really holds a key frame, which the spec
-// says decoders SHOULD verify (DataError when not). Parsers read only the
-// first header fields and treat anything they cannot read as unknown.
+// Inspection of untrusted chunks before they reach a decoder: whether a
+// chunk labelled "key" really holds a key frame, which the spec says
+// decoders SHOULD verify (DataError when not), and the frame size a chunk
+// declares. Parsers read only the first header fields and treat anything
+// they cannot read as unknown.
 #pragma once
 
 #include <cstddef>
@@ -23,5 +25,15 @@ KeyFrameCheck CheckAv1(const uint8_t* data, size_t size);
 // size. Unknown families are kUnknown.
 KeyFrameCheck CheckKeyFrame(const std::string& family, const uint8_t* data, size_t size, const uint8_t* description,
                             size_t description_size);
+
+struct FrameSize {
+  uint32_t width = 0;
+  uint32_t height = 0;
+};
+
+// The largest frame size (by area) that the frames of a VP9 chunk declare
+// in their headers: key and intra-only frames, and inter frames that do not
+// take their size from a reference. 0x0 when none does or none can be read.
+FrameSize Vp9DeclaredSize(const uint8_t* data, size_t size);
 
 }  // namespace wcn

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace wcn {
 
@@ -16,5 +17,14 @@ inline constexpr uint32_t kMaxDimension = 32768;
 // smaller) and largest codec description (extradata).
 inline constexpr size_t kMaxChunkBytes = 256u << 20;
 inline constexpr size_t kMaxDescriptionBytes = 1u << 20;
+
+inline constexpr bool WithinFrameLimits(uint64_t width, uint64_t height) {
+  return width <= kMaxDimension && height <= kMaxDimension && width * height <= kMaxPixels;
+}
+
+// "at most 32768 per side and 268435456 pixels", for messages.
+inline std::string FrameLimitText() {
+  return "at most " + std::to_string(kMaxDimension) + " per side and " + std::to_string(kMaxPixels) + " pixels";
+}
 
 }  // namespace wcn

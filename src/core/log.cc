@@ -19,6 +19,23 @@ size_t g_dropped = 0;             // guarded by g_mutex
 std::atomic<int> g_queue_level{AV_LOG_QUIET};
 thread_local std::string t_last_error;
 
+// "[libvpx @ 0x55d1...]   Additional information: x" -> "libvpx: Additional
+// information: x": error messages name the component, not its address.
+std::string ErrorText(const std::string& line) {
+  std::string text = line;
+  const size_t at = text.find(" @ 0x");
+  const size_t close = text.find("] ");
+  if (!text.empty() && text[0] == '[' && at != std::string::npos && close != std::string::npos && at < close) {
+    text = text.substr(1, at - 1) + ": " + text.substr(close + 2);
+  }
+  std::string out;
+  for (char c : text) {
+    if (c == ' ' && !out.empty() && out.back() == ' ') continue;  // libvpx indents its details
+    out.push_back(c);
+  }
+  return out;
+}
+
 void Callback(void* avcl, int level, const char* fmt, va_list args) {
   const bool queue = level <= g_queue_level.load(std::memory_order_relaxed);
   const bool error = level <= AV_LOG_ERROR;
@@ -29,7 +46,7 @@ void Callback(void* avcl, int level, const char* fmt, va_list args) {
   std::string text(line);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   if (text.empty()) return;
-  if (error) t_last_error = text;
+  if (error) t_last_error = ErrorText(text);
   if (!queue) return;
   std::lock_guard<std::mutex> lock(g_mutex);
   if (g_lines.size() >= kMaxQueuedLines) {

@@ -2,9 +2,11 @@
 
 #include <cstring>
 
+#include "core/bitstream.h"
 #include "core/frame_copy.h"
-#include "core/log.h"
+#include "core/keyframe.h"
 #include "core/limits.h"
+#include "core/log.h"
 
 namespace wcn {
 
@@ -16,28 +18,74 @@ constexpr size_t kMaxTrackedDurations = 1024;
 }  // namespace
 
 const AVCodec* FindVideoDecoder(const std::string& family) {
-  if (family == "h264") return avcodec_find_decoder(AV_CODEC_ID_H264);
-  if (family == "hevc") return avcodec_find_decoder(AV_CODEC_ID_HEVC);
-  if (family == "vp8") return avcodec_find_decoder(AV_CODEC_ID_VP8);
-  if (family == "vp9") return avcodec_find_decoder(AV_CODEC_ID_VP9);
-  if (family == "av1") {
-    // dav1d is the fastest AV1 decoder; FFmpeg's own needs hardware.
-    for (const char* name : {"libdav1d", "libaom-av1"}) {
+  const auto first = [](std::initializer_list<const char*> names) -> const AVCodec* {
+    for (const char* name : names) {
       if (const AVCodec* c = avcodec_find_decoder_by_name(name)) return c;
     }
-  }
+    return nullptr;
+  };
+  if (family == "h264") return avcodec_find_decoder(AV_CODEC_ID_H264);
+  if (family == "hevc") return avcodec_find_decoder(AV_CODEC_ID_HEVC);
+  // libvpx (as browsers use) reports truncated and corrupt VP8/VP9 frames;
+  // FFmpeg's own decoders conceal them into garbage frames.
+  if (family == "vp8") return first({"libvpx", "vp8"});
+  if (family == "vp9") return first({"libvpx-vp9", "vp9"});
+  // dav1d is the fastest AV1 decoder; FFmpeg's own needs hardware.
+  if (family == "av1") return first({"libdav1d", "libaom-av1"});
   return nullptr;
 }
 
+namespace {
+
+// Whether `codec` lists the codec string's profile among those it decodes
+// (codecs without a profile list decode every profile).
+bool DecodesProfile(const AVCodec* codec, int profile) {
+  if (profile < 0 || !codec->profiles) return true;
+  for (const AVProfile* p = codec->profiles; p->profile != FF_PROFILE_UNKNOWN; p++) {
+    // H.264 variants (constrained, intra) share the profile_idc in the low bits.
+    if ((p->profile & 0xff) == profile) return true;
+  }
+  return false;
+}
+
+Status Unsupported(std::string why) { return Status::Error(ErrorKind::kNotSupportedError, std::move(why)); }
+
+}  // namespace
+
 Status VideoDecoderEngine::Configure(const Config& config, Emitter&) {
   Reset();
+  if (!WithinFrameLimits(config.coded_width, config.coded_height)) {
+    return Unsupported("A coded size of " + std::to_string(config.coded_width) + "x" +
+                       std::to_string(config.coded_height) + " is beyond what this decoder accepts (" +
+                       FrameLimitText() + ").");
+  }
   const AVCodec* codec = FindVideoDecoder(config.family);
-  if (!codec) {
-    return Status::Error(ErrorKind::kNotSupportedError, "No decoder for " + config.family + " in this FFmpeg build.");
+  if (!codec) return Unsupported("No decoder for " + config.family + " in this FFmpeg build.");
+  if (!DecodesProfile(codec, config.profile)) {
+    return Unsupported(std::string("The ") + codec->name + " decoder cannot decode profile " +
+                       std::to_string(config.profile) + ".");
+  }
+  // Only AVC and HEVC use a description (avcC/hvcC); the other registrations
+  // say it is not used, so it is ignored rather than handed to the decoder.
+  const bool hevc = config.family == "hevc";
+  const bool uses_description = config.family == "h264" || hevc;
+  int length_size = 0;
+  if (uses_description && !config.description.empty()) {
+    const char* record = hevc ? "HEVCDecoderConfigurationRecord (hvcC)" : "AVCDecoderConfigurationRecord (avcC)";
+    if (config.description.size() > kMaxDescriptionBytes) {
+      return Unsupported(std::string("The description is ") + std::to_string(config.description.size()) +
+                         " bytes; an " + record + " of at most " + std::to_string(kMaxDescriptionBytes) +
+                         " bytes is accepted.");
+    }
+    std::string why;
+    const uint8_t* d = config.description.data();
+    const size_t n = config.description.size();
+    length_size = hevc ? HvcCLengthSize(d, n, &why) : AvcCLengthSize(d, n, &why);
+    if (length_size == 0) return Unsupported(std::string("The description is not a valid ") + record + ": " + why + ".");
   }
   CodecContextPtr ctx(avcodec_alloc_context3(codec));
   if (!ctx) throw std::bad_alloc();
-  if (!config.description.empty()) {
+  if (uses_description && !config.description.empty()) {
     ctx->extradata = static_cast<uint8_t*>(av_mallocz(config.description.size() + AV_INPUT_BUFFER_PADDING_SIZE));
     if (!ctx->extradata) throw std::bad_alloc();
     std::memcpy(ctx->extradata, config.description.data(), config.description.size());
@@ -50,8 +98,9 @@ Status VideoDecoderEngine::Configure(const Config& config, Emitter&) {
   // size and visibleRect are what the stream says.
   ctx->apply_cropping = 0;
   // Corrupt input must surface as EncodingError rather than as concealed,
-  // garbage frames.
-  ctx->err_recognition = AV_EF_EXPLODE;
+  // garbage frames; checksums a stream carries (HEVC picture hash SEI) are
+  // verified.
+  ctx->err_recognition = AV_EF_EXPLODE | AV_EF_CRCCHECK;
   // Frame threads add a frame of latency per thread; latency-sensitive users
   // get slice threads only.
   ctx->thread_count = 0;
@@ -65,9 +114,11 @@ Status VideoDecoderEngine::Configure(const Config& config, Emitter&) {
   const int err = avcodec_open2(ctx.get(), codec, &opts);
   av_dict_free(&opts);
   if (err < 0) {
-    return Status::Error(ErrorKind::kNotSupportedError,
-                         std::string("The ") + codec->name + " decoder rejected the configuration: " + AvErrorText(err) + ".");
+    return Unsupported(std::string("The ") + codec->name + " decoder rejected the configuration: " + AvErrorText(err) +
+                       ".");
   }
+  family_ = config.family;
+  length_size_ = length_size;
   ctx_ = std::move(ctx);
   scratch_ = AllocFrame();
   return Status::Ok();
@@ -76,14 +127,34 @@ Status VideoDecoderEngine::Configure(const Config& config, Emitter&) {
 Status VideoDecoderEngine::Process(Work& work, Emitter& emit) {
   ClearLastLogError();
   AVPacket* pkt = work.packet.get();
+  if (work.oversized_bytes) {
+    return Status::Error(ErrorKind::kEncodingError, "The chunk is " + std::to_string(work.oversized_bytes) +
+                                                        " bytes; chunks of at most " + std::to_string(kMaxChunkBytes) +
+                                                        " bytes are decoded.");
+  }
   if (pkt->size == 0) {
     // An empty packet would mean end-of-stream to FFmpeg.
     return Status::Error(ErrorKind::kEncodingError, "Empty chunk: a chunk must carry encoded data.");
   }
-  if (pkt->duration > 0) {
-    if (durations_.size() >= kMaxTrackedDurations) durations_.erase(durations_.begin());
-    durations_[pkt->pts] = pkt->duration;
+  if (length_size_ > 0 && !SplitLengthPrefixed(pkt->data, static_cast<size_t>(pkt->size), length_size_, nullptr)) {
+    // FFmpeg skips what does not parse; with a description the chunk must be
+    // NAL units with lengths of the size the description gives.
+    return Status::Error(ErrorKind::kEncodingError,
+                         "The chunk is not NAL units with " + std::to_string(length_size_) +
+                             "-byte lengths, as its description says: a length runs past the end.");
   }
+  if (family_ == "vp9") {
+    // libvpx allocates for the size a header declares before FFmpeg's
+    // max_pixels can be checked.
+    const FrameSize s = Vp9DeclaredSize(pkt->data, static_cast<size_t>(pkt->size));
+    if (!WithinFrameLimits(s.width, s.height)) {
+      return Status::Error(ErrorKind::kEncodingError, "The chunk declares a " + std::to_string(s.width) + "x" +
+                                                          std::to_string(s.height) + " frame; frames must be " +
+                                                          FrameLimitText() + ".");
+    }
+  }
+  if (durations_.size() >= kMaxTrackedDurations) durations_.erase(durations_.begin());
+  durations_.emplace(pkt->pts, work.duration);
   int err = avcodec_send_packet(ctx_.get(), pkt);
   while (err == AVERROR(EAGAIN)) {
     // The decoder's output is full; drain it, then retry.
@@ -106,6 +177,8 @@ Status VideoDecoderEngine::Flush(Emitter& emit) {
 
 void VideoDecoderEngine::Reset() {
   ctx_.reset();
+  family_.clear();
+  length_size_ = 0;
   durations_.clear();
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ namespace wcn {
 
 struct VideoDecoderSettings {
   std::string family;  // "h264", "hevc", "vp8", "vp9", "av1"
+  int profile = -1;    // the codec string's profile (profile_idc for AVC/HEVC); -1 = none
   std::vector<uint8_t> description;
   uint32_t coded_width = 0;
   uint32_t coded_height = 0;
@@ -24,6 +26,10 @@ struct VideoDecoderSettings {
 
 struct VideoDecodeWork {
   PacketPtr packet;  // pts = timestamp (us), duration, key flag set
+  std::optional<int64_t> duration;  // the chunk's duration, which may be 0, if it has one
+  // Size of a chunk beyond kMaxChunkBytes, which was not copied (packet is
+  // empty); decoding it fails.
+  size_t oversized_bytes = 0;
 };
 
 class VideoDecoderEngine {
@@ -40,12 +46,15 @@ class VideoDecoderEngine {
   Status Receive(Emitter& emit);
   Status Deliver(FramePtr frame, Emitter& emit);
 
+  std::string family_;
+  int length_size_ = 0;  // NAL length size of AVC/HEVC chunks with a description; 0 otherwise
   CodecContextPtr ctx_;
   FramePtr scratch_;
   SwsCache sws_;
-  // Durations of packets in flight, by timestamp: decoders do not reliably
-  // carry them through reordering and frame threads.
-  std::map<int64_t, int64_t> durations_;
+  // Durations of chunks in flight by timestamp, in decode order (chunks may
+  // share a timestamp): decoders do not reliably carry them through
+  // reordering and frame threads.
+  std::multimap<int64_t, std::optional<int64_t>> durations_;
 };
 
 // The decoder FFmpeg uses for a codec family, or null.

@@ -2,9 +2,11 @@
 // library, which pixel format, and the rate-control, latency and
 // scalability options. Presets follow each library's (and the ffmpeg CLI's)
 // defaults for "quality" and their low-latency modes for "realtime".
+#include <algorithm>
 #include <cmath>
 #include <string>
 
+#include "core/limits.h"
 #include "core/video_encoder.h"
 
 namespace wcn {
@@ -75,6 +77,17 @@ const char* X264Profile(int profile_idc) {
   }
 }
 
+// x265 encodes Main and Main 10 as the codec string names them; the other
+// profiles (still picture, range extensions, SCC...) are told apart by
+// constraint flags this mapping does not produce.
+const char* X265Profile(int profile_idc) {
+  switch (profile_idc) {
+    case 1: return "main";
+    case 2: return "main10";
+    default: return nullptr;
+  }
+}
+
 void SetUpX264(const VideoEncoderSettings& c, AVCodecContext* ctx, AVDictionary** o) {
   av_dict_set(o, "preset", c.realtime ? "veryfast" : "medium", 0);
   if (c.realtime) av_dict_set(o, "tune", "zerolatency", 0);
@@ -104,13 +117,7 @@ void SetUpX264(const VideoEncoderSettings& c, AVCodecContext* ctx, AVDictionary*
 void SetUpX265(const VideoEncoderSettings& c, AVCodecContext* ctx, AVDictionary** o) {
   av_dict_set(o, "preset", c.realtime ? "veryfast" : "medium", 0);
   if (c.realtime) av_dict_set(o, "tune", "zerolatency", 0);
-  const char* profile = nullptr;
-  if (c.profile == 1) profile = "main";
-  if (c.profile == 2) profile = "main10";
-  if (c.profile == 4) {
-    profile = c.chroma == 444 ? (c.bit_depth > 8 ? "main444-10" : "main444-8") : (c.bit_depth > 8 ? "main422-10" : nullptr);
-  }
-  if (profile) av_dict_set(o, "profile", profile, 0);
+  if (const char* profile = X265Profile(c.profile)) av_dict_set(o, "profile", profile, 0);
   av_dict_set(o, "forced-idr", "1", 0);
   // info=0: no version/options SEI, which would bloat the hvcC description.
   std::string params = "log-level=error:info=0";
@@ -179,8 +186,20 @@ void SetUpAom(const VideoEncoderSettings& c, AVDictionary** o) {
 
 Status SetUpVideoEncoder(const VideoEncoderSettings& c, const AVCodec** codec_out, CodecContextPtr* ctx_out,
                          AVDictionary** o, AVPixelFormat* input_format) {
+  if (c.width == 0 || c.height == 0 || !WithinFrameLimits(c.width, c.height)) {
+    return Unsupported("Encoding " + std::to_string(c.width) + "x" + std::to_string(c.height) +
+                       " frames is not supported; the size must be non-zero and " + FrameLimitText() + ".");
+  }
   const AVCodec* codec = FindEncoder(c);
   if (!codec) return Unsupported("No encoder for " + c.family + " in this FFmpeg build.");
+  // The spec's "exact profile": a profile the library cannot produce is
+  // unsupported rather than silently replaced by another.
+  const bool known_profile = c.family == "h264" ? X264Profile(c.profile) != nullptr
+                             : c.family == "hevc" ? X265Profile(c.profile) != nullptr
+                                                  : true;
+  if (c.profile >= 0 && !known_profile) {
+    return Unsupported(std::string(codec->name) + " cannot encode profile_idc " + std::to_string(c.profile) + ".");
+  }
   const bool svt = std::string(codec->name) == "libsvtav1";
   const bool aom = std::string(codec->name) == "libaom-av1";
   if (c.keep_alpha && c.family != "vp8" && c.family != "vp9") {
@@ -219,7 +238,9 @@ Status SetUpVideoEncoder(const VideoEncoderSettings& c, const AVCodec** codec_ou
   ctx->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   ctx->sample_aspect_ratio = AVRational{1, 1};
 
-  const int64_t bitrate = c.bitrate > 0 ? c.bitrate : 0;
+  // The libraries take kbit/s: below 1 kbit/s the target would round to 0,
+  // which libvpx's VP8 meets by dropping every frame.
+  const int64_t bitrate = c.bitrate > 0 ? std::max<int64_t>(c.bitrate, 1000) : 0;
   switch (c.rate_mode) {
     case RateMode::kVariable:
       if (bitrate) ctx->bit_rate = bitrate;

@@ -118,6 +118,35 @@ TEST_P(VideoEncoderEngineTest, KeyFrameFlagMatchesTheBitstream) {
   engine.Reset();
 }
 
+TEST_P(VideoEncoderEngineTest, SizesBeyondTheLimitsAreUnsupportedBeforeTheLibraryOpens) {
+  CollectingSink sink;
+  uint64_t gen = 0;
+  Emitter emit(&sink, &gen);
+  VideoEncoderEngine engine;
+  VideoEncoderSettings s = Settings(GetParam());
+  s.width = 40000;
+  const Status status = engine.Configure(s, emit);
+  EXPECT_EQ(status.kind, ErrorKind::kNotSupportedError);
+  EXPECT_NE(status.message.find("40000x96 frames is not supported"), std::string::npos) << status.message;
+  engine.Reset();
+}
+
+TEST(VideoEncoderSetUp, ProfilesTheLibraryCannotProduceAreUnsupported) {
+  for (auto [family, profile] : {std::pair{"h264", 88}, {"h264", 44}, {"hevc", 3}, {"hevc", 4}, {"hevc", 9}}) {
+    VideoEncoderSettings s = Settings(family);
+    s.profile = profile;
+    const AVCodec* codec = nullptr;
+    CodecContextPtr ctx;
+    AVDictionary* options = nullptr;
+    AVPixelFormat format = AV_PIX_FMT_NONE;
+    const Status status = SetUpVideoEncoder(s, &codec, &ctx, &options, &format);
+    av_dict_free(&options);
+    EXPECT_EQ(status.kind, ErrorKind::kNotSupportedError) << family << " " << profile;
+    EXPECT_NE(status.message.find("cannot encode profile_idc " + std::to_string(profile)), std::string::npos)
+        << status.message;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Families, VideoEncoderEngineTest, ::testing::Values("h264", "hevc", "vp8", "vp9", "av1"));
 
 }  // namespace

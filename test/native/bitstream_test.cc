@@ -1,0 +1,132 @@
+// Configuration record validation (avcC/hvcC) and NAL splitting, on
+// records built by hand: every way a record can lie about its own layout.
+#include "core/bitstream.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace wcn {
+namespace {
+
+// 01 42 00 1f ff e1 | SPS: 00 04 67 42 00 1f | 01 | PPS: 00 02 68 ce
+std::vector<uint8_t> AvcC() {
+  return {0x01, 0x42, 0x00, 0x1f, 0xff, 0xe1, 0x00, 0x04, 0x67, 0x42, 0x00, 0x1f, 0x01, 0x00, 0x02, 0x68, 0xce};
+}
+
+// Version 1, 20 bytes of profile/tier/level/format fields, 4-byte lengths,
+// then VPS, SPS and PPS arrays of one 2-byte NAL unit each.
+std::vector<uint8_t> HvcC() {
+  std::vector<uint8_t> r = {0x01};
+  r.insert(r.end(), 20, 0x00);
+  r.push_back(0xf3);  // ... lengthSizeMinusOne = 3
+  r.push_back(3);     // numOfArrays
+  for (uint8_t type : {32, 33, 34}) {
+    r.insert(r.end(),
+             {static_cast<uint8_t>(0x80 | type), 0x00, 0x01, 0x00, 0x02, static_cast<uint8_t>(type << 1), 0x01});
+  }
+  return r;
+}
+
+int Avc(const std::vector<uint8_t>& r, std::string* why) { return AvcCLengthSize(r.data(), r.size(), why); }
+int Hevc(const std::vector<uint8_t>& r, std::string* why) { return HvcCLengthSize(r.data(), r.size(), why); }
+
+struct Case {
+  const char* name;
+  std::vector<uint8_t> record;
+  const char* reason;
+};
+
+// `valid` with byte `at` set to `value`.
+std::vector<uint8_t> Edit(std::vector<uint8_t> valid, size_t at, uint8_t value) {
+  valid[at] = value;
+  return valid;
+}
+
+// Each case is rejected with its reason, and so is every prefix of `valid`
+// (no record ends cleanly before its last parameter set).
+void ExpectRejected(int (*parse)(const std::vector<uint8_t>&, std::string*), const std::vector<Case>& cases,
+                    const std::vector<uint8_t>& valid) {
+  for (const Case& c : cases) {
+    std::string why;
+    EXPECT_EQ(parse(c.record, &why), 0) << c.name;
+    EXPECT_NE(why.find(c.reason), std::string::npos) << c.name << ": " << why;
+  }
+  for (size_t n = 0; n < valid.size(); n++) {
+    EXPECT_EQ(parse(std::vector<uint8_t>(valid.begin(), valid.begin() + static_cast<long>(n)), nullptr), 0)
+        << n << " bytes";
+  }
+}
+
+TEST(AvcC, AcceptsAWellFormedRecordAndReportsItsLengthSize) {
+  std::string why;
+  EXPECT_EQ(Avc(AvcC(), &why), 4) << why;
+  for (uint8_t bits : {0, 1}) {
+    std::vector<uint8_t> r = AvcC();
+    r[4] = 0xfc | bits;
+    EXPECT_EQ(Avc(r, &why), bits + 1);
+  }
+  std::vector<uint8_t> trailing = AvcC();
+  trailing.insert(trailing.end(), {0xfd, 0xf8, 0xf8, 0x00});  // High profile extension
+  EXPECT_EQ(Avc(trailing, &why), 4);
+  EXPECT_EQ(AvcCLengthSize(AvcC().data(), AvcC().size()), 4) << "the reason is optional";
+}
+
+TEST(AvcC, RejectsRecordsThatLieAboutTheirLayout) {
+  std::vector<uint8_t> cut = AvcC();
+  cut.resize(12);
+  const std::vector<Case> cases = {
+      {"empty", {}, "ends inside the version"},
+      {"version 0", Edit(AvcC(), 0, 0), "its version is 0, expected 1"},
+      {"3-byte lengths", Edit(AvcC(), 4, 0xfe), "NAL length size is 3 bytes"},
+      {"31 SPS declared", Edit(AvcC(), 5, 0xff), "SPS 1 declares 256 bytes but 3 remain"},
+      {"SPS length beyond the record", Edit(AvcC(), 7, 0xff), "SPS 0 declares 255 bytes but 9 remain"},
+      {"zero-length SPS", Edit(AvcC(), 7, 0x00), "SPS 0 is 0 bytes"},
+      {"SPS slot holding a slice", Edit(AvcC(), 8, 0x65), "SPS 0 is a NAL unit of type 5, expected 7"},
+      {"255 PPS declared", Edit(AvcC(), 12, 0xff), "ends inside PPS 1's length"},
+      {"PPS slot holding an SPS", Edit(AvcC(), 15, 0x67), "PPS 0 is a NAL unit of type 7, expected 8"},
+      {"cut before the PPS count", cut, "ends inside the PPS count"},
+  };
+  ExpectRejected(Avc, cases, AvcC());
+}
+
+TEST(HvcC, AcceptsAWellFormedRecord) {
+  std::string why;
+  EXPECT_EQ(Hevc(HvcC(), &why), 4) << why;
+  std::vector<uint8_t> two = HvcC();
+  two[21] = 0xf1;
+  EXPECT_EQ(Hevc(two, &why), 2);
+  std::vector<uint8_t> none = HvcC();
+  none.resize(23);
+  none[22] = 0;
+  EXPECT_EQ(Hevc(none, &why), 4) << "a record may carry no parameter sets";
+}
+
+TEST(HvcC, RejectsRecordsThatLieAboutTheirLayout) {
+  const std::vector<Case> cases = {
+      {"version 2", Edit(HvcC(), 0, 2), "its version is 2"},
+      {"3-byte lengths", Edit(HvcC(), 21, 0xf2), "NAL length size is 3 bytes"},
+      {"255 arrays", Edit(HvcC(), 22, 0xff), "ends inside array 3's NAL unit type"},
+      {"255 NAL units in an array", Edit(HvcC(), 25, 0xff), "array 0 NAL unit 1 declares"},
+      {"NAL length beyond the record", Edit(HvcC(), 27, 0x40), "array 0 NAL unit 0 declares 64 bytes"},
+      {"1-byte NAL unit", Edit(HvcC(), 27, 0x01), "shorter than a NAL unit header"},
+      {"array type disagreeing with its NAL unit", Edit(HvcC(), 23, 0x80 | 33),
+       "is a NAL unit of type 32, expected 33"},
+  };
+  ExpectRejected(Hevc, cases, HvcC());
+}
+
+TEST(SplitLengthPrefixed, ChecksWithoutCollecting) {
+  const std::vector<uint8_t> ok = {0, 0, 0, 2, 0x65, 0x88, 0, 0, 0, 1, 0x41};
+  std::vector<NalUnit> nals;
+  EXPECT_TRUE(SplitLengthPrefixed(ok.data(), ok.size(), 4, &nals));
+  EXPECT_EQ(nals.size(), 2u);
+  EXPECT_TRUE(SplitLengthPrefixed(ok.data(), ok.size(), 4, nullptr));
+  EXPECT_FALSE(SplitLengthPrefixed(ok.data(), ok.size() - 1, 4, nullptr)) << "last NAL cut short";
+  EXPECT_FALSE(SplitLengthPrefixed(ok.data(), 2, 4, nullptr)) << "a partial length";
+  EXPECT_FALSE(SplitLengthPrefixed(ok.data(), ok.size(), 3, nullptr)) << "3-byte lengths are not a format";
+}
+
+}  // namespace
+}  // namespace wcn
