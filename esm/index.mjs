@@ -3,6 +3,7 @@
 import api from '../dist/index.js';
 
 export const {
+  AudioData,
   DOMRectReadOnly,
   EncodedAudioChunk,
   EncodedVideoChunk,

@@ -2,6 +2,8 @@
 // server-side extras (pool statistics, FFmpeg versions).
 import { native } from './native';
 
+export { AudioData } from './audio-data';
+export type { AudioDataCopyToOptions, AudioDataInit, AudioSampleFormat } from './audio-data';
 export { DOMRectReadOnly } from './dom-rect';
 export type { DOMRectInit } from './dom-rect';
 export { EncodedAudioChunk } from './encoded-audio-chunk';
@@ -53,8 +55,15 @@ export interface PoolStats {
   bytesHeld: number;
 }
 
-/** Statistics of the native buffer pools, per buffer size and in total. */
-export function getPoolStats(): { pools: (PoolStats & { bufferSize: number })[]; total: PoolStats } {
+/**
+ * Statistics of the native buffer pools, per buffer size and in total, and
+ * the bytes of native memory currently reported to V8 (externalMemory).
+ */
+export function getPoolStats(): {
+  pools: (PoolStats & { bufferSize: number })[];
+  total: PoolStats;
+  externalMemory: number;
+} {
   return native.getPoolStats();
 }
 

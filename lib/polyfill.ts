@@ -3,6 +3,7 @@
 import * as api from './index';
 
 const GLOBALS = [
+  'AudioData',
   'DOMRectReadOnly',
   'EncodedAudioChunk',
   'EncodedVideoChunk',

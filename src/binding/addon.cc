@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "binding/addon_data.h"
+#include "binding/audio_data.h"
 #include "binding/errors.h"
 #include "binding/video_frame.h"
 #include "core/ffmpeg.h"
@@ -38,7 +39,7 @@ Napi::Object StatsToObject(Napi::Env env, const PoolStats& s) {
   return o;
 }
 
-// getPoolStats() -> { pools: [...], total: {...} }
+// getPoolStats() -> { pools: [...], total: {...}, externalMemory }
 Napi::Value GetPoolStats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::vector<PoolStats> all = PoolRegistry::Instance().Stats();
@@ -61,6 +62,9 @@ Napi::Value GetPoolStats(const Napi::CallbackInfo& info) {
   Napi::Object t = StatsToObject(env, total);
   t.Delete("bufferSize");
   result.Set("total", t);
+  // What V8 has been told native objects hold (AdjustExternalMemory's running
+  // total for this environment), so tests can see memory reported and returned.
+  result.Set("externalMemory", static_cast<double>(Napi::MemoryManagement::AdjustExternalMemory(env, 0)));
   return result;
 }
 
@@ -112,6 +116,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));
   exports.Set("setLogHandler", Napi::Function::New<SetLogHandler>(env, "setLogHandler"));
   VideoFrameHandle::Init(env, exports);
+  AudioDataHandle::Init(env, exports);
   InitVideoDecoder(env, exports);
   InitVideoEncoder(env, exports);
   return exports;

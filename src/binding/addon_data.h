@@ -10,6 +10,7 @@ namespace wcn {
 
 struct AddonData {
   Napi::FunctionReference video_frame_handle;
+  Napi::FunctionReference audio_data_handle;
   // (kind, message) => Error, installed by lib/native.ts so native code throws
   // the spec's exception types without knowing how DOMException is built.
   Napi::FunctionReference error_factory;

@@ -17,4 +17,12 @@ inline constexpr uint32_t kMaxDimension = 32768;
 inline constexpr size_t kMaxChunkBytes = 256u << 20;
 inline constexpr size_t kMaxDescriptionBytes = 1u << 20;
 
+// Audio: channel count and sample rate ranges of AudioData and codec
+// configurations (Chromium's media limits), and the largest AudioData (its
+// samples' bytes; also keeps frame counts within FFmpeg's int).
+inline constexpr uint32_t kMaxAudioChannels = 32;
+inline constexpr uint32_t kMinSampleRate = 3000;
+inline constexpr uint32_t kMaxSampleRate = 768000;
+inline constexpr uint64_t kMaxAudioDataBytes = 1ull << 30;
+
 }  // namespace wcn

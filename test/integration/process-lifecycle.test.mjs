@@ -3,20 +3,12 @@
 // return without blocking the event loop while the work runs elsewhere.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 import { VideoEncoder, VideoFrame } from 'webcodecs-native';
 
 import { patternI420 } from '../helpers/media.mjs';
-
-function runScript(source, timeoutMs = 30000) {
-  return spawnSync(process.execPath, ['--input-type=module', '-e', source], {
-    cwd: new URL('../..', import.meta.url).pathname,
-    encoding: 'utf8',
-    timeout: timeoutMs,
-  });
-}
+import { runScript } from '../helpers/process.mjs';
 
 test('a process with an idle configured encoder and decoder exits by itself', () => {
   const result = runScript(`

@@ -1,0 +1,32 @@
+// Audio samples in AVFrames: pooled frames for AudioData built from a
+// caller's buffer and for conversions, and their channel layouts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/ffmpeg_raii.h"
+#include "core/sample_format.h"
+
+namespace wcn {
+
+// Bytes of the samples an AudioData of this shape holds (the spec's
+// "totalSize"), or 0 when it would overflow.
+uint64_t AudioDataBytes(SampleFormat format, uint32_t channels, uint64_t frames);
+
+// A frame whose planes all live in one pooled buffer (so an AudioData is one
+// allocation however many channels it has), uninitialised. Channels are
+// "unspecified order": the spec never reorders channels.
+FramePtr AllocatePooledAudioFrame(SampleFormat format, uint32_t channels, uint32_t frames, int sample_rate);
+
+// AudioData(init): a pooled frame holding a copy of `src`, laid out as
+// `format` says (planes back to back for planar formats). The caller has
+// checked src holds AudioDataBytes() bytes.
+FramePtr CreateAudioFrameFromBuffer(SampleFormat format, uint32_t channels, uint32_t frames, int sample_rate,
+                                    const uint8_t* src);
+
+// The channel layout codecs get for `channels` channels: FFmpeg's default
+// order for that count, or "unspecified" when it has none.
+AVChannelLayout DefaultChannelLayout(int channels);
+
+}  // namespace wcn
