@@ -4,6 +4,7 @@ import api from '../dist/index.js';
 
 export const {
   AudioData,
+  AudioDecoder,
   DOMRectReadOnly,
   EncodedAudioChunk,
   EncodedVideoChunk,

@@ -4,6 +4,8 @@ import { native } from './native';
 
 export { AudioData } from './audio-data';
 export type { AudioDataCopyToOptions, AudioDataInit, AudioSampleFormat } from './audio-data';
+export { AudioDecoder } from './audio-decoder';
+export type { AudioDecoderConfig, AudioDecoderInit, AudioDecoderSupport } from './audio-decoder';
 export { DOMRectReadOnly } from './dom-rect';
 export type { DOMRectInit } from './dom-rect';
 export { EncodedAudioChunk } from './encoded-audio-chunk';

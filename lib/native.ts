@@ -94,6 +94,7 @@ export interface NativePoolStats {
 export interface NativeBinding {
   VideoFrameHandle: NativeVideoFrameHandleClass;
   AudioDataHandle: NativeAudioDataHandleClass;
+  AudioDecoderNative: NativeCodecClass;
   VideoDecoderNative: NativeCodecClass;
   VideoEncoderNative: NativeCodecClass;
   /** src/core/keyframe.cc: does a chunk labelled key really hold a key frame? */

@@ -4,6 +4,7 @@ import * as api from './index';
 
 const GLOBALS = [
   'AudioData',
+  'AudioDecoder',
   'DOMRectReadOnly',
   'EncodedAudioChunk',
   'EncodedVideoChunk',

@@ -4,7 +4,7 @@
 export type PcmFormat = 'u8' | 's16' | 's24' | 's32' | 'f32';
 
 export type AudioCodec =
-  | { codec: 'aac'; objectType: number }
+  | { codec: 'aac'; objectType: number; mpeg2: boolean }
   | { codec: 'opus' }
   | { codec: 'mp3' }
   | { codec: 'flac' }
@@ -15,12 +15,12 @@ export type AudioCodec =
 
 const EXACT: Record<string, AudioCodec> = {
   // AAC: LC, HE-AAC (SBR), HE-AAC v2 (PS), and MPEG-2 AAC LC (0x67).
-  'mp4a.40.2': { codec: 'aac', objectType: 2 },
-  'mp4a.40.02': { codec: 'aac', objectType: 2 },
-  'mp4a.40.5': { codec: 'aac', objectType: 5 },
-  'mp4a.40.05': { codec: 'aac', objectType: 5 },
-  'mp4a.40.29': { codec: 'aac', objectType: 29 },
-  'mp4a.67': { codec: 'aac', objectType: 2 },
+  'mp4a.40.2': { codec: 'aac', objectType: 2, mpeg2: false },
+  'mp4a.40.02': { codec: 'aac', objectType: 2, mpeg2: false },
+  'mp4a.40.5': { codec: 'aac', objectType: 5, mpeg2: false },
+  'mp4a.40.05': { codec: 'aac', objectType: 5, mpeg2: false },
+  'mp4a.40.29': { codec: 'aac', objectType: 29, mpeg2: false },
+  'mp4a.67': { codec: 'aac', objectType: 2, mpeg2: true },
   opus: { codec: 'opus' },
   mp3: { codec: 'mp3' },
   'mp4a.69': { codec: 'mp3' },
@@ -40,3 +40,12 @@ const EXACT: Record<string, AudioCodec> = {
 export function parseAudioCodec(codec: string): AudioCodec | null {
   return Object.prototype.hasOwnProperty.call(EXACT, codec) ? EXACT[codec] : null;
 }
+
+/**
+ * The codec name src/core understands (audio_decoder.cc, audio_encoder.cc):
+ * "aac", "opus", "mp3", "flac", "vorbis", "pcm-<format>", "ulaw", "alaw".
+ */
+export function audioCodecName(c: AudioCodec): string {
+  return c.codec === 'pcm' ? `pcm-${c.format}` : c.codec;
+}
+

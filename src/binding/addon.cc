@@ -15,6 +15,7 @@
 
 namespace wcn {
 
+void InitAudioDecoder(Napi::Env env, Napi::Object exports);
 void InitVideoDecoder(Napi::Env env, Napi::Object exports);
 void InitVideoEncoder(Napi::Env env, Napi::Object exports);
 
@@ -117,6 +118,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("setLogHandler", Napi::Function::New<SetLogHandler>(env, "setLogHandler"));
   VideoFrameHandle::Init(env, exports);
   AudioDataHandle::Init(env, exports);
+  InitAudioDecoder(env, exports);
   InitVideoDecoder(env, exports);
   InitVideoEncoder(env, exports);
   return exports;

@@ -1,5 +1,11 @@
 #include "binding/js_packet.h"
 
+#include <cstring>
+#include <string>
+
+#include "binding/errors.h"
+#include "core/limits.h"
+
 namespace wcn {
 
 Napi::Uint8Array PacketToJs(Napi::Env env, PacketPtr packet) {
@@ -16,6 +22,43 @@ Napi::Uint8Array PacketToJs(Napi::Env env, PacketPtr packet) {
       },
       raw);
   return buffer;
+}
+
+Napi::Uint8Array BytesToJs(Napi::Env env, const std::vector<uint8_t>& bytes) {
+  Napi::Uint8Array out = Napi::Uint8Array::New(env, bytes.size());
+  if (!bytes.empty()) std::memcpy(out.Data(), bytes.data(), bytes.size());
+  return out;
+}
+
+PacketPtr ChunkToPacket(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsTypedArray()) Throw(env, ErrorKind::kTypeError, "decode() expects chunk bytes.");
+  Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
+  if (data.ByteLength() > kMaxChunkBytes) {
+    Throw(env, ErrorKind::kTypeError,
+          InvalidMessage("chunk", "at most " + std::to_string(kMaxChunkBytes) + " bytes",
+                         std::to_string(data.ByteLength()) + " bytes"));
+  }
+  PacketPtr pkt = AllocPacket();
+  if (av_new_packet(pkt.get(), static_cast<int>(data.ByteLength())) < 0) throw std::bad_alloc();
+  if (data.ByteLength() > 0) std::memcpy(pkt->data, data.Data(), data.ByteLength());
+  pkt->pts = pkt->dts = info[1].As<Napi::Number>().Int64Value();
+  const double duration = info[2].As<Napi::Number>().DoubleValue();
+  pkt->duration = duration >= 0 ? static_cast<int64_t>(duration) : 0;
+  if (info[3].ToBoolean()) pkt->flags |= AV_PKT_FLAG_KEY;
+  return pkt;
+}
+
+bool ReadDescription(const Napi::Value& value, std::vector<uint8_t>* out) {
+  if (!value.IsTypedArray()) return false;
+  Napi::Uint8Array bytes = value.As<Napi::Uint8Array>();
+  if (bytes.ByteLength() > kMaxDescriptionBytes) {
+    Throw(value.Env(), ErrorKind::kTypeError,
+          InvalidMessage("description", "at most " + std::to_string(kMaxDescriptionBytes) + " bytes",
+                         std::to_string(bytes.ByteLength()) + " bytes"));
+  }
+  out->assign(bytes.Data(), bytes.Data() + bytes.ByteLength());
+  return true;
 }
 
 }  // namespace wcn

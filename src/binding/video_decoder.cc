@@ -1,13 +1,11 @@
 // VideoDecoderNative: the native half of VideoDecoder (lib/video-decoder.ts).
-#include <cstring>
-
 #include "binding/codec_binding.h"
 #include "binding/js_color.h"
 #include "binding/js_convert.h"
+#include "binding/js_packet.h"
 #include "binding/probe.h"
 #include "binding/video_frame.h"
 #include "core/keyframe.h"
-#include "core/limits.h"
 #include "core/video_decoder.h"
 
 namespace wcn {
@@ -29,41 +27,14 @@ class VideoDecoderBinding : public CodecBinding<VideoDecoderBinding, VideoDecode
     Napi::Object o = value.As<Napi::Object>();
     VideoDecoderSettings s;
     s.family = ReadString(o.Get("family"), "family");
-    Napi::Value desc = o.Get("description");
-    if (desc.IsTypedArray()) {
-      Napi::Uint8Array bytes = desc.As<Napi::Uint8Array>();
-      if (bytes.ByteLength() > kMaxDescriptionBytes) {
-        Throw(env, ErrorKind::kTypeError,
-              InvalidMessage("description", "at most " + std::to_string(kMaxDescriptionBytes) + " bytes",
-                             std::to_string(bytes.ByteLength()) + " bytes"));
-      }
-      s.description.assign(bytes.Data(), bytes.Data() + bytes.ByteLength());
-    }
+    ReadDescription(o.Get("description"), &s.description);
     if (o.Get("codedWidth").IsNumber()) s.coded_width = ReadU32(o.Get("codedWidth"), "codedWidth");
     if (o.Get("codedHeight").IsNumber()) s.coded_height = ReadU32(o.Get("codedHeight"), "codedHeight");
     s.optimize_for_latency = o.Get("optimizeForLatency").ToBoolean();
     return s;
   }
 
-  static VideoDecodeWork ReadWork(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (!info[0].IsTypedArray()) Throw(env, ErrorKind::kTypeError, "decode() expects chunk bytes.");
-    Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
-    if (data.ByteLength() > kMaxChunkBytes) {
-      Throw(env, ErrorKind::kTypeError,
-            InvalidMessage("chunk", "at most " + std::to_string(kMaxChunkBytes) + " bytes",
-                           std::to_string(data.ByteLength()) + " bytes"));
-    }
-    VideoDecodeWork work{AllocPacket()};
-    AVPacket* pkt = work.packet.get();
-    if (av_new_packet(pkt, static_cast<int>(data.ByteLength())) < 0) throw std::bad_alloc();
-    if (data.ByteLength() > 0) std::memcpy(pkt->data, data.Data(), data.ByteLength());
-    pkt->pts = pkt->dts = info[1].As<Napi::Number>().Int64Value();
-    const double duration = info[2].As<Napi::Number>().DoubleValue();
-    pkt->duration = duration >= 0 ? static_cast<int64_t>(duration) : 0;
-    if (info[3].ToBoolean()) pkt->flags |= AV_PKT_FLAG_KEY;
-    return work;
-  }
+  static VideoDecodeWork ReadWork(const Napi::CallbackInfo& info) { return VideoDecodeWork{ChunkToPacket(info)}; }
 
   static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) {
     auto& out = std::get<DecodedVideo>(e.output);

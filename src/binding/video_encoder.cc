@@ -12,17 +12,6 @@ namespace wcn {
 
 namespace {
 
-Napi::Uint8Array CopyBytes(Napi::Env env, const std::vector<uint8_t>& bytes) {
-  Napi::Uint8Array out = Napi::Uint8Array::New(env, bytes.size());
-  if (!bytes.empty()) std::memcpy(out.Data(), bytes.data(), bytes.size());
-  return out;
-}
-
-int ReadInt(const Napi::Object& o, const char* key, int fallback) {
-  Napi::Value v = o.Get(key);
-  return v.IsNumber() ? v.As<Napi::Number>().Int32Value() : fallback;
-}
-
 class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncoderEngine> {
  public:
   static constexpr const char* kThreadName = "wcn-video-enc";
@@ -52,14 +41,14 @@ class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncode
     const std::string mode = ReadString(o.Get("rateMode"), "rateMode");
     s.rate_mode = mode == "constant" ? RateMode::kConstant : mode == "quantizer" ? RateMode::kQuantizer : RateMode::kVariable;
     s.realtime = o.Get("realtime").ToBoolean();
-    s.temporal_layers = ReadInt(o, "temporalLayers", 1);
+    s.temporal_layers = ReadOptionalInt(o, "temporalLayers", 1);
     s.keep_alpha = o.Get("keepAlpha").ToBoolean();
     if (o.Get("contentHint").IsString()) s.content_hint = o.Get("contentHint").As<Napi::String>().Utf8Value();
-    s.profile = ReadInt(o, "profile", -1);
-    s.level = ReadInt(o, "level", -1);
+    s.profile = ReadOptionalInt(o, "profile", -1);
+    s.level = ReadOptionalInt(o, "level", -1);
     s.high_tier = o.Get("highTier").ToBoolean();
-    s.bit_depth = ReadInt(o, "bitDepth", 8);
-    s.chroma = ReadInt(o, "chroma", 420);
+    s.bit_depth = ReadOptionalInt(o, "bitDepth", 8);
+    s.chroma = ReadOptionalInt(o, "chroma", 420);
     s.annexb = o.Get("annexb").ToBoolean();
     return s;
   }
@@ -95,8 +84,8 @@ class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncode
     if (out.temporal_layer >= 0) o.Set("temporalLayerId", out.temporal_layer);
     if (out.config) {
       Napi::Object c = Napi::Object::New(env);
-      if (!out.config->description.empty()) c.Set("description", CopyBytes(env, out.config->description));
-      if (!out.config->record.empty()) c.Set("record", CopyBytes(env, out.config->record));
+      if (!out.config->description.empty()) c.Set("description", BytesToJs(env, out.config->description));
+      if (!out.config->record.empty()) c.Set("record", BytesToJs(env, out.config->record));
       c.Set("color", ColorToJs(env, out.config->color));
       o.Set("config", c);
     }

@@ -3,8 +3,10 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <string>
 
 #include "core/frame_pool.h"
+#include "core/limits.h"
 
 namespace wcn {
 
@@ -20,6 +22,20 @@ uint64_t AudioDataBytes(SampleFormat format, uint32_t channels, uint64_t frames)
   const uint64_t per_frame = uint64_t{channels} * static_cast<uint64_t>(SampleInfo(format).bytes);
   if (per_frame != 0 && frames > std::numeric_limits<uint64_t>::max() / per_frame) return 0;
   return per_frame * frames;
+}
+
+Status CheckAudioLimits(uint32_t sample_rate, uint32_t channels) {
+  if (channels < 1 || channels > kMaxAudioChannels) {
+    return Status::Error(ErrorKind::kNotSupportedError, "numberOfChannels must be from 1 to " +
+                                                            std::to_string(kMaxAudioChannels) + "; received " +
+                                                            std::to_string(channels) + ".");
+  }
+  if (sample_rate < kMinSampleRate || sample_rate > kMaxSampleRate) {
+    return Status::Error(ErrorKind::kNotSupportedError,
+                         "sampleRate must be from " + std::to_string(kMinSampleRate) + " to " +
+                             std::to_string(kMaxSampleRate) + " Hz; received " + std::to_string(sample_rate) + ".");
+  }
+  return Status::Ok();
 }
 
 AVChannelLayout DefaultChannelLayout(int channels) {
@@ -52,7 +68,9 @@ FramePtr AllocatePooledAudioFrame(SampleFormat format, uint32_t channels, uint32
     if (p < AV_NUM_DATA_POINTERS) frame->data[p] = plane;
     frame->extended_data[p] = plane;
   }
-  frame->linesize[0] = static_cast<int>(plane_size);
+  // FFmpeg's linesize for audio: the padded size of every plane (encoders
+  // such as libmp3lame check it covers their SIMD blocks).
+  frame->linesize[0] = static_cast<int>(stride);
   frame->buf[0] = buf.release();
   return frame;
 }
@@ -61,8 +79,8 @@ FramePtr CreateAudioFrameFromBuffer(SampleFormat format, uint32_t channels, uint
                                     const uint8_t* src) {
   FramePtr frame = AllocatePooledAudioFrame(format, channels, frames, sample_rate);
   const SampleFormatInfo& info = SampleInfo(format);
-  const size_t plane_size = static_cast<size_t>(frame->linesize[0]);
   const size_t planes = info.planar ? channels : 1;
+  const size_t plane_size = size_t{frames} * static_cast<size_t>(info.bytes) * (info.planar ? 1 : channels);
   for (size_t p = 0; p < planes; p++) std::memcpy(frame->extended_data[p], src + p * plane_size, plane_size);
   return frame;
 }

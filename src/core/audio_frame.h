@@ -7,6 +7,7 @@
 
 #include "core/ffmpeg_raii.h"
 #include "core/sample_format.h"
+#include "core/status.h"
 
 namespace wcn {
 
@@ -24,6 +25,18 @@ FramePtr AllocatePooledAudioFrame(SampleFormat format, uint32_t channels, uint32
 // checked src holds AudioDataBytes() bytes.
 FramePtr CreateAudioFrameFromBuffer(SampleFormat format, uint32_t channels, uint32_t frames, int sample_rate,
                                     const uint8_t* src);
+
+// The start of sample `samples` of a stream at `sample_rate`, in whole
+// microseconds (rounded down) from the stream's first sample. Timestamps are
+// always derived from sample counts this way, so they never drift.
+inline int64_t SamplesToMicros(int64_t samples, int sample_rate) {
+  const int64_t us = samples * 1000000;
+  return us >= 0 ? us / sample_rate : -((-us + sample_rate - 1) / sample_rate);
+}
+
+// NotSupportedError when a codec configuration's channel count or sample
+// rate is outside the limits (core/limits.h).
+Status CheckAudioLimits(uint32_t sample_rate, uint32_t channels);
 
 // The channel layout codecs get for `channels` channels: FFmpeg's default
 // order for that count, or "unspecified" when it has none.

@@ -11,6 +11,7 @@
 #include "core/ffmpeg_raii.h"
 #include "core/frame_layout.h"
 #include "core/pixel_format.h"
+#include "core/sample_format.h"
 #include "core/status.h"
 
 namespace wcn {
@@ -33,6 +34,14 @@ struct DecodedVideo {
   int64_t timestamp = 0;
   std::optional<int64_t> duration;
   ColorInfo color;
+};
+
+// Decoded samples, in the codec's natural format (converted only when FFmpeg
+// produced a layout the spec has no name for).
+struct DecodedAudio {
+  FramePtr frame;
+  SampleFormat format;
+  int64_t timestamp = 0;
 };
 
 // A description of the stream an encoder produced, sent with the first chunk
@@ -67,7 +76,7 @@ struct WorkerEvent {
   uint64_t generation = 0;
   uint64_t flush_id = 0;
   Status status;  // kConfigured (failure = unsupported config) and kError
-  std::variant<std::monostate, DecodedVideo, EncodedChunkOutput> output;
+  std::variant<std::monostate, DecodedVideo, DecodedAudio, EncodedChunkOutput> output;
 };
 
 // Implemented by the binding: carries events to the JS thread. Post may be

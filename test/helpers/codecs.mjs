@@ -1,6 +1,6 @@
-// The video codec matrix the behaviour suites run over, and helpers that
-// drive VideoEncoder/VideoDecoder to completion.
-import { VideoDecoder, VideoEncoder } from 'webcodecs-native';
+// The video and audio codec matrices the behaviour suites run over, and
+// helpers that drive the encoders and decoders to completion.
+import { AudioDecoder, VideoDecoder, VideoEncoder } from 'webcodecs-native';
 
 import { makeFrame } from './media.mjs';
 
@@ -44,12 +44,11 @@ export async function encodeClip(config, count, { width = config.width, height =
   return { chunks, metadata, decoderConfig };
 }
 
-/** Decodes chunks; resolves with the frames (caller closes them). */
-export async function decodeChunks(config, chunks) {
-  const frames = [];
+/** Runs a decoder over chunks, handing each output to `onOutput`; rejects with its error. */
+async function runDecoder(Decoder, config, chunks, onOutput) {
   let error = null;
-  const decoder = new VideoDecoder({
-    output: (frame) => frames.push(frame),
+  const decoder = new Decoder({
+    output: onOutput,
     error: (e) => {
       error = e;
     },
@@ -59,5 +58,40 @@ export async function decodeChunks(config, chunks) {
   await decoder.flush();
   decoder.close();
   if (error) throw error;
+}
+
+/** Decodes chunks; resolves with the frames (caller closes them). */
+export async function decodeChunks(config, chunks) {
+  const frames = [];
+  await runDecoder(VideoDecoder, config, chunks, (frame) => frames.push(frame));
   return frames;
+}
+
+// --- Audio -------------------------------------------------------------------
+
+/**
+ * Decodes chunks; resolves with the outputs' timestamps, sample rate and
+ * the samples as f32-planar (one Float32Array per channel). AudioData are closed.
+ */
+export async function decodeAudio(config, chunks) {
+  const outputs = [];
+  await runDecoder(AudioDecoder, config, chunks, (data) => {
+    const planes = [];
+    for (let c = 0; c < data.numberOfChannels; c++) {
+      const plane = new Float32Array(data.numberOfFrames);
+      data.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
+      planes.push(plane);
+    }
+    outputs.push({ timestamp: data.timestamp, frames: data.numberOfFrames, sampleRate: data.sampleRate, format: data.format, planes });
+    data.close();
+  });
+  const channels = outputs[0]?.planes.length ?? 0;
+  const total = outputs.reduce((n, o) => n + o.frames, 0);
+  const samples = Array.from({ length: channels }, () => new Float32Array(total));
+  let pos = 0;
+  for (const o of outputs) {
+    o.planes.forEach((p, c) => samples[c].set(p, pos));
+    pos += o.frames;
+  }
+  return { outputs, samples, sampleRate: outputs[0]?.sampleRate ?? 0 };
 }

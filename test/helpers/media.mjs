@@ -1,5 +1,6 @@
-// Test media helpers: the ffmpeg CLI, synthetic frames, PSNR, and the simple
-// stream files (IVF, Annex B) the CLI reads and writes.
+// Test media helpers: the ffmpeg CLI, synthetic frames, PSNR, the simple
+// stream files (IVF, Annex B) the CLI reads and writes, and audio packets
+// as ffprobe demuxes them.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -233,4 +234,59 @@ export function chunkBytes(chunk) {
   const out = new Uint8Array(chunk.byteLength);
   chunk.copyTo(out);
   return out;
+}
+
+// --- Audio -------------------------------------------------------------------
+
+/**
+ * The audio packets of a media file as ffprobe demuxes them: each packet's
+ * bytes, pts and duration in microseconds, and the stream's codec
+ * extradata (null when it has none).
+ */
+export function probeAudioPackets(file) {
+  const j = ffprobeJson(['-select_streams', 'a:0', '-show_packets', '-show_streams', '-show_data', file]);
+  // ffprobe's hexdump: "00000000: 4f70 7573 ...  OpusHead" lines.
+  const hex = (dump) => Buffer.from((dump ?? '').split('\n').map((l) => l.slice(10, 49).replace(/ /g, '')).join(''), 'hex');
+  const stream = j.streams[0];
+  const [num, den] = stream.time_base.split('/').map(Number);
+  const us = (t) => Math.round((Number(t) * num * 1e6) / den);
+  return {
+    sampleRate: Number(stream.sample_rate),
+    channels: stream.channels,
+    extradata: stream.extradata_size > 0 ? new Uint8Array(hex(stream.extradata)) : null,
+    packets: j.packets.map((p) => ({ timestamp: us(p.pts), duration: us(p.duration), data: new Uint8Array(hex(p.data)) })),
+  };
+}
+
+/** The CLI's decode of a file: f32 samples, one Float32Array per channel. */
+export function cliDecodeAudio(file, channels) {
+  const raw = ffmpeg(['-i', file, '-f', 'f32le', '-acodec', 'pcm_f32le', '-']);
+  const interleaved = new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4);
+  const frames = interleaved.length / channels;
+  return Array.from({ length: channels }, (_, c) => {
+    const plane = new Float32Array(frames);
+    for (let f = 0; f < frames; f++) plane[f] = interleaved[f * channels + c];
+    return plane;
+  });
+}
+
+/**
+ * The offset (0 to maxOffset) at which `longer` starts matching `reference`
+ * best (least squared difference over `window` samples), and that residual's
+ * largest absolute difference.
+ */
+export function alignSamples(reference, longer, { maxOffset = 4096, window = 4096, from = 0 } = {}) {
+  let best = { offset: 0, error: Infinity };
+  for (let off = 0; off <= maxOffset; off++) {
+    let e = 0;
+    for (let i = from; i < from + window && e < best.error; i++) {
+      const d = (longer[i + off] ?? 0) - reference[i];
+      e += d * d;
+    }
+    if (e < best.error) best = { offset: off, error: e };
+  }
+  let maxDiff = 0;
+  const n = Math.min(reference.length, longer.length - best.offset);
+  for (let i = 0; i < n; i++) maxDiff = Math.max(maxDiff, Math.abs(longer[i + best.offset] - reference[i]));
+  return { offset: best.offset, maxDiff, compared: n };
 }
