@@ -5,6 +5,7 @@ import api from '../dist/index.js';
 export const {
   AudioData,
   AudioDecoder,
+  AudioEncoder,
   DOMRectReadOnly,
   EncodedAudioChunk,
   EncodedVideoChunk,

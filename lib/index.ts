@@ -6,6 +6,23 @@ export { AudioData } from './audio-data';
 export type { AudioDataCopyToOptions, AudioDataInit, AudioSampleFormat } from './audio-data';
 export { AudioDecoder } from './audio-decoder';
 export type { AudioDecoderConfig, AudioDecoderInit, AudioDecoderSupport } from './audio-decoder';
+export { AudioEncoder } from './audio-encoder';
+export type {
+  AudioEncoderConfig,
+  AudioEncoderInit,
+  AudioEncoderSupport,
+  BitrateMode,
+  EncodedAudioChunkMetadata,
+} from './audio-encoder';
+export type {
+  AacBitstreamFormat,
+  AacEncoderConfig,
+  FlacEncoderConfig,
+  OpusApplication,
+  OpusBitstreamFormat,
+  OpusEncoderConfig,
+  OpusSignal,
+} from './codecs/index';
 export { DOMRectReadOnly } from './dom-rect';
 export type { DOMRectInit } from './dom-rect';
 export { EncodedAudioChunk } from './encoded-audio-chunk';

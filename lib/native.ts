@@ -95,6 +95,7 @@ export interface NativeBinding {
   VideoFrameHandle: NativeVideoFrameHandleClass;
   AudioDataHandle: NativeAudioDataHandleClass;
   AudioDecoderNative: NativeCodecClass;
+  AudioEncoderNative: NativeCodecClass;
   VideoDecoderNative: NativeCodecClass;
   VideoEncoderNative: NativeCodecClass;
   /** src/core/keyframe.cc: does a chunk labelled key really hold a key frame? */

@@ -5,6 +5,7 @@ import * as api from './index';
 const GLOBALS = [
   'AudioData',
   'AudioDecoder',
+  'AudioEncoder',
   'DOMRectReadOnly',
   'EncodedAudioChunk',
   'EncodedVideoChunk',

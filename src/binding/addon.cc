@@ -16,6 +16,7 @@
 namespace wcn {
 
 void InitAudioDecoder(Napi::Env env, Napi::Object exports);
+void InitAudioEncoder(Napi::Env env, Napi::Object exports);
 void InitVideoDecoder(Napi::Env env, Napi::Object exports);
 void InitVideoEncoder(Napi::Env env, Napi::Object exports);
 
@@ -119,6 +120,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   VideoFrameHandle::Init(env, exports);
   AudioDataHandle::Init(env, exports);
   InitAudioDecoder(env, exports);
+  InitAudioEncoder(env, exports);
   InitVideoDecoder(env, exports);
   InitVideoEncoder(env, exports);
   return exports;

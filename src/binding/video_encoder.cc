@@ -75,22 +75,14 @@ class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncode
 
   static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) {
     auto& out = std::get<EncodedChunkOutput>(e.output);
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("type", "output");
-    o.Set("generation", static_cast<double>(e.generation));
-    o.Set("key", out.key);
-    o.Set("timestamp", static_cast<double>(out.timestamp));
-    o.Set("duration", out.duration ? Napi::Number::New(env, static_cast<double>(*out.duration)) : env.Null());
+    Napi::Object o = EncodedChunkToJs(env, e);
     if (out.temporal_layer >= 0) o.Set("temporalLayerId", out.temporal_layer);
     if (out.config) {
-      Napi::Object c = Napi::Object::New(env);
-      if (!out.config->description.empty()) c.Set("description", BytesToJs(env, out.config->description));
+      Napi::Object c = o.Get("config").As<Napi::Object>();
       if (!out.config->record.empty()) c.Set("record", BytesToJs(env, out.config->record));
       c.Set("color", ColorToJs(env, out.config->color));
-      o.Set("config", c);
     }
     if (out.alpha) o.Set("alpha", PacketToJs(env, std::move(out.alpha)));
-    o.Set("data", PacketToJs(env, std::move(out.packet)));
     return o;
   }
 };

@@ -1,12 +1,12 @@
-// Test media helpers: the ffmpeg CLI, synthetic frames, PSNR, the simple
-// stream files (IVF, Annex B) the CLI reads and writes, and audio packets
-// as ffprobe demuxes them.
+// Test media helpers: the ffmpeg CLI, synthetic frames and audio, PSNR and
+// SNR, the simple stream files (IVF, Annex B) the CLI reads and writes, and
+// audio packets as ffprobe demuxes them.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { VideoFrame } from 'webcodecs-native';
+import { AudioData, VideoFrame } from 'webcodecs-native';
 
 /** Runs the ffmpeg CLI (or ffprobe) and returns stdout as a Buffer. */
 export function ffmpeg(args, { tool = 'ffmpeg', input } = {}) {
@@ -237,6 +237,66 @@ export function chunkBytes(chunk) {
 }
 
 // --- Audio -------------------------------------------------------------------
+
+/**
+ * Test signals, as f32 sample functions of (frame index, channel): a sine
+ * (a different tone per channel) and deterministic white noise.
+ */
+export const SIGNALS = {
+  sine: (rate) => (i, c) => 0.5 * Math.sin((2 * Math.PI * (440 + 110 * c) * i) / rate),
+  noise: () => (i, c) => {
+    // A 32-bit integer hash of (i, c), scaled to [-0.5, 0.5).
+    let x = Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(c + 7, 0x85ebca77);
+    x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d);
+    x ^= x >>> 12;
+    return (x >>> 0) / 2 ** 32 - 0.5;
+  },
+};
+
+const SAMPLE_ARRAYS = { u8: Uint8Array, s16: Int16Array, s32: Int32Array, f32: Float32Array };
+
+/** A sample value of `type` for an f32 value (clipped, rounded to nearest). */
+export function quantize(type, v) {
+  const clip = Math.max(-1, Math.min(1, v));
+  if (type === 'f32') return Math.fround(v);
+  if (type === 'u8') return Math.min(255, Math.round(clip * 128) + 128);
+  if (type === 's16') return Math.min(32767, Math.round(clip * 32768));
+  return Math.min(2147483647, Math.round(clip * 2 ** 31));
+}
+
+/**
+ * AudioData of `frames` frames starting at frame `start` of `signal`
+ * (f32 function of frame and channel), in `format`, timestamped by its
+ * position at `sampleRate`.
+ */
+export function makeAudioData(signal, { start = 0, frames, channels, sampleRate, format = 'f32-planar' }) {
+  const type = format.replace('-planar', '');
+  const planar = format.endsWith('-planar');
+  const data = new SAMPLE_ARRAYS[type](frames * channels);
+  for (let f = 0; f < frames; f++) {
+    for (let c = 0; c < channels; c++) data[planar ? c * frames + f : f * channels + c] = quantize(type, signal(start + f, c));
+  }
+  return new AudioData({
+    format,
+    sampleRate,
+    numberOfFrames: frames,
+    numberOfChannels: channels,
+    timestamp: Math.floor((start * 1e6) / sampleRate),
+    data,
+  });
+}
+
+/** Signal-to-noise ratio (dB) of `actual` against `reference` (equal lengths). */
+export function snr(reference, actual) {
+  let signal = 0;
+  let noise = 0;
+  for (let i = 0; i < reference.length; i++) {
+    signal += reference[i] * reference[i];
+    const d = actual[i] - reference[i];
+    noise += d * d;
+  }
+  return noise === 0 ? Infinity : 10 * Math.log10(signal / noise);
+}
 
 /**
  * The audio packets of a media file as ffprobe demuxes them: each packet's
