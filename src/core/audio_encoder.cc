@@ -17,8 +17,10 @@ namespace wcn {
 
 namespace {
 
-// Input is converted in slices of this many frames, so a long AudioData
-// resampled to a higher rate never needs a buffer proportional to its length.
+// Resampled input is converted in slices of this many frames, so a long
+// AudioData resampled to a higher rate never needs a buffer proportional to
+// its length. Same-rate conversions go in one piece (at most 4x the input),
+// keeping PCM at one chunk per AudioData.
 constexpr int kSliceFrames = 1 << 15;
 
 // Opus usedtx: frames quieter than this (below a 16-bit LSB) count as silence.
@@ -146,8 +148,9 @@ Status AudioEncoderEngine::ConvertInto(const Work& work, Emitter& emit) {
   const int channels = src.ch_layout.nb_channels;
   const size_t bytes = static_cast<size_t>(info.bytes);
   std::vector<const uint8_t*> planes(info.planar ? channels : 1);
-  for (int off = 0; off < src.nb_samples; off += kSliceFrames) {
-    const int count = std::min(kSliceFrames, src.nb_samples - off);
+  const int slice = in_rate == rate_ ? src.nb_samples : kSliceFrames;
+  for (int off = 0; off < src.nb_samples; off += slice) {
+    const int count = std::min(slice, src.nb_samples - off);
     for (size_t p = 0; p < planes.size(); p++) {
       planes[p] = src.extended_data[p] + static_cast<size_t>(off) * bytes * (info.planar ? 1 : channels);
     }

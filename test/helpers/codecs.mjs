@@ -114,17 +114,21 @@ export function encodeAudio(config, count, makeData) {
 }
 
 
+export const PLANE_ARRAYS = { 'u8-planar': Uint8Array, 's16-planar': Int16Array, 's32-planar': Int32Array, 'f32-planar': Float32Array };
+
 /**
- * Decodes chunks; resolves with the outputs' timestamps, sample rate and
- * the samples as f32-planar (one Float32Array per channel). AudioData are closed.
+ * Decodes chunks; resolves with the outputs (timestamp, frames, sampleRate,
+ * format, planes) and every sample per channel, copied out in `format` (a
+ * planar format). The AudioData are closed.
  */
-export async function decodeAudio(config, chunks) {
+export async function decodeAudio(config, chunks, format = 'f32-planar') {
+  const Plane = PLANE_ARRAYS[format];
   const outputs = [];
   await runDecoder(AudioDecoder, config, chunks, (data) => {
     const planes = [];
     for (let c = 0; c < data.numberOfChannels; c++) {
-      const plane = new Float32Array(data.numberOfFrames);
-      data.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
+      const plane = new Plane(data.numberOfFrames);
+      data.copyTo(plane, { planeIndex: c, format });
       planes.push(plane);
     }
     outputs.push({ timestamp: data.timestamp, frames: data.numberOfFrames, sampleRate: data.sampleRate, format: data.format, planes });
@@ -132,7 +136,7 @@ export async function decodeAudio(config, chunks) {
   });
   const channels = outputs[0]?.planes.length ?? 0;
   const total = outputs.reduce((n, o) => n + o.frames, 0);
-  const samples = Array.from({ length: channels }, () => new Float32Array(total));
+  const samples = Array.from({ length: channels }, () => new Plane(total));
   let pos = 0;
   for (const o of outputs) {
     o.planes.forEach((p, c) => samples[c].set(p, pos));

@@ -240,10 +240,13 @@ export function chunkBytes(chunk) {
 
 /**
  * Test signals, as f32 sample functions of (frame index, channel): a sine
- * (a different tone per channel) and deterministic white noise.
+ * (a different tone per channel), a mix of tones, and deterministic white noise.
  */
 export const SIGNALS = {
   sine: (rate) => (i, c) => 0.5 * Math.sin((2 * Math.PI * (440 + 110 * c) * i) / rate),
+  // Three incommensurate tones: no two alignments of a few thousand samples look alike.
+  tones: (rate) => (i, c) =>
+    [440, 1234.5, 3456.7].reduce((v, f, k) => v + 0.2 * Math.sin((2 * Math.PI * f * (1 + 0.1 * c) * i) / rate + k), 0),
   noise: () => (i, c) => {
     // A 32-bit integer hash of (i, c), scaled to [-0.5, 0.5).
     let x = Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(c + 7, 0x85ebca77);
@@ -318,9 +321,13 @@ export function probeAudioPackets(file) {
   };
 }
 
-/** The CLI's decode of a file: f32 samples, one Float32Array per channel. */
-export function cliDecodeAudio(file, channels) {
-  const raw = ffmpeg(['-i', file, '-f', 'f32le', '-acodec', 'pcm_f32le', '-']);
+/**
+ * The CLI's decode of a file (or of the input arguments given): f32
+ * samples, one Float32Array per channel.
+ */
+export function cliDecodeAudio(input, channels) {
+  const inputArgs = typeof input === 'string' ? ['-i', input] : input;
+  const raw = ffmpeg([...inputArgs, '-f', 'f32le', '-acodec', 'pcm_f32le', '-']);
   const interleaved = new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4);
   const frames = interleaved.length / channels;
   return Array.from({ length: channels }, (_, c) => {
