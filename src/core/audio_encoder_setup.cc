@@ -163,8 +163,17 @@ std::vector<uint8_t> AudioStreamDescription(const AudioEncoderSettings& config, 
   if (name == "aac") return config.aac_adts ? std::vector<uint8_t>{} : std::vector<uint8_t>(extra, extra + size);
   // FLAC: FFmpeg's extradata is the bare STREAMINFO block.
   if (name == "flac") return FlacDescription(extra, size);
-  // Opus: the OpusHead (with the pre-skip decoders trim); Vorbis: the Xiph-laced headers.
-  if (name == "opus" || name == "vorbis") return std::vector<uint8_t>(extra, extra + size);
+  // Opus: the OpusHead (with the pre-skip decoders trim), whose input rate
+  // is the configured one even when the encoder runs at 48 kHz.
+  if (name == "opus") {
+    std::vector<uint8_t> head(extra, extra + size);
+    if (head.size() >= 16) {
+      for (int i = 0; i < 4; i++) head[12 + i] = static_cast<uint8_t>(config.sample_rate >> (8 * i));
+    }
+    return head;
+  }
+  // Vorbis: the Xiph-laced headers.
+  if (name == "vorbis") return std::vector<uint8_t>(extra, extra + size);
   return {};
 }
 
