@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/audio_channels.h"
 #include "core/audio_codec_data.h"
 #include "core/audio_frame.h"
 #include "core/decode_loop.h"
@@ -110,6 +111,7 @@ Status AudioDecoderEngine::Configure(const Config& config, Emitter&) {
   }
   ctx_ = std::move(ctx);
   scratch_ = AllocFrame();
+  codec_ = config.codec;
   block_align_ = choice.pcm_bytes * static_cast<int>(config.channels);
   delay_us_ = delay_us;
   return Status::Ok();
@@ -158,10 +160,21 @@ Status AudioDecoderEngine::Deliver(FramePtr frame, Emitter& emit) {
   anchor_samples_ += frame->nb_samples;
   const auto av = static_cast<AVSampleFormat>(frame->format);
   std::optional<SampleFormat> format = FromAVSampleFormat(av);
-  if (!format) {
-    // No spec format has this layout (FFmpeg's s64 or double): convert to
-    // f32-planar once, into the pool.
-    const int channels = frame->ch_layout.nb_channels;
+  // FFmpeg hands out channels in its own order; the AudioData keeps the
+  // bitstream's (audio_channels.h).
+  const std::vector<int> coded = CodedChannelMap(codec_, frame->ch_layout);
+  const int channels = frame->ch_layout.nb_channels;
+  if (!coded.empty() && format && SampleInfo(*format).planar) {
+    // Planar: reorder the plane pointers, no copy.
+    std::vector<uint8_t*> planes(coded.size());
+    for (size_t k = 0; k < coded.size(); k++) planes[k] = frame->extended_data[coded[k]];
+    for (size_t k = 0; k < coded.size(); k++) frame->extended_data[k] = planes[k];
+    av_channel_layout_uninit(&frame->ch_layout);
+    frame->ch_layout.order = AV_CHANNEL_ORDER_UNSPEC;
+    frame->ch_layout.nb_channels = channels;
+  } else if (!format || !coded.empty()) {
+    // No spec format has this layout (FFmpeg's s64 or double), or
+    // interleaved samples to reorder: convert to f32-planar once, into the pool.
     FramePtr converted = AllocatePooledAudioFrame(SampleFormat::kF32Planar, static_cast<uint32_t>(channels),
                                                   static_cast<uint32_t>(frame->nb_samples), rate);
     av_channel_layout_uninit(&converted->ch_layout);
@@ -170,7 +183,7 @@ Status AudioDecoderEngine::Deliver(FramePtr frame, Emitter& emit) {
       SwrContext* raw = nullptr;
       if (swr_alloc_set_opts2(&raw, &converted->ch_layout, AV_SAMPLE_FMT_FLTP, rate, &frame->ch_layout, av, rate, 0,
                               nullptr) < 0 ||
-          swr_init(raw) < 0) {
+          (!coded.empty() && swr_set_channel_mapping(raw, coded.data()) < 0) || swr_init(raw) < 0) {
         swr_free(&raw);
         return Status::Error(ErrorKind::kEncodingError,
                              std::string("Decoded samples in ") + av_get_sample_fmt_name(av) + " cannot be converted.");

@@ -43,6 +43,7 @@ class AudioDecoderEngine {
   CodecContextPtr ctx_;
   FramePtr scratch_;
   SwrPtr swr_;          // for formats the spec has no name for
+  std::string codec_;
   int block_align_ = 0;  // PCM: bytes per frame (a chunk holds whole frames)
   // The codec delay FFmpeg trims from the stream's start (Opus pre-skip), in
   // microseconds: chunks carry the time of their first encoded sample,

@@ -8,6 +8,7 @@ extern "C" {
 #include <libavutil/audio_fifo.h>
 }
 
+#include "core/audio_channels.h"
 #include "core/audio_codec_data.h"
 #include "core/audio_frame.h"
 #include "core/limits.h"
@@ -73,6 +74,7 @@ Status AudioEncoderEngine::Open(AVSampleFormat preferred) {
                          std::string(codec_->name) + " rejected the configuration: " + why + ".");
   }
   sample_format_ = ctx_->sample_fmt;
+  channel_map_ = InverseChannelMap(CodedChannelMap(config_.codec, ctx_->ch_layout));
   if (ctx_->frame_size > 0 && !(codec_->capabilities & AV_CODEC_CAP_VARIABLE_FRAME_SIZE)) {
     fifo_.reset(av_audio_fifo_alloc(ctx_->sample_fmt, ctx_->ch_layout.nb_channels, ctx_->frame_size));
     if (!fifo_) throw std::bad_alloc();
@@ -124,7 +126,7 @@ Status AudioEncoderEngine::ConvertInto(const Work& work, Emitter& emit) {
   const AVFrame& src = *work.frame;
   const AVSampleFormat in_format = SampleInfo(work.format).av;
   const int in_rate = static_cast<int>(work.sample_rate);
-  if (in_format == ctx_->sample_fmt && in_rate == rate_) {
+  if (in_format == ctx_->sample_fmt && in_rate == rate_ && channel_map_.empty()) {
     if (Status s = DrainResampler(emit); !s.ok()) return s;
     return Feed(src, src.nb_samples, emit);
   }
@@ -132,11 +134,11 @@ Status AudioEncoderEngine::ConvertInto(const Work& work, Emitter& emit) {
     // What the old converter still holds belongs before the new input.
     if (Status s = DrainResampler(emit); !s.ok()) return s;
     SwrContext* raw = nullptr;
-    // Channels map one to one (the spec never reorders them): both sides
-    // get the encoder's layout.
+    // Both sides get the encoder's layout; channel_map_ puts the AudioData's
+    // coded-order channels where FFmpeg expects them.
     if (swr_alloc_set_opts2(&raw, &ctx_->ch_layout, ctx_->sample_fmt, rate_, &ctx_->ch_layout, in_format, in_rate, 0,
                             nullptr) < 0 ||
-        swr_init(raw) < 0) {
+        (!channel_map_.empty() && swr_set_channel_mapping(raw, channel_map_.data()) < 0) || swr_init(raw) < 0) {
       swr_free(&raw);
       return Status::Error(ErrorKind::kEncodingError, "The AudioData's samples cannot be converted for this encoder.");
     }

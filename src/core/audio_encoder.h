@@ -80,6 +80,9 @@ class AudioEncoderEngine {
   CodecContextPtr ctx_;
   int rate_ = 0;  // the rate the encoder runs at (Opus may resample to one of its rates)
   AudioFifoPtr fifo_;  // samples waiting for a whole encoder frame
+  // Encoder input channel j takes AudioData channel channel_map_[j] (FFmpeg's
+  // order from the bitstream's, audio_channels.h); empty: the same order.
+  std::vector<int> channel_map_;
   SwrPtr swr_;
   AVSampleFormat swr_in_format_ = AV_SAMPLE_FMT_NONE;
   int swr_in_rate_ = 0;

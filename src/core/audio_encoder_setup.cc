@@ -100,6 +100,15 @@ Status SetUpAudioEncoder(const AudioEncoderSettings& config, AVSampleFormat pref
                          std::to_string(config.channels) + " channels.");
     }
     layout = *match;  // native-order layouts own no memory
+  } else if ((name == "opus" || name == "vorbis") && config.channels >= 3 && config.channels <= 8) {
+    // Both map channels as the Vorbis specification does and reorder only
+    // from these layouts; from any other they would take FFmpeg's order for
+    // Vorbis's, and the decoder's reordering would then swap channels.
+    static const AVChannelLayout kVorbisLayouts[] = {
+        AV_CHANNEL_LAYOUT_SURROUND,     AV_CHANNEL_LAYOUT_QUAD,    AV_CHANNEL_LAYOUT_5POINT0_BACK,
+        AV_CHANNEL_LAYOUT_5POINT1_BACK, AV_CHANNEL_LAYOUT_6POINT1, AV_CHANNEL_LAYOUT_7POINT1,
+    };
+    layout = kVorbisLayouts[config.channels - 3];
   }
   if (name == "aac" && config.aac_adts && AacSampleRateIndex(rate) >= 0) {
     uint8_t probe[7];
@@ -127,6 +136,10 @@ Status SetUpAudioEncoder(const AudioEncoderSettings& config, AVSampleFormat pref
     av_dict_set(opts, "application", config.opus_application.c_str(), 0);
     SetInt(opts, "packet_loss", config.opus_packet_loss);
     SetInt(opts, "fec", config.opus_fec ? 1 : 0);
+    // Past two channels, mapping family 1 (Vorbis order) with FFmpeg's own
+    // reordering: its automatic choice feeds libopus's surround encoder
+    // FFmpeg's order unchanged, which swaps channels of 5.0 and 6.1.
+    if (config.channels > 2) SetInt(opts, "mapping_family", 1);
     av_dict_set(opts, "vbr", config.constant_bitrate ? "off" : "on", 0);
     ctx->compression_level = config.opus_complexity;
   } else if (name == "mp3") {

@@ -357,3 +357,29 @@ export function alignSamples(reference, longer, { maxOffset = 4096, window = 409
   for (let i = 0; i < n; i++) maxDiff = Math.max(maxDiff, Math.abs(longer[i + best.offset] - reference[i]));
   return { offset: best.offset, maxDiff, compared: n };
 }
+
+/**
+ * Which of `freqs` (Hz) dominates each plane: the index of the tone with
+ * the most energy (correlation over the middle of the signal).
+ */
+export function dominantTones(planes, rate, freqs) {
+  return planes.map((p) => {
+    let best = -1;
+    let index = -1;
+    const from = Math.floor(p.length / 4);
+    const to = Math.floor((3 * p.length) / 4);
+    freqs.forEach((f, t) => {
+      let s = 0;
+      let c = 0;
+      for (let i = from; i < to; i++) {
+        s += p[i] * Math.sin((2 * Math.PI * f * i) / rate);
+        c += p[i] * Math.cos((2 * Math.PI * f * i) / rate);
+      }
+      if (Math.hypot(s, c) > best) {
+        best = Math.hypot(s, c);
+        index = t;
+      }
+    });
+    return index;
+  });
+}

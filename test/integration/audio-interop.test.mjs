@@ -3,16 +3,19 @@
 //   description the registration asks for) decode with AudioDecoder to the
 //   very samples the CLI's own decode gives, after the priming the CLI trims
 //   from its containers;
-// - streams our AudioEncoder made, written to files the CLI reads, decode
-//   with the CLI to what our decoder gives.
+// - channels keep the bitstream's order in AudioData, both ways (5.1
+//   through AAC, Vorbis, Opus, FLAC, against the CLI's speaker positions).
+// Our own streams decoded by the CLI are in audio-roundtrip.test.mjs.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { EncodedAudioChunk } from 'webcodecs-native';
 
-import { decodeAudio } from '../helpers/codecs.mjs';
-import { alignSamples, cliDecodeAudio, ffmpeg, probeAudioPackets, tempDir } from '../helpers/media.mjs';
+import { adtsFromRaw, oggOpus, oggVorbis, rawStream } from '../helpers/audio-files.mjs';
+import { decodeAudio, encodeAudio } from '../helpers/codecs.mjs';
+import { alignSamples, cliDecodeAudio, dominantTones, ffmpeg, makeAudioData, probeAudioPackets, tempDir } from '../helpers/media.mjs';
 
 const dir = tempDir();
 
@@ -64,6 +67,62 @@ describe('streams the ffmpeg CLI encoded, decoded by AudioDecoder', () => {
         const expected = prev.timestamp + Math.floor((prev.frames * 1e6) / prev.sampleRate);
         assert.ok(Math.abs(ours.outputs[k].timestamp - expected) <= 1, `output ${k} at ${ours.outputs[k].timestamp}, expected ${expected}`);
       }
+    });
+  }
+});
+
+// --- Channel order ---------------------------------------------------------------
+
+// 5.1 as FFmpeg orders it: FL FR FC LFE BL BR, a low tone each (index = tone).
+const FREQS = [40, 50, 60, 70, 80, 90];
+const SURROUND = `aevalsrc=${FREQS.map((f) => `0.3*sin(2*PI*${f}*t)`).join('|')}:s=48000:d=1:c=FL+FR+FC+LFE+BL+BR`;
+// The bitstreams' 5.1 orders, as indices into FFmpeg's: AAC C L R Ls Rs LFE;
+// Vorbis and Opus FL FC FR RL RR LFE; FLAC the WAVE order, FFmpeg's own.
+const CODED_51 = {
+  aac: [2, 0, 1, 4, 5, 3],
+  vorbis: [0, 2, 1, 4, 5, 3],
+  opus: [0, 2, 1, 4, 5, 3],
+  flac: [0, 1, 2, 3, 4, 5],
+};
+
+describe('5.1 channels stay in the bitstream\'s order (the spec reorders nothing)', () => {
+  for (const [family, codec, args, file] of [
+    ['aac', 'mp4a.40.2', ['-c:a', 'aac', '-b:a', '384k'], 'surround.m4a'],
+    ['vorbis', 'vorbis', ['-c:a', 'libvorbis'], 'surround.ogg'],
+    ['opus', 'opus', ['-c:a', 'libopus', '-b:a', '256k'], 'surround.opus'],
+    ['flac', 'flac', ['-c:a', 'flac'], 'surround.flac'],
+  ]) {
+    test(`${family}: the CLI's stream decodes to coded order; our coded-order AudioData decode to the right speakers`, async () => {
+      const path = join(dir, file);
+      ffmpeg(['-f', 'lavfi', '-i', SURROUND, ...args, path]);
+      const { packets, extradata, sampleRate, channels } = probeAudioPackets(path);
+      assert.equal(channels, 6);
+      const config = { codec, sampleRate, numberOfChannels: 6 };
+      if (extradata) config.description = family === 'flac' ? flacDescription(extradata) : extradata;
+      const chunks = packets.map((p) => new EncodedAudioChunk({ type: 'key', timestamp: p.timestamp, duration: p.duration, data: p.data }));
+      const ours = await decodeAudio(config, chunks);
+      assert.deepEqual(dominantTones(ours.samples, ours.sampleRate, FREQS), CODED_51[family], 'AudioData channel k is coded channel k');
+
+      // The other way: AudioData channel k = coded channel k; the CLI puts
+      // each on its speaker (FFmpeg's order).
+      const coded = CODED_51[family];
+      const tone = (i, c) => 0.3 * Math.sin((2 * Math.PI * FREQS[coded[c]] * i) / 48000);
+      const encoded = await encodeAudio({ codec, sampleRate: 48000, numberOfChannels: 6, ...(family === 'flac' ? {} : { bitrate: 384000 }) }, 1, () =>
+        makeAudioData(tone, { frames: 48000, channels: 6, sampleRate: 48000 }),
+      );
+      const out = join(dir, `ours-${file}`);
+      const d = encoded.decoderConfig;
+      writeFileSync(
+        out,
+        family === 'aac'
+          ? adtsFromRaw(encoded.chunks, d.description)
+          : family === 'vorbis'
+            ? oggVorbis(encoded.chunks, d.description, 48000)
+            : family === 'opus'
+              ? oggOpus(encoded.chunks, d.description)
+              : rawStream(encoded.chunks, d.description),
+      );
+      assert.deepEqual(dominantTones(cliDecodeAudio(out, 6), 48000, FREQS), [0, 1, 2, 3, 4, 5], 'the CLI finds every tone on its speaker');
     });
   }
 });

@@ -15,7 +15,7 @@ import { AudioData } from 'webcodecs-native';
 
 import { adtsFromRaw, oggOpus, oggVorbis, rawStream } from '../helpers/audio-files.mjs';
 import { PLANE_ARRAYS, decodeAudio, encodeAudio } from '../helpers/codecs.mjs';
-import { SIGNALS, alignSamples, cliDecodeAudio, makeAudioData, snr, tempDir } from '../helpers/media.mjs';
+import { SIGNALS, alignSamples, cliDecodeAudio, dominantTones, makeAudioData, snr, tempDir } from '../helpers/media.mjs';
 
 const dir = tempDir();
 const SECONDS = 1;
@@ -251,6 +251,34 @@ describe('G.711: u-law and A-law quantisation', () => {
       const theirs = cliDecodeAudio(['-f', codec === 'ulaw' ? 'mulaw' : 'alaw', '-ar', String(rate), '-ac', '2', '-i', file], 2);
       for (let c = 0; c < 2; c++) {
         assert.deepEqual(Int16Array.from(theirs[c], (v) => Math.round(v * 32768)), ours.samples[c], `channel ${c}: the CLI decodes the same levels`);
+      }
+    });
+  }
+});
+
+// --- Channel order ---------------------------------------------------------------
+
+describe('channel order: no reordering, 1 to 8 channels', () => {
+  // A low tone per channel (an LFE channel, where the codec has one, keeps it).
+  const freqs = [40, 50, 60, 70, 80, 90, 100, 110];
+  for (const [codec, rate, perChannel] of [
+    ['opus', 48000, 48000],
+    ['vorbis', 48000, 48000],
+    ['mp4a.40.2', 48000, 64000],
+    ['flac', 48000, 0],
+    ['pcm-s16', 48000, 0],
+  ]) {
+    test(codec, async () => {
+      for (let channels = 1; channels <= 8; channels++) {
+        // ADTS/AAC has no channel configuration for 7 channels.
+        if (codec === 'mp4a.40.2' && channels === 7) continue;
+        const config = { codec, sampleRate: rate, numberOfChannels: channels, ...(perChannel ? { bitrate: perChannel * channels } : {}) };
+        const tone = (i, c) => 0.3 * Math.sin((2 * Math.PI * freqs[c] * i) / rate);
+        const { chunks, decoderConfig } = await encodeAudio(config, 1, () =>
+          makeAudioData(tone, { frames: rate, channels, sampleRate: rate }),
+        );
+        const ours = await decodeAudio(decoderConfig, chunks);
+        assert.deepEqual(dominantTones(ours.samples, ours.sampleRate, freqs.slice(0, channels)), [...Array(channels).keys()], `${channels} channels`);
       }
     });
   }
