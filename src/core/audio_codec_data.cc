@@ -92,6 +92,39 @@ std::optional<OpusHead> ParseOpusHead(const uint8_t* data, size_t size) {
   return head;
 }
 
+bool MpegAudioFramesComplete(const uint8_t* data, size_t size) {
+  // kbit/s by [MPEG-1?][layer - 1][index] (ISO 11172-3, 13818-3).
+  static constexpr int kBitrates[2][3][15] = {
+      {{0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256},
+       {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160},
+       {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160}},
+      {{0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448},
+       {0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384},
+       {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320}},
+  };
+  static constexpr int kRates[3] = {44100, 48000, 32000};
+  size_t pos = 0;
+  while (pos + 4 <= size) {
+    const uint8_t* h = data + pos;
+    if (h[0] != 0xff || (h[1] & 0xe0) != 0xe0) return true;  // not a header: the decoder judges
+    const int version = (h[1] >> 3) & 3;  // 0: MPEG-2.5, 2: MPEG-2, 3: MPEG-1
+    const int layer = 4 - ((h[1] >> 1) & 3);
+    const int bitrate_index = h[2] >> 4;
+    const int rate_index = (h[2] >> 2) & 3;
+    if (version == 1 || layer == 4 || bitrate_index == 15 || rate_index == 3) return true;
+    if (bitrate_index == 0) return true;  // free format
+    const bool mpeg1 = version == 3;
+    const int rate = kRates[rate_index] >> (mpeg1 ? 0 : version == 2 ? 1 : 2);
+    const int bitrate = kBitrates[mpeg1][layer - 1][bitrate_index] * 1000;
+    const int padding = (h[2] >> 1) & 1;
+    const size_t length = layer == 1 ? static_cast<size_t>((12 * bitrate / rate + padding) * 4)
+                                     : static_cast<size_t>((layer == 3 && !mpeg1 ? 72 : 144) * bitrate / rate + padding);
+    if (pos + length > size) return false;
+    pos += length;
+  }
+  return true;  // whole frames, perhaps with a few stray bytes the decoder skips
+}
+
 int AacSampleRateIndex(int sample_rate) {
   static constexpr int kRates[] = {96000, 88200, 64000, 48000, 44100, 32000, 24000,
                                    22050, 16000, 12000, 11025, 8000,  7350};

@@ -31,6 +31,12 @@ struct OpusHead {
 };
 std::optional<OpusHead> ParseOpusHead(const uint8_t* data, size_t size);
 
+// MPEG audio (MP3): whether `size` bytes hold whole frames, walking the
+// frame headers (free-format frames, whose length the header does not
+// give, end the walk). False when a frame runs past the end: a truncated
+// chunk FFmpeg's decoder would otherwise decode without complaint.
+bool MpegAudioFramesComplete(const uint8_t* data, size_t size);
+
 // AAC: the index of a sampling frequency in ISO 14496-3's table, or -1.
 int AacSampleRateIndex(int sample_rate);
 // The 7-byte ADTS header (no CRC) of a raw AAC frame of `payload` bytes.

@@ -129,6 +129,9 @@ Status AudioDecoderEngine::Process(Work& work, Emitter& emit) {
                          "Truncated PCM chunk: " + std::to_string(pkt->size) + " bytes is not a whole number of " +
                              std::to_string(block_align_) + "-byte frames.");
   }
+  if (codec_ == "mp3" && !MpegAudioFramesComplete(pkt->data, static_cast<size_t>(pkt->size))) {
+    return Status::Error(ErrorKind::kEncodingError, "Truncated MP3 chunk: its last frame runs past the end of the chunk.");
+  }
   return SendPacket(ctx_.get(), pkt, [&] { return Receive(emit); });
 }
 

@@ -89,7 +89,7 @@ for (const entry of AUDIO_CODECS) {
       assert.ok(outputs.every((o) => o.x.numberOfChannels === 2));
     },
     keyAfterFlush: (chunks) => chunks[2],
-    corruptChunks() {
+    corruptChunks(chunks) {
       const empty = new EncodedAudioChunk({ type: 'key', timestamp: 2000, data: new Uint8Array(0) });
       if (entry.pcmBytes) {
         // Any bytes are valid PCM: a chunk that is not whole frames is the corruption.
@@ -97,7 +97,15 @@ for (const entry of AUDIO_CODECS) {
       }
       const garbage = new Uint8Array(4000);
       for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 7919 + 13) & 0xff;
-      return [empty, new EncodedAudioChunk({ type: 'key', timestamp: 1000, data: garbage })];
+      const bad = [empty, new EncodedAudioChunk({ type: 'key', timestamp: 1000, data: garbage })];
+      // A chunk cut in half: Opus and Vorbis packets of any length are valid
+      // bitstream (their specs decode what is there), the others' are not.
+      if (!['opus', 'vorbis'].includes(codec)) {
+        const whole = new Uint8Array(chunks[3].byteLength);
+        chunks[3].copyTo(whole);
+        bad.push(new EncodedAudioChunk({ type: 'key', timestamp: chunks[3].timestamp, data: whole.subarray(0, whole.length >> 1) }));
+      }
+      return bad;
     },
   });
 }

@@ -49,7 +49,7 @@ const closeAll = (outputs) => outputs.forEach((o) => o.x.close());
  *   checkDecoded(outputs, chunks): codec-specific checks of a full decode,
  *   keyAfterFlush(chunks): a chunk that may start decoding again,
  *   oneOutputPerInput: encoders emit exactly one chunk per input (video),
- *   corruptChunks(): chunks that must end decoding with EncodingError,
+ *   corruptChunks(chunks): chunks that must end decoding with EncodingError,
  * }
  */
 export function describeCodecBehaviour(kind) {
@@ -318,7 +318,7 @@ export function describeCodecBehaviour(kind) {
 
     test('corrupt data closes the decoder with EncodingError once; flush rejects', async () => {
       const { chunks, decoderConfig } = await getClip();
-      for (const bad of kind.corruptChunks()) {
+      for (const bad of kind.corruptChunks(chunks)) {
         const { codec: dec, outputs, errors, firstError } = recorder(Decoder);
         dec.configure(decoderConfig);
         dec.decode(chunks[0]);

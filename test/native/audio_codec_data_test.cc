@@ -77,6 +77,29 @@ TEST(Adts, HeaderFields) {
   EXPECT_EQ(AacSampleRateIndex(11000), -1);
 }
 
+TEST(MpegAudio, WholeAndTruncatedFrames) {
+  // MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, no padding: 144 * 128000 / 44100 = 417 bytes.
+  std::vector<uint8_t> two(834, 0);
+  for (size_t at : {size_t{0}, size_t{417}}) {
+    two[at] = 0xff;
+    two[at + 1] = 0xfb;
+    two[at + 2] = 0x90;
+  }
+  EXPECT_TRUE(MpegAudioFramesComplete(two.data(), two.size()));
+  EXPECT_TRUE(MpegAudioFramesComplete(two.data(), 417));
+  EXPECT_FALSE(MpegAudioFramesComplete(two.data(), 416));
+  EXPECT_FALSE(MpegAudioFramesComplete(two.data(), 600));
+  // MPEG-2 Layer III, 64 kbit/s, 22.05 kHz, padded: 72 * 64000 / 22050 + 1 = 209.
+  std::vector<uint8_t> m2(209, 0);
+  m2[0] = 0xff;
+  m2[1] = 0xf3;
+  m2[2] = 0x82;
+  EXPECT_TRUE(MpegAudioFramesComplete(m2.data(), m2.size()));
+  EXPECT_FALSE(MpegAudioFramesComplete(m2.data(), 208));
+  const uint8_t garbage[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  EXPECT_TRUE(MpegAudioFramesComplete(garbage, sizeof garbage)) << "not a header: left to the decoder";
+}
+
 TEST(ChannelOrder, CodedPositionsInFfmpegLayouts) {
   const AVChannelLayout back51 = AV_CHANNEL_LAYOUT_5POINT1_BACK;  // FL FR FC LFE BL BR
   EXPECT_EQ(CodedChannelMap("aac", back51), (std::vector<int>{2, 0, 1, 4, 5, 3}));
