@@ -3,6 +3,9 @@
 import api from '../dist/index.js';
 
 export const {
+  AudioData,
+  AudioDecoder,
+  AudioEncoder,
   DOMRectReadOnly,
   EncodedAudioChunk,
   EncodedVideoChunk,

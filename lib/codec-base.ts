@@ -5,6 +5,7 @@
 // "close with error". The native object only runs messages on its worker
 // thread and reports events stamped with the reset generation.
 import { domError, invalidState } from './errors';
+import { invalid, readCallback } from './validate';
 
 export type CodecState = 'unconfigured' | 'configured' | 'closed';
 
@@ -51,6 +52,40 @@ export function invokeCallback<A extends unknown[]>(callback: (...args: A) => un
       throw err;
     });
   }
+}
+
+/**
+ * The spec's "equal dictionaries" for decoder configs: an encoder sends
+ * metadata.decoderConfig only when it differs from the active output config.
+ */
+export function sameConfig<T extends object>(a: T | null, b: T): boolean {
+  if (!a) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof T>;
+  for (const k of keys) {
+    const x = a[k];
+    const y = b[k];
+    if (x instanceof Uint8Array && y instanceof Uint8Array) {
+      if (x.length !== y.length || x.some((v, i) => v !== y[i])) return false;
+    } else if (typeof x === 'object' && x !== null && typeof y === 'object' && y !== null) {
+      if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+    } else if (x !== y) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The callbacks of a codec's init dictionary (TypeError when one is missing). */
+export function readCodecInit<Output extends (...args: never[]) => unknown>(
+  init: unknown,
+  dictionary: string,
+): { output: Output; error: (error: DOMException) => void } {
+  if (init === null || typeof init !== 'object') throw invalid(dictionary, 'a dictionary', init);
+  const d = init as { error?: unknown; output?: unknown };
+  // Members in WebIDL's lexicographic order.
+  const error = readCallback<(e: DOMException) => void>(d.error, `${dictionary}.error`);
+  const output = readCallback<Output>(d.output, `${dictionary}.output`);
+  return { output, error };
 }
 
 export abstract class CodecBase extends EventTarget {
@@ -101,6 +136,14 @@ export abstract class CodecBase extends EventTarget {
       this.#handlerInstalled = true;
       this.addEventListener('dequeue', (ev) => this.#ondequeue?.call(this, ev));
     }
+  }
+
+  reset(): void {
+    this.resetCodec(domError('AbortError', 'reset() was called.'));
+  }
+
+  close(): void {
+    this.closeCodec(domError('AbortError', 'close() was called.'));
   }
 
   /** [[decodeQueueSize]] / [[encodeQueueSize]]. */

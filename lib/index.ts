@@ -2,6 +2,27 @@
 // server-side extras (pool statistics, FFmpeg versions).
 import { native } from './native';
 
+export { AudioData } from './audio-data';
+export type { AudioDataCopyToOptions, AudioDataInit, AudioSampleFormat } from './audio-data';
+export { AudioDecoder } from './audio-decoder';
+export type { AudioDecoderConfig, AudioDecoderInit, AudioDecoderSupport } from './audio-decoder';
+export { AudioEncoder } from './audio-encoder';
+export type {
+  AudioEncoderConfig,
+  AudioEncoderInit,
+  AudioEncoderSupport,
+  BitrateMode,
+  EncodedAudioChunkMetadata,
+} from './audio-encoder';
+export type {
+  AacBitstreamFormat,
+  AacEncoderConfig,
+  FlacEncoderConfig,
+  OpusApplication,
+  OpusBitstreamFormat,
+  OpusEncoderConfig,
+  OpusSignal,
+} from './codecs/index';
 export { DOMRectReadOnly } from './dom-rect';
 export type { DOMRectInit } from './dom-rect';
 export { EncodedAudioChunk } from './encoded-audio-chunk';
@@ -62,14 +83,14 @@ export interface PoolStats {
 }
 
 /**
- * Statistics of the native buffer pools, per buffer size and in total, and the
- * bytes of frame memory currently reported to V8 as external memory (counted
- * once per allocation, however many clones share it).
+ * Statistics of the native buffer pools, per buffer size and in total, and
+ * externalMemory: the bytes of frame and sample memory currently reported to
+ * V8, counted once per allocation however many clones share it.
  */
 export function getPoolStats(): {
   pools: (PoolStats & { bufferSize: number })[];
   total: PoolStats;
-  reportedFrameBytes: number;
+  externalMemory: number;
 } {
   return native.getPoolStats();
 }

@@ -46,6 +46,35 @@ export interface NativeVideoFrameHandleClass {
   ): number[];
 }
 
+/** src/binding/audio_data.cc */
+export interface NativeAudioDataHandle {
+  readonly format: string;
+  /** FFmpeg's integer rate; lib/audio-data.ts keeps the exact one. */
+  readonly sampleRate: number;
+  readonly numberOfFrames: number;
+  readonly numberOfChannels: number;
+  clone(): NativeAudioDataHandle;
+  close(): void;
+  allocationSize(planeIndex: number, frameOffset: number, frameCount: number | null, format: string | null): number;
+  copyTo(
+    destination: Uint8Array,
+    planeIndex: number,
+    frameOffset: number,
+    frameCount: number | null,
+    format: string | null,
+  ): void;
+}
+
+export interface NativeAudioDataHandleClass {
+  fromBuffer(
+    data: Uint8Array,
+    format: string,
+    sampleRate: number,
+    numberOfFrames: number,
+    numberOfChannels: number,
+  ): NativeAudioDataHandle;
+}
+
 /** src/binding/codec_binding.h: the native half of a codec. */
 export interface NativeCodecClass {
   new (onEvents: (events: import('./codec-base').NativeEvent[]) => void): import('./codec-base').NativeCodec;
@@ -109,16 +138,15 @@ export interface NativePoolStats {
 export interface NativeBinding {
   VideoFrameHandle: NativeVideoFrameHandleClass;
   ImageDecoderNative: NativeImageDecoderClass;
+  AudioDataHandle: NativeAudioDataHandleClass;
+  AudioDecoderNative: NativeCodecClass;
+  AudioEncoderNative: NativeCodecClass;
   VideoDecoderNative: NativeCodecClass;
   VideoEncoderNative: NativeCodecClass;
   /** src/core/keyframe.cc: does a chunk labelled key really hold a key frame? */
   checkKeyFrame(family: string, data: Uint8Array, description: Uint8Array | null): 'key' | 'delta' | 'unknown';
   setErrorFactory(factory: (kind: string, message: string) => Error): void;
-  getPoolStats(): {
-    pools: (NativePoolStats & { bufferSize: number })[];
-    total: NativePoolStats;
-    reportedFrameBytes: number;
-  };
+  getPoolStats(): { pools: (NativePoolStats & { bufferSize: number })[]; total: NativePoolStats; externalMemory: number };
   trimPools(): void;
   detachArrayBuffer(buffer: ArrayBuffer): void;
   versions(): Record<string, string>;

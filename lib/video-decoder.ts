@@ -1,6 +1,6 @@
 // VideoDecoder: the spec's interface over a native decoder running on its
 // own worker thread (src/binding/video_decoder.cc, src/core/video_decoder.cc).
-import { CodecBase, invokeCallback, type NativeEvent } from './codec-base';
+import { CodecBase, invokeCallback, readCodecInit, type NativeEvent } from './codec-base';
 import { parseVideoCodec, videoCodecFamily, videoCodecProfile } from './codecs/index';
 import { chunkBytes } from './encoded-chunk';
 import { EncodedVideoChunk } from './encoded-video-chunk';
@@ -9,7 +9,6 @@ import { native, type NativeDecodedFrame } from './native';
 import {
   enforceU32,
   invalid,
-  readCallback,
   readCodecString,
   readDescription,
   toBool,
@@ -158,10 +157,7 @@ export class VideoDecoder extends CodecBase {
   #active: ParsedDecoderConfig | null = null;
 
   constructor(init: VideoDecoderInit) {
-    const F = 'VideoDecoderInit';
-    if (init === null || typeof init !== 'object') throw invalid(F, 'a dictionary', init);
-    const error = readCallback<(e: DOMException) => void>(init.error, `${F}.error`);
-    const output = readCallback<(f: VideoFrame) => void>(init.output, `${F}.output`);
+    const { output, error } = readCodecInit<(f: VideoFrame) => void>(init, 'VideoDecoderInit');
     super((onEvents) => new native.VideoDecoderNative(onEvents), error, MAX_IN_FLIGHT);
     this.#output = output;
   }
@@ -199,14 +195,6 @@ export class VideoDecoder extends CodecBase {
   flush(): Promise<void> {
     if (this.state === 'configured') this.#keyChunkRequired = true;
     return this.flushCodec();
-  }
-
-  reset(): void {
-    this.resetCodec(domError('AbortError', 'reset() was called.'));
-  }
-
-  close(): void {
-    this.closeCodec(domError('AbortError', 'close() was called.'));
   }
 
   static async isConfigSupported(config: VideoDecoderConfig): Promise<VideoDecoderSupport> {

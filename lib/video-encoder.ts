@@ -1,6 +1,6 @@
 // VideoEncoder: the spec's interface over a native encoder running on its
 // own worker thread (src/binding/video_encoder.cc, src/core/video_encoder.cc).
-import { CodecBase, invokeCallback, type NativeEvent } from './codec-base';
+import { CodecBase, invokeCallback, readCodecInit, sameConfig, type NativeEvent } from './codec-base';
 import {
   av1CodecStringFromRecord,
   avcLevelMaxFrameMacroblocks,
@@ -18,7 +18,6 @@ import {
   enforceU32,
   enforceU64,
   invalid,
-  readCallback,
   readCodecString,
   toBool,
   toDictionary,
@@ -263,23 +262,6 @@ interface EncodedVideoEvent extends NativeEvent {
 // few enough that encodeQueueSize stays a useful backpressure signal.
 const MAX_IN_FLIGHT = 8;
 
-function sameConfig(a: VideoDecoderConfig | null, b: VideoDecoderConfig): boolean {
-  if (!a) return false;
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof VideoDecoderConfig>;
-  for (const k of keys) {
-    const x = a[k];
-    const y = b[k];
-    if (x instanceof Uint8Array && y instanceof Uint8Array) {
-      if (x.length !== y.length || x.some((v, i) => v !== y[i])) return false;
-    } else if (typeof x === 'object' && x !== null && typeof y === 'object' && y !== null) {
-      if (JSON.stringify(x) !== JSON.stringify(y)) return false;
-    } else if (x !== y) {
-      return false;
-    }
-  }
-  return true;
-}
-
 export class VideoEncoder extends CodecBase {
   readonly #output: (chunk: EncodedVideoChunk, metadata?: EncodedVideoChunkMetadata) => unknown;
   #active: ParsedEncoderConfig | null = null;
@@ -290,10 +272,7 @@ export class VideoEncoder extends CodecBase {
   #streamColor: ParsedColorSpace | null = null;
 
   constructor(init: VideoEncoderInit) {
-    const F = 'VideoEncoderInit';
-    if (init === null || typeof init !== 'object') throw invalid(F, 'a dictionary', init);
-    const error = readCallback<(e: DOMException) => void>(init.error, `${F}.error`);
-    const output = readCallback<VideoEncoderInit['output']>(init.output, `${F}.output`);
+    const { output, error } = readCodecInit<VideoEncoderInit['output']>(init, 'VideoEncoderInit');
     super((onEvents) => new native.VideoEncoderNative(onEvents), error, MAX_IN_FLIGHT);
     this.#output = output;
   }
@@ -349,14 +328,6 @@ export class VideoEncoder extends CodecBase {
 
   flush(): Promise<void> {
     return this.flushCodec();
-  }
-
-  reset(): void {
-    this.resetCodec(domError('AbortError', 'reset() was called.'));
-  }
-
-  close(): void {
-    this.closeCodec(domError('AbortError', 'close() was called.'));
   }
 
   static async isConfigSupported(config: VideoEncoderConfig): Promise<VideoEncoderSupport> {

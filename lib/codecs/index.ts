@@ -6,7 +6,22 @@ import { parseAvc, type AvcCodec } from './avc';
 import { parseHevc, type HevcCodec } from './hevc';
 import { parseVp9, type Vp9Codec } from './vp9';
 
-export { parseAudioCodec, type AudioCodec, type PcmFormat } from './audio';
+export {
+  audioCodecName,
+  parseAacEncoderConfig,
+  parseAudioCodec,
+  parseFlacEncoderConfig,
+  parseOpusEncoderConfig,
+  type AacBitstreamFormat,
+  type AacEncoderConfig,
+  type AudioCodec,
+  type FlacEncoderConfig,
+  type OpusApplication,
+  type OpusBitstreamFormat,
+  type OpusEncoderConfig,
+  type OpusSignal,
+  type PcmFormat,
+} from './audio';
 export { av1CodecStringFromRecord, type Av1Codec } from './av1';
 export { avcCodecString, avcCodecStringFromRecord, avcLevelMaxFrameMacroblocks, type AvcCodec } from './avc';
 export { hevcCodecStringFromRecord, type HevcCodec } from './hevc';

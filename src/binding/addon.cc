@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "binding/addon_data.h"
+#include "binding/audio_data.h"
 #include "binding/errors.h"
 #include "binding/video_frame.h"
 #include "core/ffmpeg.h"
@@ -15,6 +16,8 @@
 namespace wcn {
 
 void InitImageDecoder(Napi::Env env, Napi::Object exports);
+void InitAudioDecoder(Napi::Env env, Napi::Object exports);
+void InitAudioEncoder(Napi::Env env, Napi::Object exports);
 void InitVideoDecoder(Napi::Env env, Napi::Object exports);
 void InitVideoEncoder(Napi::Env env, Napi::Object exports);
 
@@ -39,7 +42,7 @@ Napi::Object StatsToObject(Napi::Env env, const PoolStats& s) {
   return o;
 }
 
-// getPoolStats() -> { pools: [...], total: {...}, reportedFrameBytes }
+// getPoolStats() -> { pools: [...], total: {...}, externalMemory }
 Napi::Value GetPoolStats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::vector<PoolStats> all = PoolRegistry::Instance().Stats();
@@ -62,7 +65,9 @@ Napi::Value GetPoolStats(const Napi::CallbackInfo& info) {
   Napi::Object t = StatsToObject(env, total);
   t.Delete("bufferSize");
   result.Set("total", t);
-  result.Set("reportedFrameBytes", static_cast<double>(*AddonData::Get(env).reported_frame_bytes));
+  // Bytes this environment's frames and audio data report to V8, counted
+  // once per allocation however many clones share it.
+  result.Set("externalMemory", static_cast<double>(*AddonData::Get(env).reported_bytes));
   return result;
 }
 
@@ -115,6 +120,9 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("setLogHandler", Napi::Function::New<SetLogHandler>(env, "setLogHandler"));
   VideoFrameHandle::Init(env, exports);
   InitImageDecoder(env, exports);
+  AudioDataHandle::Init(env, exports);
+  InitAudioDecoder(env, exports);
+  InitAudioEncoder(env, exports);
   InitVideoDecoder(env, exports);
   InitVideoEncoder(env, exports);
   return exports;

@@ -13,6 +13,7 @@ namespace wcn {
 
 struct AddonData {
   Napi::FunctionReference video_frame_handle;
+  Napi::FunctionReference audio_data_handle;
   // (kind, message) => Error, installed by lib/native.ts so native code throws
   // the spec's exception types without knowing how DOMException is built.
   Napi::FunctionReference error_factory;
@@ -20,9 +21,9 @@ struct AddonData {
   SwsCache sws_cache;
   // (lines: string[]) => void, set when util.debuglog('webcodecs') is on.
   Napi::FunctionReference log_handler;
-  // Bytes of frame memory this environment has reported to V8 and not yet
+  // Bytes of frame and sample memory this environment has reported to V8 and not yet
   // given back (src/binding/external_memory.h).
-  std::shared_ptr<int64_t> reported_frame_bytes = std::make_shared<int64_t>(0);
+  std::shared_ptr<int64_t> reported_bytes = std::make_shared<int64_t>(0);
 
   static AddonData& Get(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
 };

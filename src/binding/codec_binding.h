@@ -21,6 +21,11 @@ namespace wcn {
 // {type, generation, ...} for events that are not outputs.
 Napi::Value CompletionToJs(Napi::Env env, WorkerEvent& e);
 
+// An encoder's EncodedChunkOutput: {type: "output", generation, key,
+// timestamp, duration, config?: {description?}, data} (the bytes without a
+// copy). The video encoder adds its own members.
+Napi::Object EncodedChunkToJs(Napi::Env env, WorkerEvent& e);
+
 template <typename Derived, typename Engine>
 class CodecBinding : public Napi::ObjectWrap<Derived> {
  public:

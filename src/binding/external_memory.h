@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <memory>
 
+#include "binding/addon_data.h"
+
 namespace wcn {
 
 class ExternalMemory {
  public:
   // `total` is the environment's running sum, readable from JS through
-  // getPoolStats().reportedFrameBytes; shared so a report outliving the
+  // getPoolStats().externalMemory; shared so a report outliving the
   // environment's state still has somewhere to subtract from.
   ExternalMemory(Napi::Env env, int64_t bytes, std::shared_ptr<int64_t> total)
       : env_(env), bytes_(bytes), total_(std::move(total)) {
@@ -25,6 +27,11 @@ class ExternalMemory {
   }
   ExternalMemory(const ExternalMemory&) = delete;
   ExternalMemory& operator=(const ExternalMemory&) = delete;
+
+  // One report, shared by every object over the same allocation.
+  static std::shared_ptr<ExternalMemory> Report(Napi::Env env, int64_t bytes) {
+    return std::make_shared<ExternalMemory>(env, bytes, AddonData::Get(env).reported_bytes);
+  }
 
  private:
   Napi::Env env_;

@@ -61,6 +61,11 @@ std::string ReadString(const Napi::Value& v, const char* field) {
   return v.As<Napi::String>().Utf8Value();
 }
 
+int ReadOptionalInt(const Napi::Object& o, const char* key, int fallback) {
+  Napi::Value v = o.Get(key);
+  return v.IsNumber() ? v.As<Napi::Number>().Int32Value() : fallback;
+}
+
 Napi::Array RectToArray(Napi::Env env, const Rect& r) {
   Napi::Array a = Napi::Array::New(env, 4);
   a.Set(0u, Napi::Number::New(env, static_cast<double>(r.x)));

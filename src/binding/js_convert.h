@@ -21,6 +21,8 @@ std::optional<Rect> ReadRect(const Napi::Value& v, const char* field);
 std::optional<std::vector<PlaneLayout>> ReadLayout(const Napi::Value& v);
 uint32_t ReadU32(const Napi::Value& v, const char* field);
 std::string ReadString(const Napi::Value& v, const char* field);
+// o[key] as an int when it is a number, else `fallback`.
+int ReadOptionalInt(const Napi::Object& o, const char* key, int fallback);
 Napi::Array RectToArray(Napi::Env env, const Rect& r);
 
 }  // namespace wcn

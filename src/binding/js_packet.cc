@@ -1,5 +1,11 @@
 #include "binding/js_packet.h"
 
+#include <cstring>
+#include <string>
+
+#include "binding/errors.h"
+#include "core/limits.h"
+
 namespace wcn {
 
 Napi::Uint8Array PacketToJs(Napi::Env env, PacketPtr packet) {
@@ -16,6 +22,41 @@ Napi::Uint8Array PacketToJs(Napi::Env env, PacketPtr packet) {
       },
       raw);
   return buffer;
+}
+
+Napi::Uint8Array BytesToJs(Napi::Env env, const std::vector<uint8_t>& bytes) {
+  Napi::Uint8Array out = Napi::Uint8Array::New(env, bytes.size());
+  if (!bytes.empty()) std::memcpy(out.Data(), bytes.data(), bytes.size());
+  return out;
+}
+
+DecodeWork ReadDecodeWork(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsTypedArray()) Throw(env, ErrorKind::kTypeError, "decode() expects chunk bytes.");
+  Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
+  DecodeWork work{AllocPacket()};
+  AVPacket* pkt = work.packet.get();
+  if (data.ByteLength() > kMaxChunkBytes) {
+    work.oversized_bytes = data.ByteLength();  // not copied: decoding it fails
+  } else {
+    if (av_new_packet(pkt, static_cast<int>(data.ByteLength())) < 0) throw std::bad_alloc();
+    if (data.ByteLength() > 0) std::memcpy(pkt->data, data.Data(), data.ByteLength());
+  }
+  pkt->pts = pkt->dts = info[1].As<Napi::Number>().Int64Value();
+  const double duration = info[2].As<Napi::Number>().DoubleValue();
+  if (duration >= 0) work.duration = static_cast<int64_t>(duration);
+  pkt->duration = work.duration.value_or(0);
+  if (info[3].ToBoolean()) pkt->flags |= AV_PKT_FLAG_KEY;
+  return work;
+}
+
+bool ReadDescription(const Napi::Value& value, std::vector<uint8_t>* out) {
+  if (!value.IsTypedArray()) return false;
+  // Copied whatever its size: the engines report one beyond the limit as
+  // unsupported.
+  Napi::Uint8Array bytes = value.As<Napi::Uint8Array>();
+  out->assign(bytes.Data(), bytes.Data() + bytes.ByteLength());
+  return true;
 }
 
 }  // namespace wcn

@@ -1,12 +1,10 @@
 // VideoDecoderNative: the native half of VideoDecoder (lib/video-decoder.ts).
-#include <cstring>
-
 #include "binding/codec_binding.h"
 #include "binding/js_convert.h"
+#include "binding/js_packet.h"
 #include "binding/probe.h"
 #include "binding/video_frame.h"
 #include "core/keyframe.h"
-#include "core/limits.h"
 #include "core/video_decoder.h"
 
 namespace wcn {
@@ -29,40 +27,14 @@ class VideoDecoderBinding : public CodecBinding<VideoDecoderBinding, VideoDecode
     VideoDecoderSettings s;
     s.family = ReadString(o.Get("family"), "family");
     if (o.Get("profile").IsNumber()) s.profile = o.Get("profile").As<Napi::Number>().Int32Value();
-    Napi::Value desc = o.Get("description");
-    if (desc.IsTypedArray()) {
-      // Copied whatever its size: the engine reports one beyond the limit as
-      // unsupported.
-      Napi::Uint8Array bytes = desc.As<Napi::Uint8Array>();
-      s.description.assign(bytes.Data(), bytes.Data() + bytes.ByteLength());
-    }
+    ReadDescription(o.Get("description"), &s.description);
     if (o.Get("codedWidth").IsNumber()) s.coded_width = ReadU32(o.Get("codedWidth"), "codedWidth");
     if (o.Get("codedHeight").IsNumber()) s.coded_height = ReadU32(o.Get("codedHeight"), "codedHeight");
     s.optimize_for_latency = o.Get("optimizeForLatency").ToBoolean();
     return s;
   }
 
-  static VideoDecodeWork ReadWork(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (!info[0].IsTypedArray()) Throw(env, ErrorKind::kTypeError, "decode() expects chunk bytes.");
-    Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
-    VideoDecodeWork work{AllocPacket()};
-    AVPacket* pkt = work.packet.get();
-    if (data.ByteLength() > kMaxChunkBytes) {
-      // Not copied: decoding it fails (EncodingError), as the spec has
-      // decode() itself throw only for state and key frame errors.
-      work.oversized_bytes = data.ByteLength();
-    } else {
-      if (av_new_packet(pkt, static_cast<int>(data.ByteLength())) < 0) throw std::bad_alloc();
-      if (data.ByteLength() > 0) std::memcpy(pkt->data, data.Data(), data.ByteLength());
-    }
-    pkt->pts = pkt->dts = info[1].As<Napi::Number>().Int64Value();
-    const double duration = info[2].As<Napi::Number>().DoubleValue();
-    if (duration >= 0) work.duration = static_cast<int64_t>(duration);
-    pkt->duration = work.duration.value_or(0);
-    if (info[3].ToBoolean()) pkt->flags |= AV_PKT_FLAG_KEY;
-    return work;
-  }
+  static DecodeWork ReadWork(const Napi::CallbackInfo& info) { return ReadDecodeWork(info); }
 
   static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) {
     Napi::Object o = DecodedVideoToJs(env, std::get<DecodedVideo>(e.output));

@@ -11,17 +11,6 @@ namespace wcn {
 
 namespace {
 
-Napi::Uint8Array CopyBytes(Napi::Env env, const std::vector<uint8_t>& bytes) {
-  Napi::Uint8Array out = Napi::Uint8Array::New(env, bytes.size());
-  if (!bytes.empty()) std::memcpy(out.Data(), bytes.data(), bytes.size());
-  return out;
-}
-
-int ReadInt(const Napi::Object& o, const char* key, int fallback) {
-  Napi::Value v = o.Get(key);
-  return v.IsNumber() ? v.As<Napi::Number>().Int32Value() : fallback;
-}
-
 class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncoderEngine> {
  public:
   static constexpr const char* kThreadName = "wcn-video-enc";
@@ -45,14 +34,14 @@ class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncode
     const std::string mode = ReadString(o.Get("rateMode"), "rateMode");
     s.rate_mode = mode == "constant" ? RateMode::kConstant : mode == "quantizer" ? RateMode::kQuantizer : RateMode::kVariable;
     s.realtime = o.Get("realtime").ToBoolean();
-    s.temporal_layers = ReadInt(o, "temporalLayers", 1);
+    s.temporal_layers = ReadOptionalInt(o, "temporalLayers", 1);
     s.keep_alpha = o.Get("keepAlpha").ToBoolean();
     if (o.Get("contentHint").IsString()) s.content_hint = o.Get("contentHint").As<Napi::String>().Utf8Value();
-    s.profile = ReadInt(o, "profile", -1);
-    s.level = ReadInt(o, "level", -1);
+    s.profile = ReadOptionalInt(o, "profile", -1);
+    s.level = ReadOptionalInt(o, "level", -1);
     s.high_tier = o.Get("highTier").ToBoolean();
-    s.bit_depth = ReadInt(o, "bitDepth", 8);
-    s.chroma = ReadInt(o, "chroma", 420);
+    s.bit_depth = ReadOptionalInt(o, "bitDepth", 8);
+    s.chroma = ReadOptionalInt(o, "chroma", 420);
     s.annexb = o.Get("annexb").ToBoolean();
     return s;
   }
@@ -79,22 +68,14 @@ class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncode
 
   static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) {
     auto& out = std::get<EncodedChunkOutput>(e.output);
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("type", "output");
-    o.Set("generation", static_cast<double>(e.generation));
-    o.Set("key", out.key);
-    o.Set("timestamp", static_cast<double>(out.timestamp));
-    o.Set("duration", out.duration ? Napi::Number::New(env, static_cast<double>(*out.duration)) : env.Null());
+    Napi::Object o = EncodedChunkToJs(env, e);
     if (out.temporal_layer >= 0) o.Set("temporalLayerId", out.temporal_layer);
     if (out.config) {
-      Napi::Object c = Napi::Object::New(env);
-      if (!out.config->description.empty()) c.Set("description", CopyBytes(env, out.config->description));
-      if (!out.config->record.empty()) c.Set("record", CopyBytes(env, out.config->record));
+      Napi::Object c = o.Get("config").As<Napi::Object>();
+      if (!out.config->record.empty()) c.Set("record", BytesToJs(env, out.config->record));
       c.Set("color", ColorToJs(env, out.config->color));
-      o.Set("config", c);
     }
     if (out.alpha) o.Set("alpha", PacketToJs(env, std::move(out.alpha)));
-    o.Set("data", PacketToJs(env, std::move(out.packet)));
     return o;
   }
 };

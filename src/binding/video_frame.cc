@@ -16,14 +16,6 @@ namespace wcn {
 
 namespace {
 
-int64_t FrameBytes(const AVFrame& frame) {
-  int64_t bytes = 0;
-  for (const AVBufferRef* buf : frame.buf) {
-    if (buf) bytes += static_cast<int64_t>(buf->size);
-  }
-  return bytes;
-}
-
 Napi::Array LayoutToArray(Napi::Env env, const CombinedLayout& layout) {
   Napi::Array out = Napi::Array::New(env, layout.planes * 2);
   for (int p = 0; p < layout.planes; p++) {
@@ -64,7 +56,7 @@ void VideoFrameHandle::Adopt(FramePtr frame, PixelFormat format, std::shared_ptr
 
 Napi::Object VideoFrameHandle::Wrap(Napi::Env env, FramePtr frame, PixelFormat format) {
   Napi::Object obj = AddonData::Get(env).video_frame_handle.New({});
-  auto memory = std::make_shared<ExternalMemory>(env, FrameBytes(*frame), AddonData::Get(env).reported_frame_bytes);
+  auto memory = ExternalMemory::Report(env, FrameBufferBytes(*frame));
   Unwrap(obj)->Adopt(std::move(frame), format, std::move(memory));
   return obj;
 }

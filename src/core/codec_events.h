@@ -12,6 +12,7 @@
 #include "core/ffmpeg_raii.h"
 #include "core/frame_layout.h"
 #include "core/pixel_format.h"
+#include "core/sample_format.h"
 #include "core/status.h"
 
 namespace wcn {
@@ -34,6 +35,14 @@ struct DecodedVideo {
   int64_t timestamp = 0;
   std::optional<int64_t> duration;
   ColorInfo color;
+};
+
+// Decoded samples, in the codec's natural format (converted only when FFmpeg
+// produced a layout the spec has no name for).
+struct DecodedAudio {
+  FramePtr frame;
+  SampleFormat format;
+  int64_t timestamp = 0;
 };
 
 // A description of the stream an encoder produced, sent with the first chunk
@@ -84,7 +93,7 @@ struct WorkerEvent {
   uint64_t generation = 0;
   uint64_t flush_id = 0;
   Status status;  // kConfigured (failure = unsupported config) and kError
-  std::variant<std::monostate, DecodedVideo, EncodedChunkOutput, ImageDemuxEvent> output;
+  std::variant<std::monostate, DecodedVideo, DecodedAudio, EncodedChunkOutput, ImageDemuxEvent> output;
 };
 
 // Implemented by the binding: carries events to the JS thread. Post may be

@@ -29,6 +29,7 @@ class Emitter {
  public:
   Emitter(EventSink* sink, const uint64_t* generation) : sink_(sink), generation_(generation) {}
   void Output(DecodedVideo out) { Send(WorkerEvent::Type::kOutput, std::move(out)); }
+  void Output(DecodedAudio out) { Send(WorkerEvent::Type::kOutput, std::move(out)); }
   void Output(EncodedChunkOutput out) { Send(WorkerEvent::Type::kOutput, std::move(out)); }
 
  private:

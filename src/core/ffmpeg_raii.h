@@ -1,6 +1,7 @@
 // unique_ptr owners for FFmpeg objects, so no path can leak or double-free them.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <new>
 
@@ -60,6 +61,16 @@ inline PacketPtr AllocPacket() {
   PacketPtr p(av_packet_alloc());
   if (!p) throw std::bad_alloc();
   return p;
+}
+
+// Bytes of every buffer a frame references (what it pins in memory).
+inline int64_t FrameBufferBytes(const AVFrame& frame) {
+  int64_t bytes = 0;
+  for (const AVBufferRef* buf : frame.buf) {
+    if (buf) bytes += static_cast<int64_t>(buf->size);
+  }
+  for (int i = 0; i < frame.nb_extended_buf; i++) bytes += static_cast<int64_t>(frame.extended_buf[i]->size);
+  return bytes;
 }
 
 // A new reference to `src` (shares its buffers; copies no pixels).

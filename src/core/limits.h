@@ -27,4 +27,12 @@ inline std::string FrameLimitText() {
   return "at most " + std::to_string(kMaxDimension) + " per side and " + std::to_string(kMaxPixels) + " pixels";
 }
 
+// Audio: channel count and sample rate ranges of AudioData and codec
+// configurations (Chromium's media limits), and the largest AudioData (its
+// samples' bytes; also keeps frame counts within FFmpeg's int).
+inline constexpr uint32_t kMaxAudioChannels = 32;
+inline constexpr uint32_t kMinSampleRate = 3000;
+inline constexpr uint32_t kMaxSampleRate = 768000;
+inline constexpr uint64_t kMaxAudioDataBytes = 1ull << 30;
+
 }  // namespace wcn

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/bitstream.h"
+#include "core/decode_loop.h"
 #include "core/frame_copy.h"
 #include "core/keyframe.h"
 #include "core/limits.h"
@@ -127,15 +128,7 @@ Status VideoDecoderEngine::Configure(const Config& config, Emitter&) {
 Status VideoDecoderEngine::Process(Work& work, Emitter& emit) {
   ClearLastLogError();
   AVPacket* pkt = work.packet.get();
-  if (work.oversized_bytes) {
-    return Status::Error(ErrorKind::kEncodingError, "The chunk is " + std::to_string(work.oversized_bytes) +
-                                                        " bytes; chunks of at most " + std::to_string(kMaxChunkBytes) +
-                                                        " bytes are decoded.");
-  }
-  if (pkt->size == 0) {
-    // An empty packet would mean end-of-stream to FFmpeg.
-    return Status::Error(ErrorKind::kEncodingError, "Empty chunk: a chunk must carry encoded data.");
-  }
+  if (Status s = CheckChunk(work); !s.ok()) return s;
   if (length_size_ > 0 && !SplitLengthPrefixed(pkt->data, static_cast<size_t>(pkt->size), length_size_, nullptr)) {
     // FFmpeg skips what does not parse; with a description the chunk must be
     // NAL units with lengths of the size the description gives.
@@ -155,22 +148,11 @@ Status VideoDecoderEngine::Process(Work& work, Emitter& emit) {
   }
   if (durations_.size() >= kMaxTrackedDurations) durations_.erase(durations_.begin());
   durations_.emplace(pkt->pts, work.duration);
-  int err = avcodec_send_packet(ctx_.get(), pkt);
-  while (err == AVERROR(EAGAIN)) {
-    // The decoder's output is full; drain it, then retry.
-    if (Status s = Receive(emit); !s.ok()) return s;
-    err = avcodec_send_packet(ctx_.get(), pkt);
-  }
-  if (err < 0) return CodecFailure("Decoding failed", err);
-  return Receive(emit);
+  return SendPacket(ctx_.get(), pkt, [&] { return Receive(emit); });
 }
 
 Status VideoDecoderEngine::Flush(Emitter& emit) {
-  int err = avcodec_send_packet(ctx_.get(), nullptr);
-  if (err < 0 && err != AVERROR_EOF) return CodecFailure("Flushing the decoder failed", err);
-  Status s = Receive(emit);
-  // Back to accepting input: a flushed codec keeps decoding.
-  avcodec_flush_buffers(ctx_.get());
+  Status s = DrainDecoder(ctx_.get(), [&] { return Receive(emit); });
   durations_.clear();
   return s;
 }
@@ -183,20 +165,10 @@ void VideoDecoderEngine::Reset() {
 }
 
 Status VideoDecoderEngine::Receive(Emitter& emit) {
-  for (;;) {
-    const int err = avcodec_receive_frame(ctx_.get(), scratch_.get());
-    if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return Status::Ok();
-    if (err < 0) return CodecFailure("Decoding failed", err);
-    FramePtr frame = AllocFrame();
-    av_frame_move_ref(frame.get(), scratch_.get());
-    if (Status s = Deliver(std::move(frame), emit); !s.ok()) return s;
-  }
+  return ReceiveFrames(ctx_.get(), scratch_.get(), [&](FramePtr frame) { return Deliver(std::move(frame), emit); });
 }
 
 Status VideoDecoderEngine::Deliver(FramePtr frame, Emitter& emit) {
-  if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT)) {
-    return Status::Error(ErrorKind::kEncodingError, "The decoder found corrupt data in the chunk.");
-  }
   DecodedVideo out;
   out.timestamp = frame->best_effort_timestamp != AV_NOPTS_VALUE ? frame->best_effort_timestamp : frame->pts;
   if (auto it = durations_.find(out.timestamp); it != durations_.end()) {

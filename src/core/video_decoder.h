@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/codec_events.h"
+#include "core/decode_loop.h"
 #include "core/codec_worker.h"
 #include "core/ffmpeg_raii.h"
 #include "core/sws_cache.h"
@@ -24,18 +25,11 @@ struct VideoDecoderSettings {
   bool optimize_for_latency = false;
 };
 
-struct VideoDecodeWork {
-  PacketPtr packet;  // pts = timestamp (us), duration, key flag set
-  std::optional<int64_t> duration;  // the chunk's duration, which may be 0, if it has one
-  // Size of a chunk beyond kMaxChunkBytes, which was not copied (packet is
-  // empty); decoding it fails.
-  size_t oversized_bytes = 0;
-};
 
 class VideoDecoderEngine {
  public:
   using Config = VideoDecoderSettings;
-  using Work = VideoDecodeWork;
+  using Work = DecodeWork;
 
   Status Configure(const Config& config, Emitter& emit);
   Status Process(Work& work, Emitter& emit);

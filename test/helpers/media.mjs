@@ -1,11 +1,12 @@
-// Test media helpers: the ffmpeg CLI, synthetic frames, PSNR, and the simple
-// stream files (IVF, Annex B) the CLI reads and writes.
+// Test media helpers: the ffmpeg CLI, synthetic frames and audio, PSNR and
+// SNR, the simple stream files (IVF, Annex B) the CLI reads and writes, and
+// audio packets as ffprobe demuxes them.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { VideoFrame } from 'webcodecs-native';
+import { AudioData, VideoFrame } from 'webcodecs-native';
 
 /** Runs the ffmpeg CLI (or ffprobe) and returns stdout as a Buffer. */
 export function ffmpeg(args, { tool = 'ffmpeg', input } = {}) {
@@ -233,4 +234,152 @@ export function chunkBytes(chunk) {
   const out = new Uint8Array(chunk.byteLength);
   chunk.copyTo(out);
   return out;
+}
+
+// --- Audio -------------------------------------------------------------------
+
+/**
+ * Test signals, as f32 sample functions of (frame index, channel): a sine
+ * (a different tone per channel), a mix of tones, and deterministic white noise.
+ */
+export const SIGNALS = {
+  sine: (rate) => (i, c) => 0.5 * Math.sin((2 * Math.PI * (440 + 110 * c) * i) / rate),
+  // Three incommensurate tones: no two alignments of a few thousand samples look alike.
+  tones: (rate) => (i, c) =>
+    [440, 1234.5, 3456.7].reduce((v, f, k) => v + 0.2 * Math.sin((2 * Math.PI * f * (1 + 0.1 * c) * i) / rate + k), 0),
+  noise: () => (i, c) => {
+    // A 32-bit integer hash of (i, c), scaled to [-0.5, 0.5).
+    let x = Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(c + 7, 0x85ebca77);
+    x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d);
+    x ^= x >>> 12;
+    return (x >>> 0) / 2 ** 32 - 0.5;
+  },
+};
+
+const SAMPLE_ARRAYS = { u8: Uint8Array, s16: Int16Array, s32: Int32Array, f32: Float32Array };
+
+/** A sample value of `type` for an f32 value (clipped, rounded to nearest). */
+export function quantize(type, v) {
+  const clip = Math.max(-1, Math.min(1, v));
+  if (type === 'f32') return Math.fround(v);
+  if (type === 'u8') return Math.min(255, Math.round(clip * 128) + 128);
+  if (type === 's16') return Math.min(32767, Math.round(clip * 32768));
+  return Math.min(2147483647, Math.round(clip * 2 ** 31));
+}
+
+/**
+ * AudioData of `frames` frames starting at frame `start` of `signal`
+ * (f32 function of frame and channel), in `format`, timestamped by its
+ * position at `sampleRate`.
+ */
+export function makeAudioData(signal, { start = 0, frames, channels, sampleRate, format = 'f32-planar' }) {
+  const type = format.replace('-planar', '');
+  const planar = format.endsWith('-planar');
+  const data = new SAMPLE_ARRAYS[type](frames * channels);
+  for (let f = 0; f < frames; f++) {
+    for (let c = 0; c < channels; c++) data[planar ? c * frames + f : f * channels + c] = quantize(type, signal(start + f, c));
+  }
+  return new AudioData({
+    format,
+    sampleRate,
+    numberOfFrames: frames,
+    numberOfChannels: channels,
+    timestamp: Math.floor((start * 1e6) / sampleRate),
+    data,
+  });
+}
+
+/** Signal-to-noise ratio (dB) of `actual` against `reference` (equal lengths). */
+export function snr(reference, actual) {
+  let signal = 0;
+  let noise = 0;
+  for (let i = 0; i < reference.length; i++) {
+    signal += reference[i] * reference[i];
+    const d = actual[i] - reference[i];
+    noise += d * d;
+  }
+  return noise === 0 ? Infinity : 10 * Math.log10(signal / noise);
+}
+
+/**
+ * The audio packets of a media file as ffprobe demuxes them: each packet's
+ * bytes, pts and duration in microseconds, and the stream's codec
+ * extradata (null when it has none).
+ */
+export function probeAudioPackets(file) {
+  const j = ffprobeJson(['-select_streams', 'a:0', '-show_packets', '-show_streams', '-show_data', file]);
+  // ffprobe's hexdump: "00000000: 4f70 7573 ...  OpusHead" lines.
+  const hex = (dump) => Buffer.from((dump ?? '').split('\n').map((l) => l.slice(10, 49).replace(/ /g, '')).join(''), 'hex');
+  const stream = j.streams[0];
+  const [num, den] = stream.time_base.split('/').map(Number);
+  const us = (t) => Math.round((Number(t) * num * 1e6) / den);
+  return {
+    sampleRate: Number(stream.sample_rate),
+    channels: stream.channels,
+    extradata: stream.extradata_size > 0 ? new Uint8Array(hex(stream.extradata)) : null,
+    packets: j.packets.map((p) => ({ timestamp: us(p.pts), duration: us(p.duration), data: new Uint8Array(hex(p.data)) })),
+  };
+}
+
+/**
+ * The CLI's decode of a file (or of the input arguments given): f32
+ * samples, one Float32Array per channel.
+ */
+export function cliDecodeAudio(input, channels) {
+  const inputArgs = typeof input === 'string' ? ['-i', input] : input;
+  const raw = ffmpeg([...inputArgs, '-f', 'f32le', '-acodec', 'pcm_f32le', '-']);
+  const interleaved = new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4);
+  const frames = interleaved.length / channels;
+  return Array.from({ length: channels }, (_, c) => {
+    const plane = new Float32Array(frames);
+    for (let f = 0; f < frames; f++) plane[f] = interleaved[f * channels + c];
+    return plane;
+  });
+}
+
+/**
+ * The offset (0 to maxOffset) at which `longer` starts matching `reference`
+ * best (least squared difference over `window` samples), and that residual's
+ * largest absolute difference.
+ */
+export function alignSamples(reference, longer, { maxOffset = 4096, window = 4096, from = 0 } = {}) {
+  let best = { offset: 0, error: Infinity };
+  for (let off = 0; off <= maxOffset; off++) {
+    let e = 0;
+    for (let i = from; i < from + window && e < best.error; i++) {
+      const d = (longer[i + off] ?? 0) - reference[i];
+      e += d * d;
+    }
+    if (e < best.error) best = { offset: off, error: e };
+  }
+  let maxDiff = 0;
+  const n = Math.min(reference.length, longer.length - best.offset);
+  for (let i = 0; i < n; i++) maxDiff = Math.max(maxDiff, Math.abs(longer[i + best.offset] - reference[i]));
+  return { offset: best.offset, maxDiff, compared: n };
+}
+
+/**
+ * Which of `freqs` (Hz) dominates each plane: the index of the tone with
+ * the most energy (correlation over the middle of the signal).
+ */
+export function dominantTones(planes, rate, freqs) {
+  return planes.map((p) => {
+    let best = -1;
+    let index = -1;
+    const from = Math.floor(p.length / 4);
+    const to = Math.floor((3 * p.length) / 4);
+    freqs.forEach((f, t) => {
+      let s = 0;
+      let c = 0;
+      for (let i = from; i < to; i++) {
+        s += p[i] * Math.sin((2 * Math.PI * f * i) / rate);
+        c += p[i] * Math.cos((2 * Math.PI * f * i) / rate);
+      }
+      if (Math.hypot(s, c) > best) {
+        best = Math.hypot(s, c);
+        index = t;
+      }
+    });
+    return index;
+  });
 }

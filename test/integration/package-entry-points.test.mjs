@@ -21,6 +21,9 @@ const pkg = require('../../package.json');
 // The WebCodecs interfaces implemented so far, plus DOMRectReadOnly, which
 // Node lacks and VideoFrame's rects need.
 const CLASSES = [
+  'AudioData',
+  'AudioDecoder',
+  'AudioEncoder',
   'DOMRectReadOnly',
   'EncodedAudioChunk',
   'EncodedVideoChunk',

@@ -107,3 +107,35 @@ test('encode() and flush() return at once while a 1080p encode runs (the loop is
   const maxDelayMs = histogram.max / 1e6;
   assert.ok(maxDelayMs < 100, `event loop delayed by up to ${maxDelayMs.toFixed(1)} ms`);
 });
+
+test('idle configured audio codecs do not keep a process (or a worker thread) alive', () => {
+  const result = runScript(`
+    import { createRequire } from 'node:module';
+    import { Worker } from 'node:worker_threads';
+    // The same script in a worker thread and on the main thread.
+    const body = \`
+      const { AudioData, AudioDecoder, AudioEncoder } = require(process.cwd() + '/dist/index.js');
+      (async () => {
+        let config;
+        const chunks = [];
+        const enc = new AudioEncoder({ output: (c, m) => { chunks.push(c); config ??= m.decoderConfig; }, error: (e) => { throw e; } });
+        enc.configure({ codec: 'opus', sampleRate: 48000, numberOfChannels: 1 });
+        const d = new AudioData({ format: 'f32', sampleRate: 48000, numberOfFrames: 4800, numberOfChannels: 1, timestamp: 0, data: new Float32Array(4800) });
+        enc.encode(d);
+        d.close();
+        await enc.flush();
+        const dec = new AudioDecoder({ output: (a) => a.close(), error: (e) => { throw e; } });
+        dec.configure(config);
+        chunks.forEach((c) => dec.decode(c));
+        await dec.flush();
+        console.log(require('node:worker_threads').isMainThread ? 'main' : 'worker', enc.state, dec.state, chunks.length > 0);
+      })();
+    \`;
+    new Worker(body, { eval: true, execArgv: [] });
+    new Function('require', body)(createRequire(import.meta.url));
+  `);
+  assert.equal(result.signal, null, `the process had to be killed: ${result.stderr}`);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /main configured configured true/);
+  assert.match(result.stdout, /worker configured configured true/);
+});

@@ -16,8 +16,8 @@ const H = 2160;
 const FRAME_BYTES = W * H + 2 * (W / 2) * (H / 2);
 
 function totals() {
-  const { total, reportedFrameBytes } = getPoolStats();
-  return { ...total, reportedFrameBytes };
+  const { total, externalMemory } = getPoolStats();
+  return { ...total, externalMemory };
 }
 
 test('100 clones of a 3840x2160 frame share its planes: no RSS growth of a frame, no pool allocation', async () => {
@@ -35,7 +35,7 @@ test('100 clones of a 3840x2160 frame share its planes: no RSS growth of a frame
   assert.equal(after.acquires, before.acquires, 'clones acquire no pool buffer');
   assert.equal(after.freshAllocations, before.freshAllocations);
   assert.equal(after.inUse, before.inUse);
-  assert.equal(after.reportedFrameBytes, before.reportedFrameBytes, 'clones report no external memory of their own');
+  assert.equal(after.externalMemory, before.externalMemory, 'clones report no external memory of their own');
 
   // The clones read the very same pixels.
   const rect = { x: 1000, y: 500, width: 64, height: 32 };
@@ -56,22 +56,22 @@ test('close() returns the planes to their pools at once; the last reference deci
   const frame = new VideoFrame(data, init);
   const created = totals();
   assert.equal(created.inUse, start.inUse + 3, 'one pool buffer per plane');
-  assert.equal(created.reportedFrameBytes, start.reportedFrameBytes + FRAME_BYTES, 'reported to V8 once, at its size');
+  assert.equal(created.externalMemory, start.externalMemory + FRAME_BYTES, 'reported to V8 once, at its size');
 
   const clone = frame.clone();
   frame.close();
   const afterOriginal = totals();
   assert.equal(afterOriginal.inUse, created.inUse, 'a live clone keeps the planes');
-  assert.equal(afterOriginal.reportedFrameBytes, created.reportedFrameBytes);
+  assert.equal(afterOriginal.externalMemory, created.externalMemory);
 
   clone.close();
   const released = totals();
   assert.equal(released.inUse, start.inUse, 'the last close() releases every plane, without a GC');
   assert.equal(released.releases, created.releases + 3);
   assert.equal(released.available, created.available + 3);
-  assert.equal(released.reportedFrameBytes, start.reportedFrameBytes, 'external memory given back exactly once');
+  assert.equal(released.externalMemory, start.externalMemory, 'external memory given back exactly once');
   clone.close();
-  assert.equal(totals().reportedFrameBytes, start.reportedFrameBytes, 'closing twice gives nothing back twice');
+  assert.equal(totals().externalMemory, start.externalMemory, 'closing twice gives nothing back twice');
 
   // The next frame of that shape reuses the released buffers.
   const again = new VideoFrame(data, init);
@@ -91,7 +91,7 @@ const GC_SCRIPT = `
 
   const warnings = [];
   process.on('warning', (w) => warnings.push({ name: w.name, code: w.code, message: w.message }));
-  const stats = () => ({ inUse: getPoolStats().total.inUse, reported: getPoolStats().reportedFrameBytes });
+  const stats = () => ({ inUse: getPoolStats().total.inUse, reported: getPoolStats().externalMemory });
   const make = () => new VideoFrame(new Uint8Array(64 * 64 * 4), { format: 'RGBA', codedWidth: 64, codedHeight: 64, timestamp: 0 });
   let sentinel;
   function cleanupsDone() {

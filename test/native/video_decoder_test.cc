@@ -72,8 +72,8 @@ Stream Encode(const std::string& family, int frames) {
   return out;
 }
 
-VideoDecodeWork Work(const uint8_t* data, size_t size) {
-  VideoDecodeWork w{AllocPacket()};
+DecodeWork Work(const uint8_t* data, size_t size) {
+  DecodeWork w{AllocPacket()};
   if (av_new_packet(w.packet.get(), static_cast<int>(size)) < 0) throw std::bad_alloc();
   if (size) std::memcpy(w.packet->data, data, size);
   return w;
@@ -102,7 +102,7 @@ TEST(VideoDecoderEngine, DecodesItsStreamWithTheDescription) {
   s.description = stream.description;
   ASSERT_TRUE(Configure(engine, h, s).ok());
   for (const PacketPtr& p : stream.packets) {
-    VideoDecodeWork w = Work(p->data, static_cast<size_t>(p->size));
+    DecodeWork w = Work(p->data, static_cast<size_t>(p->size));
     ASSERT_TRUE(engine.Process(w, h.emit).ok());
   }
   ASSERT_TRUE(engine.Flush(h.emit).ok());
@@ -154,14 +154,14 @@ TEST(VideoDecoderEngine, HostileChunksAreEncodingErrors) {
   Harness h;
   VideoDecoderEngine vp9;
   ASSERT_TRUE(Configure(vp9, h, Settings("vp9")).ok());
-  VideoDecodeWork empty = Work(nullptr, 0);
+  DecodeWork empty = Work(nullptr, 0);
   ExpectError(vp9.Process(empty, h.emit), ErrorKind::kEncodingError, "Empty chunk");
-  VideoDecodeWork oversized{AllocPacket()};
+  DecodeWork oversized{AllocPacket()};
   oversized.oversized_bytes = kMaxChunkBytes + 1;
   ExpectError(vp9.Process(oversized, h.emit), ErrorKind::kEncodingError, "chunks of at most 268435456 bytes");
   // A VP9 key frame header (profile 0) declaring 65536x65536.
   const uint8_t bomb[] = {0x82, 0x49, 0x83, 0x42, 0x0f, 0xff, 0xff, 0xff, 0xf0, 0x00, 0x00, 0x00};
-  VideoDecodeWork w = Work(bomb, sizeof(bomb));
+  DecodeWork w = Work(bomb, sizeof(bomb));
   ExpectError(vp9.Process(w, h.emit), ErrorKind::kEncodingError, "declares a 65536x65536 frame");
   vp9.Reset();
 
@@ -171,7 +171,7 @@ TEST(VideoDecoderEngine, HostileChunksAreEncodingErrors) {
   s.description = stream.description;
   ASSERT_TRUE(Configure(h264, h, s).ok());
   const PacketPtr& key = stream.packets[0];
-  VideoDecodeWork cut = Work(key->data, static_cast<size_t>(key->size) - 1);
+  DecodeWork cut = Work(key->data, static_cast<size_t>(key->size) - 1);
   ExpectError(h264.Process(cut, h.emit), ErrorKind::kEncodingError, "not NAL units with 4-byte lengths");
   EXPECT_TRUE(h.sink.frames.empty());
   h264.Reset();
@@ -203,7 +203,7 @@ TEST_P(HostileDecodeTest, MutatedChunksEndInOkOrEncodingError) {
       } else if (i == victim) {
         for (int f = 0; f < 4; f++) bytes[next() % bytes.size()] ^= static_cast<uint8_t>(1 << (next() % 8));
       }
-      VideoDecodeWork w = Work(bytes.data(), bytes.size());
+      DecodeWork w = Work(bytes.data(), bytes.size());
       status = engine.Process(w, h.emit);
     }
     if (status.ok()) status = engine.Flush(h.emit);

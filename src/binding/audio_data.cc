@@ -1,0 +1,169 @@
+#include "binding/audio_data.h"
+
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "binding/addon_data.h"
+#include "binding/errors.h"
+#include "binding/js_convert.h"
+#include "core/audio_frame.h"
+#include "core/limits.h"
+#include "core/sample_convert.h"
+
+namespace wcn {
+
+namespace {
+
+SampleFormat ReadSampleFormat(const Napi::Value& v, const char* field) {
+  const std::string name = ReadString(v, field);
+  auto format = ParseSampleFormat(name);
+  if (!format) Throw(v.Env(), ErrorKind::kTypeError, InvalidMessage(field, "an AudioSampleFormat", "\"" + name + "\""));
+  return *format;
+}
+
+// The AudioDataCopyToOptions lib/ converted: (planeIndex, frameOffset,
+// frameCount | null, format | null) starting at info[first].
+AudioCopyPlan ReadCopyPlan(const Napi::CallbackInfo& info, size_t first, const AVFrame& frame, SampleFormat format) {
+  Napi::Env env = info.Env();
+  const uint32_t plane_index = ReadU32(info[first], "planeIndex");
+  const uint32_t frame_offset = ReadU32(info[first + 1], "frameOffset");
+  std::optional<uint64_t> frame_count;
+  if (info[first + 2].IsNumber()) frame_count = ReadU32(info[first + 2], "frameCount");
+  std::optional<SampleFormat> dest;
+  if (info[first + 3].IsString()) dest = ReadSampleFormat(info[first + 3], "format");
+  AudioCopyPlan plan;
+  ThrowIfError(env, PlanAudioCopy(format, static_cast<uint32_t>(frame.ch_layout.nb_channels),
+                                  static_cast<uint64_t>(frame.nb_samples), plane_index, frame_offset, frame_count, dest,
+                                  &plan));
+  return plan;
+}
+
+}  // namespace
+
+void AudioDataHandle::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = DefineClass(env, "AudioDataHandle",
+                                    {
+                                        StaticMethod<&AudioDataHandle::FromBuffer>("fromBuffer"),
+                                        InstanceMethod<&AudioDataHandle::Clone>("clone"),
+                                        InstanceMethod<&AudioDataHandle::Close>("close"),
+                                        InstanceMethod<&AudioDataHandle::AllocationSize>("allocationSize"),
+                                        InstanceMethod<&AudioDataHandle::CopyTo>("copyTo"),
+                                        InstanceAccessor<&AudioDataHandle::GetFormat>("format"),
+                                        InstanceAccessor<&AudioDataHandle::GetSampleRate>("sampleRate"),
+                                        InstanceAccessor<&AudioDataHandle::GetNumberOfFrames>("numberOfFrames"),
+                                        InstanceAccessor<&AudioDataHandle::GetNumberOfChannels>("numberOfChannels"),
+                                    });
+  AddonData::Get(env).audio_data_handle = Napi::Persistent(ctor);
+  exports.Set("AudioDataHandle", ctor);
+}
+
+AudioDataHandle::AudioDataHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<AudioDataHandle>(info) {}
+
+Napi::Object AudioDataHandle::Create(Napi::Env env, FramePtr frame, SampleFormat format,
+                                     std::shared_ptr<ExternalMemory> memory) {
+  Napi::Object obj = AddonData::Get(env).audio_data_handle.New({});
+  AudioDataHandle* self = Unwrap(obj);
+  self->frame_ = std::move(frame);
+  self->format_ = format;
+  self->memory_ = std::move(memory);
+  return obj;
+}
+
+Napi::Object AudioDataHandle::Wrap(Napi::Env env, FramePtr frame, SampleFormat format) {
+  auto memory = ExternalMemory::Report(env, FrameBufferBytes(*frame));
+  return Create(env, std::move(frame), format, std::move(memory));
+}
+
+const AVFrame& AudioDataHandle::Live(Napi::Env env) const {
+  if (!frame_) Throw(env, ErrorKind::kInvalidStateError, "The AudioData is closed.");
+  return *frame_;
+}
+
+// fromBuffer(bytes: Uint8Array, format, sampleRate, numberOfFrames, numberOfChannels)
+Napi::Value AudioDataHandle::FromBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsTypedArray()) Throw(env, ErrorKind::kTypeError, InvalidMessage("data", "a Uint8Array", "another value"));
+  Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+  const SampleFormat format = ReadSampleFormat(info[1], "format");
+  const double rate = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 0;
+  const uint32_t frames = ReadU32(info[3], "numberOfFrames");
+  const uint32_t channels = ReadU32(info[4], "numberOfChannels");
+  if (!(rate > 0) || !std::isfinite(rate)) {
+    Throw(env, ErrorKind::kTypeError, InvalidMessage("sampleRate", "a positive number", std::to_string(rate)));
+  }
+  if (frames == 0) Throw(env, ErrorKind::kTypeError, InvalidMessage("numberOfFrames", "a positive integer", "0"));
+  if (channels == 0 || channels > kMaxAudioChannels) {
+    Throw(env, ErrorKind::kTypeError,
+          InvalidMessage("numberOfChannels", "an integer from 1 to " + std::to_string(kMaxAudioChannels),
+                         std::to_string(channels)));
+  }
+  const uint64_t total = AudioDataBytes(format, channels, frames);
+  if (total > kMaxAudioDataBytes) {
+    Throw(env, ErrorKind::kTypeError,
+          InvalidMessage("AudioDataInit", "at most " + std::to_string(kMaxAudioDataBytes) + " bytes of samples",
+                         std::to_string(total) + " bytes"));
+  }
+  if (bytes.ByteLength() < total) {
+    Throw(env, ErrorKind::kTypeError,
+          InvalidMessage("data", "at least " + std::to_string(total) + " bytes for " + std::to_string(frames) +
+                                     " frames of " + std::to_string(channels) + " channels of " +
+                                     SampleInfo(format).name,
+                         std::to_string(bytes.ByteLength()) + " bytes"));
+  }
+  // FFmpeg's frames carry an integer rate; the exact one stays in lib/.
+  const int av_rate = static_cast<int>(std::min(std::max(std::lround(rate), 1l), long{INT32_MAX}));
+  FramePtr frame = CreateAudioFrameFromBuffer(format, channels, frames, av_rate, bytes.Data());
+  return Wrap(env, std::move(frame), format);
+}
+
+Napi::Value AudioDataHandle::Clone(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Create(env, RefFrame(&Live(env)), format_, memory_);
+}
+
+void AudioDataHandle::Close(const Napi::CallbackInfo&) {
+  frame_.reset();
+  memory_.reset();
+}
+
+// allocationSize(planeIndex, frameOffset, frameCount | null, format | null) -> bytes
+Napi::Value AudioDataHandle::AllocationSize(const Napi::CallbackInfo& info) {
+  const AudioCopyPlan plan = ReadCopyPlan(info, 0, Live(info.Env()), format_);
+  return Napi::Number::New(info.Env(), static_cast<double>(plan.byte_size));
+}
+
+// copyTo(destination: Uint8Array, planeIndex, frameOffset, frameCount | null, format | null)
+void AudioDataHandle::CopyTo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const AVFrame& frame = Live(env);
+  if (!info[0].IsTypedArray()) {
+    Throw(env, ErrorKind::kTypeError, InvalidMessage("destination", "a Uint8Array", "another value"));
+  }
+  Napi::Uint8Array dest = info[0].As<Napi::Uint8Array>();
+  const AudioCopyPlan plan = ReadCopyPlan(info, 1, frame, format_);
+  if (plan.byte_size > dest.ByteLength()) {
+    Throw(env, ErrorKind::kRangeError,
+          InvalidMessage("destination", "at least " + std::to_string(plan.byte_size) + " bytes",
+                         std::to_string(dest.ByteLength()) + " bytes"));
+  }
+  CopyAudio(format_, frame.extended_data, static_cast<uint32_t>(frame.ch_layout.nb_channels), plan, dest.Data());
+}
+
+Napi::Value AudioDataHandle::GetFormat(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), SampleInfo(format_).name);
+}
+
+Napi::Value AudioDataHandle::GetSampleRate(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), frame_ ? frame_->sample_rate : 0);
+}
+
+Napi::Value AudioDataHandle::GetNumberOfFrames(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), frame_ ? frame_->nb_samples : 0);
+}
+
+Napi::Value AudioDataHandle::GetNumberOfChannels(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), frame_ ? frame_->ch_layout.nb_channels : 0);
+}
+
+}  // namespace wcn

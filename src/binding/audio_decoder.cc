@@ -1,0 +1,55 @@
+// AudioDecoderNative: the native half of AudioDecoder (lib/audio-decoder.ts).
+#include "binding/audio_data.h"
+#include "binding/codec_binding.h"
+#include "binding/js_convert.h"
+#include "binding/js_packet.h"
+#include "binding/probe.h"
+#include "core/audio_decoder.h"
+
+namespace wcn {
+
+namespace {
+
+class AudioDecoderBinding : public CodecBinding<AudioDecoderBinding, AudioDecoderEngine> {
+ public:
+  static constexpr const char* kThreadName = "wcn-audio-dec";
+  // work(data, timestamp, duration, key, generation)
+  static constexpr size_t kWorkArgs = 4;
+
+  using Base::Base;
+
+  // {codec, description?: Uint8Array, sampleRate, numberOfChannels}
+  static AudioDecoderSettings ReadConfig(const Napi::Value& value) {
+    Napi::Env env = value.Env();
+    if (!value.IsObject()) Throw(env, ErrorKind::kTypeError, "configure() expects a config object.");
+    Napi::Object o = value.As<Napi::Object>();
+    AudioDecoderSettings s;
+    s.codec = ReadString(o.Get("codec"), "codec");
+    s.has_description = ReadDescription(o.Get("description"), &s.description);
+    s.sample_rate = ReadU32(o.Get("sampleRate"), "sampleRate");
+    s.channels = ReadU32(o.Get("numberOfChannels"), "numberOfChannels");
+    return s;
+  }
+
+  static DecodeWork ReadWork(const Napi::CallbackInfo& info) { return ReadDecodeWork(info); }
+
+  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) {
+    auto& out = std::get<DecodedAudio>(e.output);
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("type", "output");
+    o.Set("generation", static_cast<double>(e.generation));
+    o.Set("timestamp", static_cast<double>(out.timestamp));
+    o.Set("data", AudioDataHandle::Wrap(env, std::move(out.frame), out.format));
+    return o;
+  }
+};
+
+}  // namespace
+
+void InitAudioDecoder(Napi::Env env, Napi::Object exports) {
+  Napi::Function cls = AudioDecoderBinding::Define(env, "AudioDecoderNative");
+  cls.Set("probe", Napi::Function::New(env, &Probe<AudioDecoderBinding, AudioDecoderEngine>, "probe"));
+  exports.Set("AudioDecoderNative", cls);
+}
+
+}  // namespace wcn

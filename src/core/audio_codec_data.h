@@ -1,0 +1,47 @@
+// The codec-specific bytes of the audio registrations: descriptions
+// (AudioDecoderConfig.description) and AAC's ADTS framing, parsed for the
+// decoders and built for the encoders.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace wcn {
+
+// FLAC: "fLaC" then a STREAMINFO metadata block (then optionally others).
+bool IsFlacDescription(const uint8_t* data, size_t size);
+// The description for an encoder's 34-byte STREAMINFO: "fLaC", a last-block
+// header of type STREAMINFO, the block.
+std::vector<uint8_t> FlacDescription(const uint8_t* streaminfo, size_t size);
+
+// Vorbis: the three header packets in Xiph extradata form. The registration's
+// wording (Ogg page_segments + segment_table, all three packets laced) and
+// the Matroska/FFmpeg form (packet count - 1, then the laced sizes of the
+// first two) are both accepted; the result is FFmpeg's form. nullopt when
+// the bytes are not three Vorbis headers (identification, comment, setup).
+std::optional<std::vector<uint8_t>> VorbisExtradata(const uint8_t* data, size_t size);
+
+// Opus: the identification header of RFC 7845 section 5.1.
+struct OpusHead {
+  int channels = 0;
+  int pre_skip = 0;  // in 48 kHz samples
+  int mapping_family = 0;
+};
+std::optional<OpusHead> ParseOpusHead(const uint8_t* data, size_t size);
+
+// MPEG audio (MP3): whether `size` bytes hold whole frames, walking the
+// frame headers (free-format frames, whose length the header does not
+// give, end the walk). False when a frame runs past the end: a truncated
+// chunk FFmpeg's decoder would otherwise decode without complaint.
+bool MpegAudioFramesComplete(const uint8_t* data, size_t size);
+
+// AAC: the index of a sampling frequency in ISO 14496-3's table, or -1.
+int AacSampleRateIndex(int sample_rate);
+// The 7-byte ADTS header (no CRC) of a raw AAC frame of `payload` bytes.
+// `mpeg2` sets the ID bit (MPEG-2 AAC, "mp4a.67"). False when the frame is
+// too large for ADTS or the channel count has no channel_configuration.
+bool WriteAdtsHeader(uint8_t out[7], int object_type, int sample_rate_index, int channels, size_t payload, bool mpeg2);
+
+}  // namespace wcn
