@@ -104,8 +104,11 @@ test('encode() and flush() return at once while a 1080p encode runs (the loop is
   // that did the work on the JS thread would take 10-100 ms per 1080p frame.
   assert.ok(p99 < 5, `encode() p99 ${p99.toFixed(2)} ms`);
   assert.ok(flushCall < 5, `flush() took ${flushCall.toFixed(2)} ms`);
-  const maxDelayMs = histogram.max / 1e6;
-  assert.ok(maxDelayMs < 100, `event loop delayed by up to ${maxDelayMs.toFixed(1)} ms`);
+  // The 99th percentile: on a loaded 2-core machine single long delays come
+  // from the scheduler and GC; a loop blocked by encoding would be delayed
+  // by tens of milliseconds on every frame.
+  const p99DelayMs = histogram.percentile(99) / 1e6;
+  assert.ok(p99DelayMs < 40, `event loop delayed by ${p99DelayMs.toFixed(1)} ms at p99 (max ${(histogram.max / 1e6).toFixed(1)} ms)`);
 });
 
 test('idle configured audio codecs do not keep a process (or a worker thread) alive', () => {
