@@ -5,38 +5,13 @@
 //   node bench/video-job.mjs decode '{"stream":..., "codec":..., "copy":null|"I420"|"RGBA"}'
 //   node bench/video-job.mjs idle   '{"width":..., "height":...}'
 import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-import { EncodedVideoChunk, VideoDecoder, VideoEncoder, VideoFrame, getPoolStats } from 'webcodecs-native';
+import { EncodedVideoChunk, VideoDecoder, VideoEncoder, VideoFrame } from 'webcodecs-native';
+
+import { callTimer, report, start, stop, waitForDequeue } from './lib/job.mjs';
 
 const [mode, json] = process.argv.slice(2);
 const job = JSON.parse(json ?? '{}');
-
-// The lag of the event loop during the work: a 1 ms timer's lateness.
-const lag = monitorEventLoopDelay({ resolution: 1 });
-
-function percentile(sorted, p) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : 0;
-}
-
-// CPU time of the process from the start of the measured work.
-let cpuFrom = process.cpuUsage();
-
-function report(extra) {
-  const ms = (ns) => Number((ns / 1e6).toFixed(2));
-  const pools = getPoolStats().total;
-  console.log(
-    JSON.stringify({
-      ...extra,
-      cpuSeconds: Number(((process.cpuUsage(cpuFrom).user + process.cpuUsage(cpuFrom).system) / 1e6).toFixed(3)),
-      lagMs: { p50: ms(lag.percentile(50)), p99: ms(lag.percentile(99)), max: ms(lag.max) },
-      maxRssMiB: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)),
-      pool: { acquires: pools.acquires, fresh: pools.freshAllocations },
-    }),
-  );
-}
-
-const waitForDequeue = (codec) => new Promise((resolve) => codec.addEventListener('dequeue', resolve, { once: true }));
 
 async function encode() {
   const { source, width, height, frames, config, out, fps = 30 } = job;
@@ -44,7 +19,7 @@ async function encode() {
   const buffer = Buffer.allocUnsafe(frameBytes);
   const fd = openSync(source, 'r');
   const chunks = [];
-  const callMs = [];
+  const calls = callTimer();
   let failure = null;
   const encoder = new VideoEncoder({
     output: (chunk) => {
@@ -57,17 +32,13 @@ async function encode() {
     },
   });
   encoder.configure(config);
-  lag.enable();
-  cpuFrom = process.cpuUsage();
-  const t0 = performance.now();
+  start();
   for (let i = 0; i < frames; i++) {
     // The raw file is read frame by frame, as the CLI reads it.
     readSync(fd, buffer, 0, frameBytes, i * frameBytes);
     const timestamp = Math.round((i * 1e6) / fps);
     const frame = new VideoFrame(buffer, { format: 'I420', codedWidth: width, codedHeight: height, timestamp, duration: Math.round(1e6 / fps) });
-    const c0 = performance.now();
-    encoder.encode(frame);
-    callMs.push(performance.now() - c0);
+    calls.time(() => encoder.encode(frame));
     frame.close();
     if (encoder.encodeQueueSize > 4) await waitForDequeue(encoder);
   }
@@ -75,8 +46,7 @@ async function encode() {
   const flushed = encoder.flush();
   const flushCallMs = performance.now() - f0;
   await flushed;
-  const seconds = (performance.now() - t0) / 1000;
-  lag.disable();
+  const seconds = stop();
   encoder.close();
   closeSync(fd);
   if (failure) throw failure;
@@ -92,8 +62,7 @@ async function encode() {
   });
   writeFileSync(`${out}.chunks`, payload);
   writeFileSync(`${out}.json`, JSON.stringify({ codec: config.codec, width, height, index }));
-  callMs.sort((a, b) => a - b);
-  report({ seconds, frames, bytes: total, callMs: { p50: percentile(callMs, 0.5), p99: percentile(callMs, 0.99) }, flushCallMs });
+  report({ seconds, frames, bytes: total, callMs: calls.summary(), flushCallMs });
 }
 
 async function decode() {
@@ -130,34 +99,27 @@ async function decode() {
     },
   });
   decoder.configure({ codec: meta.codec, codedWidth: meta.width, codedHeight: meta.height });
-  const callMs = [];
-  lag.enable();
-  cpuFrom = process.cpuUsage();
-  const t0 = performance.now();
+  const calls = callTimer();
+  start();
   for (const chunk of chunks) {
-    const c0 = performance.now();
-    decoder.decode(chunk);
-    callMs.push(performance.now() - c0);
+    calls.time(() => decoder.decode(chunk));
     if (decoder.decodeQueueSize > 4) await waitForDequeue(decoder);
   }
   await decoder.flush();
   await Promise.all(copies);
-  const seconds = (performance.now() - t0) / 1000;
-  lag.disable();
+  const seconds = stop();
   decoder.close();
   if (failure) throw failure;
-  callMs.sort((a, b) => a - b);
-  report({ seconds, frames, callMs: { p50: percentile(callMs, 0.5), p99: percentile(callMs, 0.99) } });
+  report({ seconds, frames, callMs: calls.summary() });
 }
 
 // The same process with no codec work: the RSS baseline.
 async function idle() {
   const buffer = Buffer.alloc((job.width * job.height * 3) / 2);
   new VideoFrame(buffer, { format: 'I420', codedWidth: job.width, codedHeight: job.height, timestamp: 0 }).close();
-  lag.enable();
+  start();
   await new Promise((resolve) => setImmediate(resolve));
-  lag.disable();
-  report({ seconds: 0 });
+  report({ seconds: stop() });
 }
 
 const jobs = { encode, decode, idle };

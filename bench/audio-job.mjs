@@ -1,0 +1,104 @@
+// One measurement of bench/audio.mjs, in its own process. Prints one JSON line.
+//
+//   node bench/audio-job.mjs encode '{"source": raw f32 interleaved, "rate", "channels", "frames": per AudioData, "config", "out"}'
+//   node bench/audio-job.mjs decode '{"stream": written by encode}'
+import { readFileSync, writeFileSync } from 'node:fs';
+
+import { AudioData, AudioDecoder, AudioEncoder, EncodedAudioChunk } from 'webcodecs-native';
+
+import { callTimer, report, start, stop, waitForDequeue } from './lib/job.mjs';
+
+const [mode, json] = process.argv.slice(2);
+const job = JSON.parse(json ?? '{}');
+
+async function encode() {
+  const { source, rate, channels, frames, config, out } = job;
+  const samples = new Float32Array(readFileSync(source).buffer.slice(0));
+  const total = samples.length / channels;
+  const chunks = [];
+  let decoderConfig = null;
+  let failure = null;
+  const calls = callTimer();
+  const encoder = new AudioEncoder({
+    output: (chunk, metadata) => {
+      const data = new Uint8Array(chunk.byteLength);
+      chunk.copyTo(data);
+      chunks.push({ timestamp: chunk.timestamp, duration: chunk.duration, data });
+      if (metadata?.decoderConfig) decoderConfig = metadata.decoderConfig;
+    },
+    error: (e) => {
+      failure = e;
+    },
+  });
+  encoder.configure(config);
+  start();
+  for (let at = 0; at < total; at += frames) {
+    const n = Math.min(frames, total - at);
+    const data = new AudioData({
+      format: 'f32',
+      sampleRate: rate,
+      numberOfChannels: channels,
+      numberOfFrames: n,
+      timestamp: Math.round((at * 1e6) / rate),
+      data: samples.subarray(at * channels, (at + n) * channels),
+    });
+    calls.time(() => encoder.encode(data));
+    data.close();
+    if (encoder.encodeQueueSize > 8) await waitForDequeue(encoder);
+  }
+  await encoder.flush();
+  const seconds = stop();
+  encoder.close();
+  if (failure) throw failure;
+  const description = decoderConfig.description ? [...new Uint8Array(decoderConfig.description.buffer ?? decoderConfig.description)] : null;
+  writeFileSync(`${out}.chunks`, Buffer.concat(chunks.map((c) => c.data)));
+  writeFileSync(
+    `${out}.json`,
+    JSON.stringify({
+      config: { ...decoderConfig, description },
+      index: chunks.map((c) => ({ size: c.data.length, timestamp: c.timestamp, duration: c.duration })),
+    }),
+  );
+  report({ seconds, chunks: chunks.length, bytes: chunks.reduce((n, c) => n + c.data.length, 0), callMs: calls.summary() });
+}
+
+async function decode() {
+  const { stream } = job;
+  const meta = JSON.parse(readFileSync(`${stream}.json`, 'utf8'));
+  const payload = readFileSync(`${stream}.chunks`);
+  let offset = 0;
+  const chunks = meta.index.map((e) => {
+    const data = payload.subarray(offset, offset + e.size);
+    offset += e.size;
+    return new EncodedAudioChunk({ type: 'key', timestamp: e.timestamp, duration: e.duration, data });
+  });
+  const { description, ...rest } = meta.config;
+  const config = description ? { ...rest, description: new Uint8Array(description) } : rest;
+  let frames = 0;
+  let failure = null;
+  const decoder = new AudioDecoder({
+    output: (data) => {
+      frames += data.numberOfFrames;
+      data.close();
+    },
+    error: (e) => {
+      failure = e;
+    },
+  });
+  decoder.configure(config);
+  const calls = callTimer();
+  start();
+  for (const chunk of chunks) {
+    calls.time(() => decoder.decode(chunk));
+    if (decoder.decodeQueueSize > 8) await waitForDequeue(decoder);
+  }
+  await decoder.flush();
+  const seconds = stop();
+  decoder.close();
+  if (failure) throw failure;
+  report({ seconds, frames, callMs: calls.summary() });
+}
+
+const jobs = { encode, decode };
+if (!jobs[mode]) throw new Error(`unknown mode ${mode}; expected encode or decode`);
+await jobs[mode]();

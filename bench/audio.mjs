@@ -1,0 +1,82 @@
+// Audio encode/decode of 60 s of 48 kHz stereo against the ffmpeg CLI with
+// the same encoder options, in the same run, as ratios (ours / CLI,
+// higher is better). Decodes read our encoded streams; the CLI gets them
+// in a file it reads (ADTS, Ogg, MP3, FLAC).
+//
+//   node bench/audio.mjs [--runs 3] [--only aac,opus] [--json out.json]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { EncodedAudioChunk } from 'webcodecs-native';
+
+import { adtsFromRaw, oggOpus, rawStream } from '../test/helpers/audio-files.mjs';
+
+import { cli, compare, job } from './lib/harness.mjs';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' }, json: { type: 'string' } } });
+const RUNS = Number(values.runs);
+const only = values.only ? values.only.split(',') : null;
+const media = join(import.meta.dirname, '.media');
+mkdirSync(media, { recursive: true });
+const RATE = 48000;
+const CHANNELS = 2;
+const SECONDS = 60;
+// Frames per AudioData, as a capture or decode pipeline typically hands them.
+const FRAMES_PER_DATA = 2048;
+
+// Our AudioEncoderConfig and the CLI options src/core/audio_encoder_setup.cc
+// derives from it (bitrateMode 'variable' is the default).
+const CASES = [
+  { id: 'aac', config: { codec: 'mp4a.40.2', bitrate: 128000 }, cli: ['-c:a', 'aac', '-b:a', '128k'], file: 'aac' },
+  {
+    id: 'opus',
+    config: { codec: 'opus', bitrate: 128000 },
+    cli: ['-c:a', 'libopus', '-b:a', '128k', '-frame_duration', '20', '-application', 'audio', '-vbr', 'on', '-compression_level', '9'],
+    file: 'ogg',
+  },
+  { id: 'mp3', config: { codec: 'mp3', bitrate: 192000 }, cli: ['-c:a', 'libmp3lame', '-b:a', '192k', '-abr', '1'], file: 'mp3' },
+  { id: 'flac', config: { codec: 'flac' }, cli: ['-c:a', 'flac', '-compression_level', '5'], file: 'flac' },
+];
+
+const source = join(media, `audio-${SECONDS}s.f32`);
+if (!existsSync(source)) {
+  // Two tones with noise: real work for the psychoacoustic models.
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i',
+    `aevalsrc=0.3*sin(2*PI*440*t)+0.05*(random(0)-0.5)|0.3*sin(2*PI*660*t)+0.05*(random(1)-0.5):s=${RATE}:d=${SECONDS}`,
+    '-f', 'f32le', '-c:a', 'pcm_f32le', source]);
+}
+
+const ours = (mode, params) => job(join(import.meta.dirname, 'audio-job.mjs'), mode, params);
+const results = { machine: `${cpus().length} x ${cpus()[0].model}`, node: process.version, runs: RUNS, encode: [], decode: [] };
+const input = ['-f', 'f32le', '-ar', String(RATE), '-ac', String(CHANNELS), '-i', source];
+
+for (const c of CASES) {
+  if (only && !only.includes(c.id)) continue;
+  const out = join(media, `ours-audio-${c.id}`);
+  const config = { ...c.config, sampleRate: RATE, numberOfChannels: CHANNELS };
+  results.encode.push(
+    compare(`encode ${c.id}`, RUNS, () => cli([...input, ...c.cli, '-f', 'null', '-']), () =>
+      ours('encode', { source, rate: RATE, channels: CHANNELS, frames: FRAMES_PER_DATA, config, out }),
+    ),
+  );
+  // Our stream in a file the CLI reads.
+  const meta = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
+  const payload = readFileSync(`${out}.chunks`);
+  let offset = 0;
+  const chunks = meta.index.map((e) => {
+    const data = payload.subarray(offset, offset + e.size);
+    offset += e.size;
+    return new EncodedAudioChunk({ type: 'key', timestamp: e.timestamp, duration: e.duration, data });
+  });
+  const description = meta.config.description ? new Uint8Array(meta.config.description) : null;
+  const file = `${out}.${c.file}`;
+  if (c.id === 'aac') writeFileSync(file, adtsFromRaw(chunks, description));
+  else if (c.id === 'opus') writeFileSync(file, oggOpus(chunks, description));
+  else writeFileSync(file, rawStream(chunks, description));
+  results.decode.push(compare(`decode ${c.id}`, RUNS, () => cli(['-i', file, '-f', 'null', '-']), () => ours('decode', { stream: out })));
+}
+
+if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
