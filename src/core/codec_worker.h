@@ -11,8 +11,6 @@
 //   void Reset();   // drop the codec; the next Configure starts afresh
 #pragma once
 
-#include <pthread.h>
-
 #include <atomic>
 #include <memory>
 #include <string>
@@ -21,6 +19,7 @@
 
 #include "core/codec_events.h"
 #include "core/worker_queue.h"
+#include "core/worker_thread.h"
 
 namespace wcn {
 
@@ -97,7 +96,7 @@ class CodecWorker {
 
  private:
   void Run() {
-    pthread_setname_np(pthread_self(), name_.substr(0, 15).c_str());
+    StartWorkerThread(name_);
     Emitter emit(sink_.get(), &generation_);
     bool failed = false;  // after an error the codec is closed; skip work
     while (auto m = queue_.Pop()) {

@@ -1,6 +1,5 @@
 #include "core/image_decoder.h"
 
-#include <pthread.h>
 
 #include <algorithm>
 #include <cstring>
@@ -11,6 +10,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/video_decoder.h"
+#include "core/worker_thread.h"
 
 namespace wcn {
 
@@ -122,7 +122,7 @@ ImageDemuxer::~ImageDemuxer() {
 }
 
 void ImageDemuxer::Run() {
-  pthread_setname_np(pthread_self(), "wcn-image");
+  StartWorkerThread("wcn-image");
   Status status;
   try {
     status = Demux();
