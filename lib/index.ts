@@ -23,6 +23,18 @@ export type {
   OpusEncoderConfig,
   OpusSignal,
 } from './codecs/index';
+export { Demuxer } from './demuxer';
+export type {
+  DemuxedChunk,
+  DemuxerAudioTrack,
+  DemuxerInit,
+  DemuxerOtherTrack,
+  DemuxerSource,
+  DemuxerTrack,
+  DemuxerVideoTrack,
+} from './demuxer';
+export { Muxer } from './muxer';
+export type { MuxerAudioTrackInit, MuxerFormat, MuxerInit, MuxerTarget, MuxerVideoTrackInit } from './muxer';
 export { DOMRectReadOnly } from './dom-rect';
 export type { DOMRectInit } from './dom-rect';
 export { EncodedAudioChunk } from './encoded-audio-chunk';

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { debuglog } from 'node:util';
 
+import type { NativeCodec } from './codec-base';
 import { errorFromKind } from './errors';
 
 /** src/binding/video_frame.cc */
@@ -123,6 +124,12 @@ export interface NativeImageDecoderClass {
   isTypeSupported(essence: string): boolean;
 }
 
+/** src/binding/demuxer.cc: a Demuxer's worker, fed bytes by append()/end() unless it reads a path. */
+export interface NativeDemuxer extends NativeCodec {
+  append(bytes: Uint8Array): void;
+  end(): void;
+}
+
 export interface NativePoolStats {
   capacity: number;
   available: number;
@@ -143,6 +150,11 @@ export interface NativeBinding {
   AudioEncoderNative: NativeCodecClass;
   VideoDecoderNative: NativeCodecClass;
   VideoEncoderNative: NativeCodecClass;
+  DemuxerNative: new (
+    onEvents: (events: import('./codec-base').NativeEvent[]) => void,
+    maxBufferedBytes: number,
+  ) => NativeDemuxer;
+  MuxerNative: new (onEvents: (events: import('./codec-base').NativeEvent[]) => void) => import('./codec-base').NativeCodec;
   /** src/core/keyframe.cc: does a chunk labelled key really hold a key frame? */
   checkKeyFrame(family: string, data: Uint8Array, description: Uint8Array | null): 'key' | 'delta' | 'unknown';
   setErrorFactory(factory: (kind: string, message: string) => Error): void;

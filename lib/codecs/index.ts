@@ -25,7 +25,7 @@ export {
 export { av1CodecStringFromRecord, type Av1Codec } from './av1';
 export { avcCodecString, avcCodecStringFromRecord, avcLevelMaxFrameMacroblocks, type AvcCodec } from './avc';
 export { hevcCodecStringFromRecord, type HevcCodec } from './hevc';
-export { vp9CodecString, type Vp9Codec } from './vp9';
+export { vp9CodecString, vp9LevelFor, type Vp9Codec } from './vp9';
 
 export type VideoCodec = AvcCodec | HevcCodec | { codec: 'vp8' } | Vp9Codec | Av1Codec;
 

@@ -60,3 +60,30 @@ const two = (n: number): string => String(n).padStart(2, '0');
 export function vp9CodecString(c: { profile: number; level: number; bitDepth: number }): string {
   return `vp09.${two(c.profile)}.${two(c.level)}.${two(c.bitDepth)}`;
 }
+
+// VP9 levels (VP9 bitstream specification, Annex A): [level, largest
+// picture in luma samples, luma samples per second].
+const LEVEL_LIMITS: [number, number, number][] = [
+  [10, 36864, 829440],
+  [11, 73728, 2764800],
+  [20, 122880, 4608000],
+  [21, 245760, 9216000],
+  [30, 552960, 20736000],
+  [31, 983040, 36864000],
+  [40, 2228224, 83558400],
+  [41, 2228224, 160432128],
+  [50, 8912896, 311951360],
+  [51, 8912896, 588251136],
+  [52, 8912896, 1176502272],
+  [60, 35651584, 1176502272],
+  [61, 35651584, 2353004544],
+  [62, 35651584, 4706009088],
+];
+
+/** The lowest VP9 level a stream of this size and frame rate (0: unknown) fits. */
+export function vp9LevelFor(width: number, height: number, frameRate: number): number {
+  const picture = width * height;
+  const rate = picture * (frameRate > 0 ? frameRate : 30);
+  for (const [level, maxPicture, maxRate] of LEVEL_LIMITS) if (picture <= maxPicture && rate <= maxRate) return level;
+  return 62;
+}

@@ -20,6 +20,8 @@ void InitAudioDecoder(Napi::Env env, Napi::Object exports);
 void InitAudioEncoder(Napi::Env env, Napi::Object exports);
 void InitVideoDecoder(Napi::Env env, Napi::Object exports);
 void InitVideoEncoder(Napi::Env env, Napi::Object exports);
+void InitDemuxer(Napi::Env env, Napi::Object exports);
+void InitMuxer(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -125,6 +127,8 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   InitAudioEncoder(env, exports);
   InitVideoDecoder(env, exports);
   InitVideoEncoder(env, exports);
+  InitDemuxer(env, exports);
+  InitMuxer(env, exports);
   return exports;
 }
 

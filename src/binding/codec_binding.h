@@ -1,15 +1,20 @@
-// What the four codec bindings share: a worker thread, its event channel,
-// and the JS methods lib/codec-base.ts drives (configure, work, flush, reset,
-// close), each stamped with the reset generation. Derived supplies
-//   static Engine::Config ReadConfig(const Napi::Value&);
-//   static Engine::Work ReadWork(const Napi::CallbackInfo&);  // args before the generation
+// What the codec bindings (and the Demuxer and Muxer) share: a worker
+// thread, its event channel, and the JS methods lib/ drives (configure,
+// work, flush, reset, close), each stamped with the reset generation.
+// Derived supplies
+//   Engine::Config ReadConfig(const Napi::Value&);  // static or not
+//   Engine::Work ReadWork(const Napi::CallbackInfo&);  // args before the generation
 //   static Napi::Value OutputToJs(Napi::Env, WorkerEvent&);
 //   static constexpr const char* kThreadName;
+// and optionally
+//   static void AddMethods(std::vector<PropertyDescriptor>&);  // more JS methods
+//   void Interrupt();  // wakes work blocked on something other than the codec
 #pragma once
 
 #include <napi.h>
 
 #include <memory>
+#include <vector>
 
 #include "binding/env_cleanup.h"
 #include "binding/errors.h"
@@ -35,14 +40,15 @@ class CodecBinding : public Napi::ObjectWrap<Derived> {
   static Napi::Function Define(Napi::Env env, const char* name) {
     using Wrap = Napi::ObjectWrap<Derived>;
     using Method = typename Wrap::InstanceVoidMethodCallback;
-    return Wrap::DefineClass(env, name,
-                             {
-                                 Wrap::InstanceMethod("configure", static_cast<Method>(&Base::JsConfigure)),
-                                 Wrap::InstanceMethod("work", static_cast<Method>(&Base::JsWork)),
-                                 Wrap::InstanceMethod("flush", static_cast<Method>(&Base::JsFlush)),
-                                 Wrap::InstanceMethod("reset", static_cast<Method>(&Base::JsReset)),
-                                 Wrap::InstanceMethod("close", static_cast<Method>(&Base::JsClose)),
-                             });
+    std::vector<typename Wrap::PropertyDescriptor> methods = {
+        Wrap::InstanceMethod("configure", static_cast<Method>(&Base::JsConfigure)),
+        Wrap::InstanceMethod("work", static_cast<Method>(&Base::JsWork)),
+        Wrap::InstanceMethod("flush", static_cast<Method>(&Base::JsFlush)),
+        Wrap::InstanceMethod("reset", static_cast<Method>(&Base::JsReset)),
+        Wrap::InstanceMethod("close", static_cast<Method>(&Base::JsClose)),
+    };
+    if constexpr (requires { Derived::AddMethods(methods); }) Derived::AddMethods(methods);
+    return Wrap::DefineClass(env, name, methods);
   }
 
   // new Native(onEvents: (events) => void)
@@ -56,22 +62,34 @@ class CodecBinding : public Napi::ObjectWrap<Derived> {
         },
         [this] { Finish(); });
     worker_ = std::make_unique<Worker>(channel_, Derived::kThreadName);
-    teardown_ = std::make_unique<EnvCleanupHook>(env, [this] { worker_.reset(); });
+    teardown_ = std::make_unique<EnvCleanupHook>(env, [this] {
+      InterruptWork();
+      worker_.reset();
+    });
   }
 
+  // A Derived with Interrupt() calls it in its own destructor: by the time
+  // this one runs, Derived is gone.
   ~CodecBinding() override {
     Shutdown();
     if (channel_) channel_->Detach();
   }
 
+ protected:
+  EventSink* sink() const { return channel_.get(); }
+
  private:
+  void InterruptWork() {
+    if constexpr (requires(Derived& d) { d.Interrupt(); }) static_cast<Derived*>(this)->Interrupt();
+  }
+
   void JsConfigure(const Napi::CallbackInfo& info) {
-    auto config = Derived::ReadConfig(info[0]);
+    auto config = static_cast<Derived*>(this)->ReadConfig(info[0]);
     Send(info, 1, typename Worker::Configure{std::move(config)});
   }
 
   void JsWork(const Napi::CallbackInfo& info) {
-    auto work = Derived::ReadWork(info);
+    auto work = static_cast<Derived*>(this)->ReadWork(info);
     Send(info, Derived::kWorkArgs, typename Worker::Process{std::move(work)});
   }
 
@@ -95,6 +113,7 @@ class CodecBinding : public Napi::ObjectWrap<Derived> {
   void JsClose(const Napi::CallbackInfo&) {
     if (!worker_ || closing_) return;
     closing_ = true;
+    InterruptWork();
     channel_->SetGeneration(UINT64_MAX);
     channel_->Forget(static_cast<int64_t>(worker_->Stop()));
     channel_->Expect(1);  // kClosed

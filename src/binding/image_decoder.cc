@@ -105,7 +105,8 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
     settings.desired_height = ReadU32(info[2], "desiredHeight");
     const double max_bytes = info[3].As<Napi::Number>().DoubleValue();
     if (!info[4].IsFunction()) Throw(env, ErrorKind::kTypeError, "The image decoder needs an event callback.");
-    store_ = std::make_shared<ByteStore>(static_cast<uint64_t>(max_bytes));
+    store_ = std::make_shared<ByteStore>(static_cast<uint64_t>(max_bytes), "image data",
+                                         "ImageDecoderInit.maxEncodedBytes");
     frames_ = std::make_shared<ImageFrameTable>();
     decoder_ = std::make_shared<ImageFrameDecoder>(settings, frames_);
     channel_ = EventChannel::Create(env, info[4].As<Napi::Function>(), &DemuxEventToJs, [this] { Finish(); });

@@ -1,6 +1,7 @@
 #include "binding/js_packet.h"
 
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "binding/errors.h"
@@ -24,6 +25,37 @@ Napi::Uint8Array PacketToJs(Napi::Env env, PacketPtr packet) {
   return buffer;
 }
 
+Napi::Uint8Array VectorToJs(Napi::Env env, std::vector<uint8_t>&& bytes) {
+  if (bytes.empty()) return Napi::Uint8Array::New(env, 0);
+  auto owned = std::make_unique<std::vector<uint8_t>>(std::move(bytes));
+  uint8_t* data = owned->data();
+  const size_t size = owned->size();
+  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(size));
+  return Napi::Buffer<uint8_t>::New(
+      env, data, size,
+      [](Napi::Env e, uint8_t*, std::vector<uint8_t>* v) {
+        Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(v->size()));
+        std::unique_ptr<std::vector<uint8_t>> gone(v);
+      },
+      owned.release());
+}
+
+PacketPtr PacketFromJs(const Napi::Value& value, int64_t timestamp, const char* what) {
+  Napi::Env env = value.Env();
+  if (!value.IsTypedArray()) Throw(env, ErrorKind::kTypeError, std::string(what) + " expects chunk bytes.");
+  Napi::Uint8Array data = value.As<Napi::Uint8Array>();
+  if (data.ByteLength() > kMaxChunkBytes) {
+    Throw(env, ErrorKind::kRangeError,
+          "The chunk is " + std::to_string(data.ByteLength()) + " bytes; at most " + std::to_string(kMaxChunkBytes) +
+              " bytes are accepted.");
+  }
+  PacketPtr pkt = AllocPacket();
+  if (av_new_packet(pkt.get(), static_cast<int>(data.ByteLength())) < 0) throw std::bad_alloc();
+  if (data.ByteLength() > 0) std::memcpy(pkt->data, data.Data(), data.ByteLength());
+  pkt->pts = pkt->dts = timestamp;
+  return pkt;
+}
+
 Napi::Uint8Array BytesToJs(Napi::Env env, const std::vector<uint8_t>& bytes) {
   Napi::Uint8Array out = Napi::Uint8Array::New(env, bytes.size());
   if (!bytes.empty()) std::memcpy(out.Data(), bytes.data(), bytes.size());
@@ -34,15 +66,16 @@ DecodeWork ReadDecodeWork(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsTypedArray()) Throw(env, ErrorKind::kTypeError, "decode() expects chunk bytes.");
   Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
-  DecodeWork work{AllocPacket()};
-  AVPacket* pkt = work.packet.get();
+  const int64_t timestamp = info[1].As<Napi::Number>().Int64Value();
+  DecodeWork work;
   if (data.ByteLength() > kMaxChunkBytes) {
+    work.packet = AllocPacket();
     work.oversized_bytes = data.ByteLength();  // not copied: decoding it fails
+    work.packet->pts = work.packet->dts = timestamp;
   } else {
-    if (av_new_packet(pkt, static_cast<int>(data.ByteLength())) < 0) throw std::bad_alloc();
-    if (data.ByteLength() > 0) std::memcpy(pkt->data, data.Data(), data.ByteLength());
+    work.packet = PacketFromJs(data, timestamp, "decode()");
   }
-  pkt->pts = pkt->dts = info[1].As<Napi::Number>().Int64Value();
+  AVPacket* pkt = work.packet.get();
   const double duration = info[2].As<Napi::Number>().DoubleValue();
   if (duration >= 0) work.duration = static_cast<int64_t>(duration);
   pkt->duration = work.duration.value_or(0);

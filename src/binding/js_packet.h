@@ -17,6 +17,13 @@ namespace wcn {
 // (and gives back the external memory it reported).
 Napi::Uint8Array PacketToJs(Napi::Env env, PacketPtr packet);
 
+// `bytes` as a Node Buffer that owns them (no copy).
+Napi::Uint8Array VectorToJs(Napi::Env env, std::vector<uint8_t>&& bytes);
+
+// A packet of `data`'s bytes (one copy) with pts = dts = `timestamp`, for
+// chunks lib/ hands to native code.
+PacketPtr PacketFromJs(const Napi::Value& data, int64_t timestamp, const char* what);
+
 // A copy of `bytes` as a Uint8Array (descriptions and configuration records).
 Napi::Uint8Array BytesToJs(Napi::Env env, const std::vector<uint8_t>& bytes);
 

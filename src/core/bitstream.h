@@ -31,7 +31,8 @@ bool AnnexBToLengthPrefixed(const uint8_t* data, size_t size, std::vector<uint8_
 
 // The configuration record FFmpeg's MP4 muxer writes for a stream with this
 // Annex B extradata (SPS/PPS, or VPS/SPS/PPS): avcC for H.264, hvcC for
-// HEVC. Empty when FFmpeg cannot build one from the data.
+// HEVC; for AV1, av1C from a sequence header OBU. Empty when FFmpeg cannot
+// build one from the data.
 std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* annexb, size_t size);
 
 // Validates an AVCDecoderConfigurationRecord (avcC, ISO/IEC 14496-15

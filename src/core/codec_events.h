@@ -87,13 +87,72 @@ struct ImageDemuxEvent {
   std::string malformed;   // kEnd: why demuxing stopped early, if it did
 };
 
+// What a Demuxer reports: the container and its tracks once open, then
+// packets in file order (a null packet marks the end of the input).
+struct DemuxTrack {
+  int index = 0;              // the container's stream index
+  std::string kind;           // "video", "audio", or FFmpeg's name of another media type
+  std::string codec;          // our codec family ("h264", "aac", "pcm-s16"...), empty if WebCodecs has none
+  std::string ffmpeg_codec;   // FFmpeg's codec name
+  int profile = -99;          // FFmpeg's profile / level, -99 when unknown
+  int level = -99;
+  std::vector<uint8_t> description;  // the decoder config's description, per registration
+  std::vector<uint8_t> record;       // avcC / hvcC / av1C, also for Annex B / OBU streams
+  // Video.
+  uint32_t width = 0, height = 0;
+  uint32_t display_width = 0, display_height = 0;  // after the sample aspect ratio
+  int rotation = 0;                                // clockwise degrees: 0, 90, 180, 270
+  bool flip = false;
+  ColorInfo color;
+  int bit_depth = 0;
+  int chroma_subsampling = -1;  // VP9's chromaSubsampling code, -1 when unknown
+  double frame_rate = 0;
+  // Audio.
+  uint32_t sample_rate = 0;
+  uint32_t channels = 0;
+  int aac_object_type = 0;
+  // Both, in microseconds; -1 when the container does not say.
+  int64_t duration = -1;
+  int64_t start = 0;
+  int64_t frames = 0;  // as the container declares it, 0 when unknown
+  int64_t bitrate = 0;
+  std::string language;
+};
+
+struct DemuxHeader {
+  std::string format;       // FFmpeg's demuxer name
+  std::string format_long;  // and its description
+  int64_t duration = -1;    // microseconds, -1 when unknown
+  int64_t start = 0;
+  int64_t bitrate = 0;
+  std::vector<DemuxTrack> tracks;
+};
+
+struct DemuxedPacket {
+  PacketPtr packet;  // null: the end of the input
+  int track = 0;
+  bool key = false;
+  int64_t timestamp = 0;  // microseconds
+  std::optional<int64_t> duration;
+};
+
+// A demuxer reading from bytes JS supplies is waiting for more.
+struct InputWanted {};
+
+// Bytes a Muxer wrote for a stream target, in order.
+struct MuxedBytes {
+  std::vector<uint8_t> data;
+};
+
 struct WorkerEvent {
   enum class Type : uint8_t { kConfigured, kOutput, kError, kDone, kFlushed, kClosed };
   Type type;
   uint64_t generation = 0;
   uint64_t flush_id = 0;
   Status status;  // kConfigured (failure = unsupported config) and kError
-  std::variant<std::monostate, DecodedVideo, DecodedAudio, EncodedChunkOutput, ImageDemuxEvent> output;
+  std::variant<std::monostate, DecodedVideo, DecodedAudio, EncodedChunkOutput, ImageDemuxEvent, DemuxHeader,
+               DemuxedPacket, InputWanted, MuxedBytes>
+      output;
 };
 
 // Implemented by the binding: carries events to the JS thread. Post may be

@@ -27,17 +27,15 @@ namespace wcn {
 class Emitter {
  public:
   Emitter(EventSink* sink, const uint64_t* generation) : sink_(sink), generation_(generation) {}
-  void Output(DecodedVideo out) { Send(WorkerEvent::Type::kOutput, std::move(out)); }
-  void Output(DecodedAudio out) { Send(WorkerEvent::Type::kOutput, std::move(out)); }
-  void Output(EncodedChunkOutput out) { Send(WorkerEvent::Type::kOutput, std::move(out)); }
-
- private:
+  // Any of WorkerEvent's output types.
   template <typename T>
-  void Send(WorkerEvent::Type type, T out) {
-    WorkerEvent e{type, *generation_};
+  void Output(T out) {
+    WorkerEvent e{WorkerEvent::Type::kOutput, *generation_};
     e.output = std::move(out);
     sink_->Post(std::move(e));
   }
+
+ private:
   EventSink* sink_;
   const uint64_t* generation_;
 };

@@ -8,8 +8,8 @@ namespace wcn {
 
 Status ByteStore::QuotaError(uint64_t wanted) const {
   return Status::Error(ErrorKind::kQuotaExceededError,
-                       "The image data would hold " + std::to_string(wanted) + " bytes, more than the limit of " +
-                           std::to_string(max_bytes_) + " bytes (ImageDecoderInit.maxEncodedBytes).");
+                       "The " + what_ + " would hold " + std::to_string(wanted) + " bytes, more than the limit of " +
+                           std::to_string(max_bytes_) + " bytes (" + limit_ + ").");
 }
 
 Status ByteStore::Add(Chunk chunk, bool* reader_was_waiting) {
@@ -140,10 +140,11 @@ namespace {
 constexpr int kAvioBufferSize = 32 * 1024;
 }  // namespace
 
-StoreReader::StoreReader(ByteStore* store) : store_(store) {
+StoreReader::StoreReader(ByteStore* store, bool seekable) : store_(store) {
   auto* buffer = static_cast<uint8_t*>(av_malloc(kAvioBufferSize));
   if (!buffer) throw std::bad_alloc();
-  AVIOContext* pb = avio_alloc_context(buffer, kAvioBufferSize, 0, this, &ReadPacket, nullptr, &Seek);
+  AVIOContext* pb =
+      avio_alloc_context(buffer, kAvioBufferSize, 0, this, &ReadPacket, nullptr, seekable ? &Seek : nullptr);
   if (!pb) {
     av_free(buffer);
     throw std::bad_alloc();

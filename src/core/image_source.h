@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "core/ffmpeg_raii.h"
@@ -24,8 +25,10 @@ namespace wcn {
 class ByteStore {
  public:
   // `max_bytes` caps the bytes held at once (this store plus whatever the
-  // caller charges with Charge()).
-  explicit ByteStore(uint64_t max_bytes) : max_bytes_(max_bytes) {}
+  // caller charges with Charge()); errors name the data (`what`) and the
+  // option that sets the cap (`limit`).
+  ByteStore(uint64_t max_bytes, std::string what, std::string limit)
+      : max_bytes_(max_bytes), what_(std::move(what)), limit_(std::move(limit)) {}
 
   // JS thread. Append() copies; AppendBorrowed() reads memory the caller
   // keeps alive and unchanged until the store is closed. Both return
@@ -71,6 +74,8 @@ class ByteStore {
   bool WaitLocked(std::unique_lock<std::mutex>& lock, uint64_t end);
 
   const uint64_t max_bytes_;
+  const std::string what_;
+  const std::string limit_;
   mutable std::mutex mutex_;
   std::condition_variable arrived_;
   std::deque<Chunk> chunks_;
@@ -90,12 +95,15 @@ struct AvioDeleter {
 };
 using AvioPtr = std::unique_ptr<AVIOContext, AvioDeleter>;
 
-// A seekable AVIOContext over a store; reads block as ByteStore::Read does
-// and fail with AVERROR_EXIT once the store is closed.
+// An AVIOContext over a store; reads block as ByteStore::Read does and fail
+// with AVERROR_EXIT once the store is closed. Without `seekable`, FFmpeg
+// reads it front to back as it reads a pipe.
 class StoreReader {
  public:
-  explicit StoreReader(ByteStore* store);
+  explicit StoreReader(ByteStore* store, bool seekable = true);
   AVIOContext* avio() const { return avio_.get(); }
+  // Bytes handed to FFmpeg so far (the next read starts here).
+  uint64_t position() const { return pos_; }
   // Non-blocking: reads past the bytes received so far see the end of data.
   void set_blocking(bool blocking) { blocking_ = blocking; }
 
