@@ -45,6 +45,8 @@ interface TrackBase {
   readonly ffmpegCodec: string;
   /** Microseconds, or null when the container does not say. */
   readonly duration: number | null;
+  /** The first timestamp (microseconds; negative for priming an edit list hides), or null when unknown. */
+  readonly start: number | null;
   readonly frameCount: number | null;
   readonly bitrate: number | null;
   readonly language: string | null;
@@ -101,7 +103,7 @@ interface NativeTrack {
   channels: number;
   aacObjectType: number;
   duration: number;
-  start: number;
+  start: number | null;
   frames: number;
   bitrate: number;
   language: string;
@@ -176,6 +178,7 @@ function describeTrack(t: NativeTrack): DemuxerTrack {
     id: t.index,
     ffmpegCodec: t.ffmpegCodec,
     duration: orNull(t.duration),
+    start: t.start,
     frameCount: t.frames > 0 ? t.frames : null,
     bitrate: t.bitrate > 0 ? t.bitrate : null,
     language: t.language && t.language !== 'und' ? t.language : null,

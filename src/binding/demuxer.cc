@@ -37,7 +37,7 @@ Napi::Object TrackToJs(Napi::Env env, const DemuxTrack& t) {
   o.Set("channels", t.channels);
   o.Set("aacObjectType", t.aac_object_type);
   o.Set("duration", static_cast<double>(t.duration));
-  o.Set("start", static_cast<double>(t.start));
+  o.Set("start", t.start ? Napi::Value(Napi::Number::New(env, static_cast<double>(*t.start))) : env.Null());
   o.Set("frames", static_cast<double>(t.frames));
   o.Set("bitrate", static_cast<double>(t.bitrate));
   o.Set("language", t.language);

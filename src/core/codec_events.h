@@ -111,9 +111,9 @@ struct DemuxTrack {
   uint32_t sample_rate = 0;
   uint32_t channels = 0;
   int aac_object_type = 0;
-  // Both, in microseconds; -1 when the container does not say.
+  // Both, in microseconds; -1 / none when the container does not say.
   int64_t duration = -1;
-  int64_t start = 0;
+  std::optional<int64_t> start;
   int64_t frames = 0;  // as the container declares it, 0 when unknown
   int64_t bitrate = 0;
   std::string language;

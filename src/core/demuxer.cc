@@ -266,9 +266,11 @@ Status DemuxEngine::ReadBatch(const Read& read, Emitter& emit) {
       break;
     }
     if (err < 0) return CodecFailure("Reading the input failed", err);
-    // An empty packet carries nothing to decode (and means "drain" to a decoder).
-    if (pkt->size == 0) continue;
     const AVStream* st = input_->streams[pkt->stream_index];
+    // An empty packet carries nothing to decode (and means "drain" to a
+    // decoder). Packets FFmpeg read while probing come back even for
+    // streams since deselected.
+    if (pkt->size == 0 || st->discard == AVDISCARD_ALL) continue;
     int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
     DemuxedPacket out;
     out.track = pkt->stream_index;
