@@ -155,7 +155,7 @@ TEST(ImageProbe, MimeTypes) {
 }
 
 TEST(ByteStore, ReadWaitsForBytesAndReleases) {
-  ByteStore store(1 << 20);
+  ByteStore store(1 << 20, "test data", "the test's cap");
   // Each time the reader is about to wait, the next chunk arrives (from
   // its own thread, which the store allows: on_wait runs unlocked).
   const uint8_t a[3] = {1, 2, 3}, b[3] = {4, 5, 6};
@@ -182,7 +182,7 @@ TEST(ByteStore, ReadWaitsForBytesAndReleases) {
 }
 
 TEST(ByteStore, CapFailsCleanly) {
-  ByteStore store(10);
+  ByteStore store(10, "test data", "the test's cap");
   bool woke = false;
   const uint8_t data[8] = {};
   EXPECT_TRUE(store.Append(data, 8, &woke).ok());
@@ -194,7 +194,7 @@ TEST(ByteStore, CapFailsCleanly) {
 }
 
 TEST(ByteStore, CloseWakesAReader) {
-  ByteStore store(100);
+  ByteStore store(100, "test data", "the test's cap");
   std::thread reader([&] {
     uint8_t out;
     EXPECT_EQ(store.Read(0, &out, 1), -1);
@@ -206,7 +206,7 @@ TEST(ByteStore, CloseWakesAReader) {
 
 TEST(WebpAnimation, FramesRewrappedAsStills) {
   Bytes file = WebpAnimation({Anmf(0, 0, 16, 8, 100, 0x02, 5), Anmf(2, 4, 4, 2, 40, 0x01, 3)}, 0);
-  ByteStore store(1 << 20);
+  ByteStore store(1 << 20, "test data", "the test's cap");
   bool woke;
   ASSERT_TRUE(store.Append(file.data(), file.size(), &woke).ok());
   store.End();
@@ -229,7 +229,7 @@ TEST(WebpAnimation, FramesRewrappedAsStills) {
   EXPECT_EQ(ReadWebpAnimationFrame(reader.avio(), 16, 8, &pkt, &info), AVERROR_EOF);
   // A frame outside the canvas is malformed.
   Bytes outside = WebpAnimation({Anmf(14, 0, 4, 2, 40, 0, 3)}, 0);
-  ByteStore store2(1 << 20);
+  ByteStore store2(1 << 20, "test data", "the test's cap");
   ASSERT_TRUE(store2.Append(outside.data(), outside.size(), &woke).ok());
   store2.End();
   StoreReader reader2(&store2);
