@@ -213,10 +213,13 @@ export async function transcode(input, output, options = {}, onProgress = () => 
     closers.push(() => muxer.close());
 
     let videoCodecs = null;
+    let producedVideoCodec = null;
     if (videoConfig) {
       const encoder = new VideoEncoder({
         output: (chunk, meta) => {
           frames++;
+          // The codec string of what was produced (the level actually used).
+          if (meta?.decoderConfig) producedVideoCodec = meta.decoderConfig.codec;
           mux(muxer.addVideoChunk(chunk, meta));
         },
         error: fail,
@@ -304,7 +307,7 @@ export async function transcode(input, output, options = {}, onProgress = () => 
       frames,
       seconds: (performance.now() - started) / 1000,
       mediaSeconds: position / 1e6,
-      video: videoConfig ? { codec: videoConfig.codec, width: videoConfig.width, height: videoConfig.height } : vName === 'copy' ? { codec: vIn.codec, copied: true } : null,
+      video: videoConfig ? { codec: producedVideoCodec ?? videoConfig.codec, width: videoConfig.width, height: videoConfig.height } : vName === 'copy' ? { codec: vIn.codec, copied: true } : null,
       audio: audioConfig
         ? { codec: audioConfig.codec, sampleRate: audioConfig.sampleRate, numberOfChannels: audioConfig.numberOfChannels }
         : aName === 'copy'
