@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { AudioDecoder, AudioEncoder, EncodedAudioChunk } from 'webcodecs-native';
 
 import { describeCodecBehaviour, isDom, recorder } from '../helpers/codec-behaviour.mjs';
-import { AUDIO_CODECS, audioConfig, encodeAudio } from '../helpers/codecs.mjs';
+import { AUDIO_CODECS, audioConfig, decodeAudio, encodeAudio } from '../helpers/codecs.mjs';
 import { SIGNALS, makeAudioData } from '../helpers/media.mjs';
 
 // 50 ms per AudioData: several encoder frames for most codecs.
@@ -179,6 +179,31 @@ describe('AudioEncoderConfig and AudioDecoderConfig details', () => {
       assert.equal((await firstError).name, 'NotSupportedError', JSON.stringify(config));
       await assert.rejects(flush, isDom('NotSupportedError'));
       assert.equal(dec.state, 'closed');
+    }
+  });
+
+  test('AAC stereo reconfigured to Opus mono without a flush: each part decodes with its own decoderConfig', async () => {
+    const { codec: enc, outputs, errors } = recorder(AudioEncoder);
+    const parts = [
+      { config: { codec: 'mp4a.40.2', sampleRate: 48000, numberOfChannels: 2 }, start: 0 },
+      { config: { codec: 'opus', sampleRate: 48000, numberOfChannels: 1 }, start: 48000 },
+    ];
+    for (const { config, start } of parts) {
+      enc.configure(config);
+      const data = makeAudioData(SIGNALS.sine(48000), { start, frames: 9600, channels: config.numberOfChannels, sampleRate: 48000 });
+      enc.encode(data);
+      data.close();
+    }
+    await enc.flush();
+    assert.deepEqual(errors, []);
+    const split = outputs.findIndex((o) => o.x.timestamp >= 1e6);
+    for (const [k, chunks] of [outputs.slice(0, split), outputs.slice(split)].entries()) {
+      const { decoderConfig } = chunks[0].meta;
+      const { codec, numberOfChannels } = parts[k].config;
+      assert.deepEqual([decoderConfig.codec, decoderConfig.numberOfChannels], [codec, numberOfChannels]);
+      const decoded = await decodeAudio(decoderConfig, chunks.map((o) => o.x));
+      assert.equal(decoded.samples.length, numberOfChannels);
+      assert.ok(decoded.samples[0].length >= 9600, `${codec}: ${decoded.samples[0].length} frames`);
     }
   });
 
