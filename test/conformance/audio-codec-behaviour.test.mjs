@@ -207,6 +207,41 @@ describe('AudioEncoderConfig and AudioDecoderConfig details', () => {
     }
   });
 
+  test('MP3 has exactly the registered codec strings: mp4a.6B, not mp4a.6b', async () => {
+    const { chunks } = await encodeAudio(audioConfig({ codec: 'mp3', sampleRate: 44100 }), 4, (i) =>
+      makeAudioData(SIGNALS.sine(44100), { start: i * 4410, frames: 4410, channels: 2, sampleRate: 44100 }),
+    );
+    for (const codec of ['mp3', 'mp4a.69', 'mp4a.6B']) {
+      const decoded = await decodeAudio({ codec, sampleRate: 44100, numberOfChannels: 2 }, chunks);
+      assert.ok(decoded.samples[0].length >= 4 * 4410, codec);
+    }
+    for (const Codec of [AudioEncoder, AudioDecoder]) {
+      const support = await Codec.isConfigSupported({ codec: 'mp4a.6b', sampleRate: 44100, numberOfChannels: 2 });
+      assert.equal(support.supported, false, `${Codec.name}: codec strings are case-sensitive`);
+    }
+  });
+
+  test('a description in shared memory is accepted (AllowSharedBufferSource) and copied', async () => {
+    const config = audioConfig({ codec: 'mp4a.40.2', sampleRate: 44100 });
+    const { chunks, decoderConfig } = await encodeAudio(config, 4, (i) =>
+      makeAudioData(SIGNALS.sine(44100), { start: i * 4410, frames: 4410, channels: 2, sampleRate: 44100 }),
+    );
+    const shared = new Uint8Array(new SharedArrayBuffer(decoderConfig.description.byteLength));
+    shared.set(decoderConfig.description);
+    const support = await AudioDecoder.isConfigSupported({ ...decoderConfig, description: shared });
+    assert.equal(support.supported, true);
+    assert.ok(support.config.description.buffer instanceof ArrayBuffer, 'the answer holds its own copy');
+    const { codec: dec, outputs, errors } = recorder(AudioDecoder);
+    dec.configure({ ...decoderConfig, description: shared });
+    shared.fill(0xff); // too late to reach the decoder
+    chunks.forEach((c) => dec.decode(c));
+    await dec.flush();
+    assert.deepEqual(errors, []);
+    assert.ok(outputs.length >= chunks.length - 1);
+    outputs.forEach(({ x }) => x.close());
+    dec.close();
+  });
+
   test('an AudioData whose channel count differs from the config is an EncodingError', async () => {
     const { codec: enc, firstError } = recorder(AudioEncoder);
     enc.configure({ codec: 'pcm-s16', sampleRate: 8000, numberOfChannels: 2 });
