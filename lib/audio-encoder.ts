@@ -98,6 +98,9 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
   // "valid AudioEncoderConfig"
   if (sampleRate === 0) throw invalid(`${F}.sampleRate`, 'a positive integer', 0);
   if (numberOfChannels === 0) throw invalid(`${F}.numberOfChannels`, 'a positive integer', 0);
+  // As for VideoEncoderConfig: Chromium and web-platform-tests reject a zero
+  // bitrate as invalid (w3c/webcodecs#860).
+  if (bitrate === 0) throw invalid(`${F}.bitrate`, 'a positive number of bits per second', bitrate);
   if (bitrate !== undefined && bitrate > MAX_BITRATE) {
     throw invalid(`${F}.bitrate`, `at most ${MAX_BITRATE} bits per second`, bitrate);
   }

@@ -34,6 +34,7 @@ for (const entry of AUDIO_CODECS) {
       { codec, sampleRate },
       { ...config, sampleRate: -1 },
       { ...config, bitrate: 6e9 },
+      { ...config, bitrate: 0 },
       { ...config, bitrateMode: 'quantizer' },
       { ...config, opus: { frameDuration: 2501 } },
       { ...config, opus: { complexity: 11 } },
