@@ -175,10 +175,12 @@ Status SetUpAudioEncoder(const AudioEncoderSettings& config, AVSampleFormat pref
     av_dict_set(opts, "application", config.opus_application.c_str(), 0);
     SetInt(opts, "packet_loss", config.opus_packet_loss);
     SetInt(opts, "fec", config.opus_fec ? 1 : 0);
-    // Past two channels, mapping family 1 (Vorbis order) with FFmpeg's own
-    // reordering: its automatic choice feeds libopus's surround encoder
-    // FFmpeg's order unchanged, which swaps channels of 5.0 and 6.1.
-    if (config.channels > 2) SetInt(opts, "mapping_family", 1);
+    // Three to eight channels: mapping family 1 (Vorbis order) with FFmpeg's
+    // own reordering: its automatic choice feeds libopus's surround encoder
+    // FFmpeg's order unchanged, which swaps channels of 5.0 and 6.1. Past
+    // eight: family 255 (RFC 7845 5.1.1.3), one uncoupled stream per channel
+    // in the AudioData's order.
+    if (config.channels > 2) SetInt(opts, "mapping_family", config.channels > 8 ? 255 : 1);
     av_dict_set(opts, "vbr", config.constant_bitrate ? "off" : "on", 0);
     ctx->compression_level = config.opus_complexity;
   } else if (name == "mp3") {
