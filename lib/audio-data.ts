@@ -13,7 +13,6 @@ import {
   toBytes,
   toDictionary,
   toEnum,
-  underlyingBuffer,
   type AllowSharedBufferSource,
 } from './validate';
 
@@ -28,7 +27,7 @@ export interface AudioDataInit {
   numberOfFrames: number;
   numberOfChannels: number;
   timestamp: number;
-  data: ArrayBuffer | ArrayBufferView;
+  data: AllowSharedBufferSource;
   transfer?: ArrayBuffer[];
 }
 
@@ -59,16 +58,6 @@ function toFloat(value: unknown, field: string): number {
   const f = Math.fround(n);
   if (!Number.isFinite(f)) throw invalid(field, 'a finite number within float range', value);
   return f;
-}
-
-/** BufferSource (not AllowShared): an ArrayBuffer or a view over one. */
-function readBufferSource(value: unknown, field: string): Uint8Array {
-  if (value === undefined) throw missing(field, 'an ArrayBuffer or ArrayBufferView');
-  const bytes = toBytes(value, field);
-  if (typeof SharedArrayBuffer !== 'undefined' && underlyingBuffer(value as ArrayBufferView) instanceof SharedArrayBuffer) {
-    throw invalid(field, 'an ArrayBuffer or a view over one (not shared memory)', value);
-  }
-  return bytes;
 }
 
 /** AudioDataCopyToOptions after WebIDL conversion (lexicographic order). */
@@ -114,7 +103,9 @@ export class AudioData {
     if (init !== undefined && init !== null && typeof init !== 'object') throw invalid(F, 'a dictionary', init);
     const d = toDictionary<AudioDataInit>(init, F);
     // Members in WebIDL's lexicographic order.
-    const data = readBufferSource(d.data, `${F}.data`);
+    // An AllowSharedBufferSource since w3c/webcodecs#947 (as in Chromium): the samples are copied.
+    if (d.data === undefined) throw missing(`${F}.data`, 'an ArrayBuffer, SharedArrayBuffer or ArrayBufferView');
+    const data = toBytes(d.data, `${F}.data`);
     if (d.format === undefined) throw missing(`${F}.format`, 'an AudioSampleFormat');
     const format = toEnum(d.format, AUDIO_SAMPLE_FORMATS, `${F}.format`);
     if (d.numberOfChannels === undefined) throw missing(`${F}.numberOfChannels`, 'a positive integer');

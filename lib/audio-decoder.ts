@@ -91,7 +91,7 @@ interface DecodedAudioEvent extends NativeEvent {
 // between event-loop turns.
 const MAX_IN_FLIGHT = 16;
 
-export class AudioDecoder extends CodecBase {
+export class AudioDecoder extends CodecBase<null> {
   readonly #output: (data: AudioData) => unknown;
   #keyChunkRequired = true;
 
@@ -107,7 +107,7 @@ export class AudioDecoder extends CodecBase {
 
   configure(config: AudioDecoderConfig): void {
     const parsed = parseConfig(config);
-    this.configureCodec(parsed.native, parsed.unsupported);
+    this.configureCodec(parsed.native, parsed.unsupported, null);
     this.#keyChunkRequired = true;
   }
 
@@ -135,8 +135,6 @@ export class AudioDecoder extends CodecBase {
     const supported = parsed.native !== null && (await native.AudioDecoderNative.probe(parsed.native));
     return { supported, config: parsed.clone };
   }
-
-  protected onReset(): void {}
 
   protected deliverOutput(event: NativeEvent): void {
     const e = event as DecodedAudioEvent;

@@ -98,6 +98,9 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
   // "valid AudioEncoderConfig"
   if (sampleRate === 0) throw invalid(`${F}.sampleRate`, 'a positive integer', 0);
   if (numberOfChannels === 0) throw invalid(`${F}.numberOfChannels`, 'a positive integer', 0);
+  // As for VideoEncoderConfig: Chromium and web-platform-tests reject a zero
+  // bitrate as invalid (w3c/webcodecs#860).
+  if (bitrate === 0) throw invalid(`${F}.bitrate`, 'a positive number of bits per second', bitrate);
   if (bitrate !== undefined && bitrate > MAX_BITRATE) {
     throw invalid(`${F}.bitrate`, `at most ${MAX_BITRATE} bits per second`, bitrate);
   }
@@ -159,11 +162,20 @@ interface EncodedAudioEvent extends NativeEvent {
 // few enough that encodeQueueSize stays a useful backpressure signal.
 const MAX_IN_FLIGHT = 8;
 
-export class AudioEncoder extends CodecBase {
+/**
+ * One configure() call and what its outputs are described with. Outputs of
+ * an earlier configuration still arriving after a reconfigure keep theirs.
+ */
+interface Configuration {
+  parsed: ParsedEncoderConfig;
+  streamDescription?: Uint8Array;
+  // The last decoderConfig sent for this configuration: the first chunk of
+  // every configuration carries one, as in Chromium.
+  outputConfig: AudioDecoderConfig | null;
+}
+
+export class AudioEncoder extends CodecBase<Configuration> {
   readonly #output: (chunk: EncodedAudioChunk, metadata?: EncodedAudioChunkMetadata) => unknown;
-  #active: ParsedEncoderConfig | null = null;
-  #activeOutputConfig: AudioDecoderConfig | null = null;
-  #streamDescription: Uint8Array | undefined;
 
   constructor(init: AudioEncoderInit) {
     const { output, error } = readCodecInit<AudioEncoderInit['output']>(init, 'AudioEncoderInit');
@@ -177,9 +189,7 @@ export class AudioEncoder extends CodecBase {
 
   configure(config: AudioEncoderConfig): void {
     const parsed = parseConfig(config);
-    this.configureCodec(parsed.native, parsed.unsupported);
-    this.#active = parsed;
-    this.#streamDescription = undefined;
+    this.configureCodec(parsed.native, parsed.unsupported, { parsed, outputConfig: null });
   }
 
   encode(data: AudioData): void {
@@ -205,31 +215,24 @@ export class AudioEncoder extends CodecBase {
     return { supported, config: parsed.clone };
   }
 
-  protected onReset(): void {
-    this.#active = null;
-    this.#activeOutputConfig = null;
-  }
-
   protected deliverOutput(event: NativeEvent): void {
     const e = event as EncodedAudioEvent;
-    const active = this.#active;
-    if (!active) return;
-    if (e.config) this.#streamDescription = e.config.description;
+    const configuration = this.activeConfig;
+    if (!configuration) return;
+    if (e.config) configuration.streamDescription = e.config.description;
     const chunk = new EncodedAudioChunk(ownedChunkInit('key', e.timestamp, e.duration, e.data));
-    const cfg = active.clone;
+    const cfg = configuration.parsed.clone;
+    const description = configuration.streamDescription;
     const outputConfig: AudioDecoderConfig = {
       codec: cfg.codec,
       sampleRate: cfg.sampleRate,
       numberOfChannels: cfg.numberOfChannels,
-      ...(this.#streamDescription ? { description: this.#streamDescription } : {}),
+      ...(description ? { description } : {}),
     };
     const metadata: EncodedAudioChunkMetadata = {};
-    if (!sameConfig(this.#activeOutputConfig, outputConfig)) {
-      this.#activeOutputConfig = outputConfig;
-      metadata.decoderConfig = {
-        ...outputConfig,
-        ...(this.#streamDescription ? { description: this.#streamDescription.slice() } : {}),
-      };
+    if (!sameConfig(configuration.outputConfig, outputConfig)) {
+      configuration.outputConfig = outputConfig;
+      metadata.decoderConfig = { ...outputConfig, ...(description ? { description: description.slice() } : {}) };
     }
     invokeCallback(this.#output, chunk, metadata);
   }

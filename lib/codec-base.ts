@@ -26,8 +26,8 @@ export interface NativeEvent {
   error?: Error;
 }
 
-type ControlMessage =
-  | { kind: 'configure'; config: object | null; unsupported: string }
+type ControlMessage<Active> =
+  | { kind: 'configure'; config: object | null; unsupported: string; active: Active }
   | { kind: 'work'; args: unknown[]; release?: () => void }
   | { kind: 'flush'; id: number };
 
@@ -39,7 +39,7 @@ interface PendingFlush {
 // Codecs with work in progress stay reachable (their outputs are still to be
 // delivered) even if the caller dropped every reference; idle ones can be
 // collected. The native side holds lib/'s callback only weakly.
-const busyCodecs = new Set<CodecBase>();
+const busyCodecs = new Set<object>();
 
 /** Runs a user callback; an exception it throws is reported, not swallowed. */
 export function invokeCallback<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): void {
@@ -88,10 +88,14 @@ export function readCodecInit<Output extends (...args: never[]) => unknown>(
   return { output, error };
 }
 
-export abstract class CodecBase extends EventTarget {
+/**
+ * `Active` is what a codec keeps per configure() call (its parsed config and
+ * whatever its outputs need from it); see `activeConfig`.
+ */
+export abstract class CodecBase<Active = unknown> extends EventTarget {
   #state: CodecState = 'unconfigured';
   // The control message queue, as an array with a moving head.
-  #queue: ControlMessage[] = [];
+  #queue: ControlMessage<Active>[] = [];
   #head = 0;
   #blocked = false;
   #saturated = false;
@@ -101,7 +105,14 @@ export abstract class CodecBase extends EventTarget {
   #nextFlushId = 1;
   #flushes = new Map<number, PendingFlush>();
   #dequeueScheduled = false;
-  #ondequeue: ((this: CodecBase, ev: Event) => unknown) | null = null;
+  // The configuration outputs are produced with, and the one being applied:
+  // the worker drains what earlier configurations still hold before it
+  // reports 'configured', so outputs that arrive before that event belong
+  // to the previous configuration (the spec's [[active encoder config]]
+  // changes when the configure message runs, not when configure() is called).
+  #active: Active | null = null;
+  #configuring: Active | null = null;
+  #ondequeue: ((this: CodecBase<Active>, ev: Event) => unknown) | null = null;
   #handlerInstalled = false;
   readonly #native: NativeCodec;
   readonly #maxInFlight: number;
@@ -125,11 +136,11 @@ export abstract class CodecBase extends EventTarget {
     return this.#state;
   }
 
-  get ondequeue(): ((this: CodecBase, ev: Event) => unknown) | null {
+  get ondequeue(): ((this: CodecBase<Active>, ev: Event) => unknown) | null {
     return this.#ondequeue;
   }
 
-  set ondequeue(handler: ((this: CodecBase, ev: Event) => unknown) | null) {
+  set ondequeue(handler: ((this: CodecBase<Active>, ev: Event) => unknown) | null) {
     this.#ondequeue = typeof handler === 'function' ? handler : null;
     if (this.#ondequeue && !this.#handlerInstalled) {
       // An event handler attribute is one listener, added when first set.
@@ -156,23 +167,29 @@ export abstract class CodecBase extends EventTarget {
     return this.#generation;
   }
 
+  /** What configure() passed for the configuration the outputs now come from. */
+  protected get activeConfig(): Active | null {
+    return this.#active;
+  }
+
   // --- Hooks for the concrete codecs ---------------------------------------
 
   /** An output event of the current generation while configured. */
   protected abstract deliverOutput(event: NativeEvent): void;
-  /** Extra steps of the spec's reset algorithm (active configs...). */
-  protected abstract onReset(): void;
+  /** Extra steps of the spec's reset algorithm (state kept by encode()/decode()). */
+  protected onReset(): void {}
 
   // --- Methods the concrete codecs call ------------------------------------
 
   /**
    * configure(): after the caller validated the config (TypeError), this is
-   * steps 2 onwards. `nativeConfig` null means unsupported, for `reason`.
+   * steps 2 onwards. `nativeConfig` null means unsupported, for `reason`;
+   * `active` becomes `activeConfig` once the worker has applied the config.
    */
-  protected configureCodec(nativeConfig: object | null, reason: string): void {
+  protected configureCodec(nativeConfig: object | null, reason: string, active: Active): void {
     if (this.#state === 'closed') throw invalidState('configure() called on a closed codec.');
     this.#state = 'configured';
-    this.#enqueue({ kind: 'configure', config: nativeConfig, unsupported: reason });
+    this.#enqueue({ kind: 'configure', config: nativeConfig, unsupported: reason, active });
   }
 
   /**
@@ -203,6 +220,8 @@ export abstract class CodecBase extends EventTarget {
   protected resetCodec(exception: DOMException): void {
     if (this.#state === 'closed') throw invalidState('reset() called on a closed codec.');
     this.#state = 'unconfigured';
+    this.#active = null;
+    this.#configuring = null;
     this.onReset();
     this.#generation++;
     this.#native.reset(this.#generation);
@@ -236,7 +255,7 @@ export abstract class CodecBase extends EventTarget {
 
   // --- The control message queue -------------------------------------------
 
-  #enqueue(message: ControlMessage): void {
+  #enqueue(message: ControlMessage<Active>): void {
     this.#queue.push(message);
     this.#process();
   }
@@ -257,10 +276,11 @@ export abstract class CodecBase extends EventTarget {
   }
 
   /** Runs one control message; false means "not processed". */
-  #run(message: ControlMessage): boolean {
+  #run(message: ControlMessage<Active>): boolean {
     switch (message.kind) {
       case 'configure': {
         this.#blocked = true;
+        this.#configuring = message.active;
         if (message.config === null) {
           const reason = message.unsupported;
           const generation = this.#generation;
@@ -322,6 +342,8 @@ export abstract class CodecBase extends EventTarget {
           if (event.error) {
             this.closeCodec(event.error as DOMException);
           } else {
+            this.#active = this.#configuring;
+            this.#configuring = null;
             this.#blocked = false;
             this.#process();
           }

@@ -134,11 +134,6 @@ function isSharedArrayBuffer(value: unknown): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer;
 }
 
-/** The ArrayBuffer (or SharedArrayBuffer) under a BufferSource. */
-export function underlyingBuffer(value: ArrayBuffer | ArrayBufferView | SharedArrayBuffer): ArrayBufferLike {
-  return ArrayBuffer.isView(value) ? value.buffer : value;
-}
-
 /** True once an ArrayBuffer has been detached (transferred). */
 export function isDetached(buffer: ArrayBufferLike): boolean {
   if (isSharedArrayBuffer(buffer)) return false;

@@ -151,10 +151,11 @@ interface DecodedVideoEvent extends NativeEvent, NativeDecodedFrame {}
 // between event-loop turns.
 const MAX_IN_FLIGHT = 16;
 
-export class VideoDecoder extends CodecBase {
+export class VideoDecoder extends CodecBase<ParsedDecoderConfig> {
   readonly #output: (frame: VideoFrame) => unknown;
   #keyChunkRequired = true;
-  #active: ParsedDecoderConfig | null = null;
+  // The configuration decode() checks key chunks against (the last configure()).
+  #latest: ParsedDecoderConfig | null = null;
 
   constructor(init: VideoDecoderInit) {
     const { output, error } = readCodecInit<(f: VideoFrame) => void>(init, 'VideoDecoderInit');
@@ -168,8 +169,8 @@ export class VideoDecoder extends CodecBase {
 
   configure(config: VideoDecoderConfig): void {
     const parsed = parseConfig(config);
-    this.configureCodec(parsed.native, parsed.unsupported);
-    this.#active = parsed;
+    this.configureCodec(parsed.native, parsed.unsupported, parsed);
+    this.#latest = parsed;
     this.#keyChunkRequired = true;
   }
 
@@ -183,8 +184,8 @@ export class VideoDecoder extends CodecBase {
       if (chunk.type !== 'key') {
         throw domError('DataError', 'A key chunk is required after configure() and flush(); received a delta chunk.');
       }
-      const family = this.#active?.native?.family;
-      if (family && native.checkKeyFrame(family, bytes, this.#active?.native?.description ?? null) === 'delta') {
+      const family = this.#latest?.native?.family;
+      if (family && native.checkKeyFrame(family, bytes, this.#latest?.native?.description ?? null) === 'delta') {
         throw domError('DataError', 'The chunk is labelled "key" but its data is not a key frame.');
       }
       this.#keyChunkRequired = false;
@@ -203,13 +204,14 @@ export class VideoDecoder extends CodecBase {
     return { supported, config: parsed.clone };
   }
 
-  protected onReset(): void {
-    this.#active = null;
+  protected override onReset(): void {
+    this.#latest = null;
   }
 
   protected deliverOutput(event: NativeEvent): void {
     const e = event as DecodedVideoEvent;
-    const config = this.#active;
+    // Frames of an earlier configuration keep its rotation, aspect and colour space.
+    const config = this.activeConfig;
     let { displayWidth, displayHeight } = e;
     if (config?.aspect) {
       // "increase displayWidth or displayHeight until the ratio matches"

@@ -262,14 +262,40 @@ interface EncodedVideoEvent extends NativeEvent {
 // few enough that encodeQueueSize stays a useful backpressure signal.
 const MAX_IN_FLIGHT = 8;
 
-export class VideoEncoder extends CodecBase {
+/**
+ * One configure() call and what its outputs are described with: its frames'
+ * orientation and the stream the encoder produced for it. Outputs of an
+ * earlier configuration still arriving after a reconfigure keep theirs.
+ */
+interface Configuration {
+  parsed: ParsedEncoderConfig;
+  orientation: { rotation: number; flip: boolean } | null;
+  streamCodec: string;
+  streamDescription?: Uint8Array;
+  streamColor: ParsedColorSpace | null;
+  // The last decoderConfig sent for this configuration: the first chunk of
+  // every configuration carries one, as in Chromium.
+  outputConfig: VideoDecoderConfig | null;
+}
+
+/** Records the exact codec string and description of what the encoder produced. */
+function updateStream(configuration: Configuration, stream: NonNullable<EncodedVideoEvent['config']>): void {
+  const { parsed, clone } = configuration.parsed;
+  let codec = clone.codec;
+  if (stream.record && parsed) {
+    if (parsed.codec === 'avc') codec = avcCodecStringFromRecord(parsed.prefix, stream.record) ?? codec;
+    else if (parsed.codec === 'hevc') codec = hevcCodecStringFromRecord(parsed.prefix, stream.record) ?? codec;
+    else if (parsed.codec === 'av1') codec = av1CodecStringFromRecord(stream.record) ?? codec;
+  }
+  configuration.streamCodec = codec;
+  configuration.streamDescription = stream.description;
+  configuration.streamColor = stream.color;
+}
+
+export class VideoEncoder extends CodecBase<Configuration> {
   readonly #output: (chunk: EncodedVideoChunk, metadata?: EncodedVideoChunkMetadata) => unknown;
-  #active: ParsedEncoderConfig | null = null;
-  #activeOutputConfig: VideoDecoderConfig | null = null;
-  #orientation: { rotation: number; flip: boolean } | null = null;
-  #streamCodec = '';
-  #streamDescription: Uint8Array | undefined;
-  #streamColor: ParsedColorSpace | null = null;
+  // The configuration encode() queues frames for (the last configure()).
+  #latest: Configuration | null = null;
 
   constructor(init: VideoEncoderInit) {
     const { output, error } = readCodecInit<VideoEncoderInit['output']>(init, 'VideoEncoderInit');
@@ -283,10 +309,9 @@ export class VideoEncoder extends CodecBase {
 
   configure(config: VideoEncoderConfig): void {
     const parsed = parseConfig(config);
-    this.configureCodec(parsed.native, parsed.unsupported);
-    this.#active = parsed;
-    this.#orientation = null;
-    this.#streamCodec = '';
+    const configuration: Configuration = { parsed, orientation: null, streamCodec: '', streamColor: null, outputConfig: null };
+    this.configureCodec(parsed.native, parsed.unsupported, configuration);
+    this.#latest = configuration;
   }
 
   encode(frame: VideoFrame, options?: VideoEncoderEncodeOptions): void {
@@ -298,14 +323,16 @@ export class VideoEncoder extends CodecBase {
     }
     const opts = toDictionary<VideoEncoderEncodeOptions>(options, 'VideoEncoderEncodeOptions');
     const { rotation, flip } = frame;
-    if (this.#orientation && (this.#orientation.rotation !== rotation || this.#orientation.flip !== flip)) {
+    const latest = this.#latest as Configuration;
+    const orientation = latest.orientation;
+    if (orientation && (orientation.rotation !== rotation || orientation.flip !== flip)) {
       throw domError(
         'DataError',
-        `Every frame after configure() must have the first frame's orientation (rotation ${this.#orientation.rotation}, ` +
-          `flip ${this.#orientation.flip}); received rotation ${rotation}, flip ${flip}.`,
+        `Every frame after configure() must have the first frame's orientation (rotation ${orientation.rotation}, ` +
+          `flip ${orientation.flip}); received rotation ${rotation}, flip ${flip}.`,
       );
     }
-    this.#orientation ??= { rotation, flip };
+    latest.orientation ??= { rotation, flip };
     const quantizer = this.#quantizer(opts);
     const visible = frame.visibleRect as { x: number; y: number; width: number; height: number };
     const cs = frame.colorSpace;
@@ -338,8 +365,8 @@ export class VideoEncoder extends CodecBase {
 
   /** The per-frame quantizer of the configured codec, or -1. */
   #quantizer(opts: VideoEncoderEncodeOptions): number {
-    const parsed = this.#active?.parsed;
-    if (!parsed || this.#active?.native?.rateMode !== 'quantizer') return -1;
+    const parsed = this.#latest?.parsed.parsed;
+    if (!parsed || this.#latest?.parsed.native?.rateMode !== 'quantizer') return -1;
     const key = parsed.codec === 'avc' ? 'avc' : parsed.codec === 'hevc' ? 'hevc' : parsed.codec === 'vp9' ? 'vp9' : parsed.codec === 'av1' ? 'av1' : null;
     if (!key) return -1;
     const options = toDictionary<{ quantizer?: number | null }>(opts[key], `VideoEncoderEncodeOptions.${key}`);
@@ -350,32 +377,32 @@ export class VideoEncoder extends CodecBase {
     return q;
   }
 
-  protected onReset(): void {
-    this.#active = null;
-    this.#activeOutputConfig = null;
+  protected override onReset(): void {
+    this.#latest = null;
   }
 
   protected deliverOutput(event: NativeEvent): void {
     const e = event as EncodedVideoEvent;
-    const active = this.#active;
-    if (!active?.native) return;
-    if (e.config) this.#updateStream(e.config, active);
+    const configuration = this.activeConfig;
+    const active = configuration?.parsed;
+    if (!configuration || !active?.native) return;
+    if (e.config) updateStream(configuration, e.config);
     const chunk = new EncodedVideoChunk(ownedChunkInit(e.key ? 'key' : 'delta', e.timestamp, e.duration, e.data));
     const metadata: EncodedVideoChunkMetadata = {};
     const cfg = active.clone;
     const outputConfig: VideoDecoderConfig = {
-      codec: this.#streamCodec,
+      codec: configuration.streamCodec,
       codedWidth: cfg.width,
       codedHeight: cfg.height,
       displayAspectWidth: cfg.displayWidth ?? cfg.width,
       displayAspectHeight: cfg.displayHeight ?? cfg.height,
-      rotation: this.#orientation?.rotation ?? 0,
-      flip: this.#orientation?.flip ?? false,
+      rotation: configuration.orientation?.rotation ?? 0,
+      flip: configuration.orientation?.flip ?? false,
     };
-    if (this.#streamColor) outputConfig.colorSpace = { ...this.#streamColor } as VideoColorSpaceInit;
-    if (this.#streamDescription) outputConfig.description = this.#streamDescription;
-    if (!sameConfig(this.#activeOutputConfig, outputConfig)) {
-      this.#activeOutputConfig = outputConfig;
+    if (configuration.streamColor) outputConfig.colorSpace = { ...configuration.streamColor } as VideoColorSpaceInit;
+    if (configuration.streamDescription) outputConfig.description = configuration.streamDescription;
+    if (!sameConfig(configuration.outputConfig, outputConfig)) {
+      configuration.outputConfig = outputConfig;
       metadata.decoderConfig = {
         ...outputConfig,
         ...(outputConfig.description ? { description: (outputConfig.description as Uint8Array).slice() } : {}),
@@ -386,20 +413,6 @@ export class VideoEncoder extends CodecBase {
       metadata.alphaSideData = e.alpha.slice().buffer as ArrayBuffer;
     }
     invokeCallback(this.#output, chunk, metadata);
-  }
-
-  /** The exact codec string and description of what the encoder produced. */
-  #updateStream(config: NonNullable<EncodedVideoEvent['config']>, active: ParsedEncoderConfig): void {
-    const parsed = active.parsed;
-    let codec = active.clone.codec;
-    if (config.record && parsed) {
-      if (parsed.codec === 'avc') codec = avcCodecStringFromRecord(parsed.prefix, config.record) ?? codec;
-      else if (parsed.codec === 'hevc') codec = hevcCodecStringFromRecord(parsed.prefix, config.record) ?? codec;
-      else if (parsed.codec === 'av1') codec = av1CodecStringFromRecord(config.record) ?? codec;
-    }
-    this.#streamCodec = codec;
-    this.#streamDescription = config.description;
-    this.#streamColor = config.color;
   }
 
   get [Symbol.toStringTag](): string {

@@ -26,7 +26,6 @@ const EXACT: Record<string, AudioCodec> = {
   mp3: { codec: 'mp3' },
   'mp4a.69': { codec: 'mp3' },
   'mp4a.6B': { codec: 'mp3' },
-  'mp4a.6b': { codec: 'mp3' },
   flac: { codec: 'flac' },
   vorbis: { codec: 'vorbis' },
   'pcm-u8': { codec: 'pcm', format: 'u8' },

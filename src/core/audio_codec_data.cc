@@ -125,6 +125,21 @@ bool MpegAudioFramesComplete(const uint8_t* data, size_t size) {
   return true;  // whole frames, perhaps with a few stray bytes the decoder skips
 }
 
+bool AdtsFramesComplete(const uint8_t* data, size_t size) {
+  size_t pos = 0;
+  while (pos < size) {
+    const uint8_t* h = data + pos;
+    if (h[0] != 0xff) return true;
+    if (size - pos < 2) return false;
+    if ((h[1] & 0xf6) != 0xf0) return true;  // not the 12-bit sync word and layer 0
+    if (size - pos < 7) return false;
+    const size_t length = (static_cast<size_t>(h[3] & 3) << 11) | (static_cast<size_t>(h[4]) << 3) | (h[5] >> 5);
+    if (length < 7 || pos + length > size) return false;
+    pos += length;
+  }
+  return true;
+}
+
 int AacSampleRateIndex(int sample_rate) {
   static constexpr int kRates[] = {96000, 88200, 64000, 48000, 44100, 32000, 24000,
                                    22050, 16000, 12000, 11025, 8000,  7350};

@@ -37,6 +37,17 @@ std::optional<OpusHead> ParseOpusHead(const uint8_t* data, size_t size);
 // chunk FFmpeg's decoder would otherwise decode without complaint.
 bool MpegAudioFramesComplete(const uint8_t* data, size_t size);
 
+// AAC in ADTS format: whether `size` bytes hold whole ADTS frames, by the
+// frame_length of their headers (ISO 14496-3 1.A.3.2). False when a header
+// or a frame runs past the end; bytes that are not an ADTS header end the
+// walk (the decoder judges them). FFmpeg's decoder drops a cut header
+// without a word.
+bool AdtsFramesComplete(const uint8_t* data, size_t size);
+
+// FLAC: the smallest possible frame (a 6-byte header, one 2-byte constant
+// subframe, the CRC-16); FFmpeg's decoder silently drops shorter packets.
+inline constexpr size_t kMinFlacFrameBytes = 10;
+
 // AAC: the index of a sampling frequency in ISO 14496-3's table, or -1.
 int AacSampleRateIndex(int sample_rate);
 // The 7-byte ADTS header (no CRC) of a raw AAC frame of `payload` bytes.

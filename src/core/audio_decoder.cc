@@ -118,6 +118,7 @@ Status AudioDecoderEngine::Configure(const Config& config, Emitter&) {
   scratch_ = AllocFrame();
   codec_ = config.codec;
   block_align_ = choice.pcm_bytes * static_cast<int>(config.channels);
+  adts_ = config.codec == "aac" && !config.has_description;
   delay_us_ = delay_us;
   return Status::Ok();
 }
@@ -126,15 +127,27 @@ Status AudioDecoderEngine::Process(Work& work, Emitter& emit) {
   ClearLastLogError();
   AVPacket* pkt = work.packet.get();
   if (Status s = CheckChunk(work); !s.ok()) return s;
-  if (block_align_ > 0 && pkt->size % block_align_ != 0) {
-    return Status::Error(ErrorKind::kEncodingError,
-                         "Truncated PCM chunk: " + std::to_string(pkt->size) + " bytes is not a whole number of " +
-                             std::to_string(block_align_) + "-byte frames.");
-  }
-  if (codec_ == "mp3" && !MpegAudioFramesComplete(pkt->data, static_cast<size_t>(pkt->size))) {
-    return Status::Error(ErrorKind::kEncodingError, "Truncated MP3 chunk: its last frame runs past the end of the chunk.");
-  }
+  if (Status s = CheckFraming(*pkt); !s.ok()) return s;
   return SendPacket(ctx_.get(), pkt, [&] { return Receive(emit); });
+}
+
+// Chunks whose framing shows them cut short: FFmpeg's decoders would decode
+// them into noise or drop them without a word.
+Status AudioDecoderEngine::CheckFraming(const AVPacket& pkt) const {
+  const auto size = static_cast<size_t>(pkt.size);
+  std::string why;
+  if (block_align_ > 0 && pkt.size % block_align_ != 0) {
+    why = "Truncated PCM chunk: " + std::to_string(size) + " bytes is not a whole number of " +
+          std::to_string(block_align_) + "-byte frames.";
+  } else if (codec_ == "mp3" && !MpegAudioFramesComplete(pkt.data, size)) {
+    why = "Truncated MP3 chunk: its last frame runs past the end of the chunk.";
+  } else if (adts_ && !AdtsFramesComplete(pkt.data, size)) {
+    why = "Truncated ADTS chunk: its header or frame runs past the end of the chunk.";
+  } else if (codec_ == "flac" && size < kMinFlacFrameBytes) {
+    why = "Truncated FLAC chunk: " + std::to_string(size) + " bytes is less than the smallest FLAC frame (" +
+          std::to_string(kMinFlacFrameBytes) + " bytes).";
+  }
+  return why.empty() ? Status::Ok() : Status::Error(ErrorKind::kEncodingError, why);
 }
 
 Status AudioDecoderEngine::Flush(Emitter& emit) {

@@ -35,6 +35,7 @@ class AudioDecoderEngine {
   void Reset();
 
  private:
+  Status CheckFraming(const AVPacket& pkt) const;
   Status Receive(Emitter& emit);
   Status Deliver(FramePtr frame, Emitter& emit);
 
@@ -43,6 +44,7 @@ class AudioDecoderEngine {
   SwrPtr swr_;          // for formats the spec has no name for
   std::string codec_;
   int block_align_ = 0;  // PCM: bytes per frame (a chunk holds whole frames)
+  bool adts_ = false;    // AAC without a description: ADTS frames
   // The codec delay FFmpeg trims from the stream's start (Opus pre-skip), in
   // microseconds: chunks carry the time of their first encoded sample,
   // priming included, so outputs are shifted back by it (as Matroska's

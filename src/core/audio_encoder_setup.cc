@@ -49,6 +49,44 @@ std::string RateList(const int* rates) {
 
 void SetInt(AVDictionary** opts, const char* key, int64_t value) { av_dict_set_int(opts, key, value, 0); }
 
+std::string Kbps(int64_t bits) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g kbit/s", static_cast<double>(bits) / 1000.0);
+  return text;
+}
+
+// Bitrates and modes the encoder would not apply: outside them it silently
+// makes another rate, so the configuration is answered unsupported.
+Status CheckRateControl(const AudioEncoderSettings& config) {
+  const int64_t bitrate = config.bitrate;
+  const std::string& name = config.codec;
+  if (name == "aac" && config.constant_bitrate) {
+    // Measured: 128 kbit/s asked, 7 kbit/s made for near-silence.
+    return Unsupported("FFmpeg's AAC encoder has no constant-bitrate mode (its rate follows the content); use "
+                       "bitrateMode \"variable\".");
+  }
+  if (bitrate == 0) return Status::Ok();
+  if (name == "mp3") {
+    // ISO 11172-3 / 13818-3 layer III bitrates: MPEG-1 (32-48 kHz), MPEG-2
+    // (16-24 kHz) and MPEG-2.5 (8-12 kHz); LAME clamps anything else.
+    const int64_t min = config.sample_rate >= 32000 ? 32000 : 8000;
+    const int64_t max = config.sample_rate >= 32000 ? 320000 : config.sample_rate >= 16000 ? 160000 : 64000;
+    if (bitrate < min || bitrate > max) {
+      return Unsupported("MP3 at " + std::to_string(config.sample_rate) + " Hz has bitrates from " + Kbps(min) +
+                         " to " + Kbps(max) + "; " + Kbps(bitrate) + " was asked.");
+    }
+  }
+  if (name == "opus") {
+    // RFC 6716: a stream carries 6 to 510 kbit/s (one stream up to two
+    // channels); FFmpeg also caps 256 kbit/s per channel.
+    if (bitrate < 6000 || (config.channels <= 2 && bitrate > 510000)) {
+      return Unsupported("Opus codes " + std::string(config.channels <= 2 ? "6 to 510 kbit/s" : "at least 6 kbit/s") +
+                         "; " + Kbps(bitrate) + " was asked.");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 AVSampleFormat ChooseEncoderSampleFormat(const AVCodec* codec, AVSampleFormat preferred) {
@@ -76,6 +114,7 @@ Status SetUpAudioEncoder(const AudioEncoderSettings& config, AVSampleFormat pref
   }
   const AVCodec* codec = FindEncoder(name);
   if (!codec) return Unsupported("No " + name + " encoder in this FFmpeg build.");
+  if (Status s = CheckRateControl(config); !s.ok()) return s;
 
   // The rate: the configured one, or for Opus the nearest it runs at.
   int rate = static_cast<int>(config.sample_rate);
@@ -136,10 +175,12 @@ Status SetUpAudioEncoder(const AudioEncoderSettings& config, AVSampleFormat pref
     av_dict_set(opts, "application", config.opus_application.c_str(), 0);
     SetInt(opts, "packet_loss", config.opus_packet_loss);
     SetInt(opts, "fec", config.opus_fec ? 1 : 0);
-    // Past two channels, mapping family 1 (Vorbis order) with FFmpeg's own
-    // reordering: its automatic choice feeds libopus's surround encoder
-    // FFmpeg's order unchanged, which swaps channels of 5.0 and 6.1.
-    if (config.channels > 2) SetInt(opts, "mapping_family", 1);
+    // Three to eight channels: mapping family 1 (Vorbis order) with FFmpeg's
+    // own reordering: its automatic choice feeds libopus's surround encoder
+    // FFmpeg's order unchanged, which swaps channels of 5.0 and 6.1. Past
+    // eight: family 255 (RFC 7845 5.1.1.3), one uncoupled stream per channel
+    // in the AudioData's order.
+    if (config.channels > 2) SetInt(opts, "mapping_family", config.channels > 8 ? 255 : 1);
     av_dict_set(opts, "vbr", config.constant_bitrate ? "off" : "on", 0);
     ctx->compression_level = config.opus_complexity;
   } else if (name == "mp3") {

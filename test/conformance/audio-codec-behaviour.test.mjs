@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { AudioDecoder, AudioEncoder, EncodedAudioChunk } from 'webcodecs-native';
 
 import { describeCodecBehaviour, isDom, recorder } from '../helpers/codec-behaviour.mjs';
-import { AUDIO_CODECS, audioConfig, encodeAudio } from '../helpers/codecs.mjs';
+import { AUDIO_CODECS, audioConfig, decodeAudio, encodeAudio } from '../helpers/codecs.mjs';
 import { SIGNALS, makeAudioData } from '../helpers/media.mjs';
 
 // 50 ms per AudioData: several encoder frames for most codecs.
@@ -34,6 +34,7 @@ for (const entry of AUDIO_CODECS) {
       { codec, sampleRate },
       { ...config, sampleRate: -1 },
       { ...config, bitrate: 6e9 },
+      { ...config, bitrate: 0 },
       { ...config, bitrateMode: 'quantizer' },
       { ...config, opus: { frameDuration: 2501 } },
       { ...config, opus: { complexity: 11 } },
@@ -180,6 +181,66 @@ describe('AudioEncoderConfig and AudioDecoderConfig details', () => {
       await assert.rejects(flush, isDom('NotSupportedError'));
       assert.equal(dec.state, 'closed');
     }
+  });
+
+  test('AAC stereo reconfigured to Opus mono without a flush: each part decodes with its own decoderConfig', async () => {
+    const { codec: enc, outputs, errors } = recorder(AudioEncoder);
+    const parts = [
+      { config: { codec: 'mp4a.40.2', sampleRate: 48000, numberOfChannels: 2 }, start: 0 },
+      { config: { codec: 'opus', sampleRate: 48000, numberOfChannels: 1 }, start: 48000 },
+    ];
+    for (const { config, start } of parts) {
+      enc.configure(config);
+      const data = makeAudioData(SIGNALS.sine(48000), { start, frames: 9600, channels: config.numberOfChannels, sampleRate: 48000 });
+      enc.encode(data);
+      data.close();
+    }
+    await enc.flush();
+    assert.deepEqual(errors, []);
+    const split = outputs.findIndex((o) => o.x.timestamp >= 1e6);
+    for (const [k, chunks] of [outputs.slice(0, split), outputs.slice(split)].entries()) {
+      const { decoderConfig } = chunks[0].meta;
+      const { codec, numberOfChannels } = parts[k].config;
+      assert.deepEqual([decoderConfig.codec, decoderConfig.numberOfChannels], [codec, numberOfChannels]);
+      const decoded = await decodeAudio(decoderConfig, chunks.map((o) => o.x));
+      assert.equal(decoded.samples.length, numberOfChannels);
+      assert.ok(decoded.samples[0].length >= 9600, `${codec}: ${decoded.samples[0].length} frames`);
+    }
+  });
+
+  test('MP3 has exactly the registered codec strings: mp4a.6B, not mp4a.6b', async () => {
+    const { chunks } = await encodeAudio(audioConfig({ codec: 'mp3', sampleRate: 44100 }), 4, (i) =>
+      makeAudioData(SIGNALS.sine(44100), { start: i * 4410, frames: 4410, channels: 2, sampleRate: 44100 }),
+    );
+    for (const codec of ['mp3', 'mp4a.69', 'mp4a.6B']) {
+      const decoded = await decodeAudio({ codec, sampleRate: 44100, numberOfChannels: 2 }, chunks);
+      assert.ok(decoded.samples[0].length >= 4 * 4410, codec);
+    }
+    for (const Codec of [AudioEncoder, AudioDecoder]) {
+      const support = await Codec.isConfigSupported({ codec: 'mp4a.6b', sampleRate: 44100, numberOfChannels: 2 });
+      assert.equal(support.supported, false, `${Codec.name}: codec strings are case-sensitive`);
+    }
+  });
+
+  test('a description in shared memory is accepted (AllowSharedBufferSource) and copied', async () => {
+    const config = audioConfig({ codec: 'mp4a.40.2', sampleRate: 44100 });
+    const { chunks, decoderConfig } = await encodeAudio(config, 4, (i) =>
+      makeAudioData(SIGNALS.sine(44100), { start: i * 4410, frames: 4410, channels: 2, sampleRate: 44100 }),
+    );
+    const shared = new Uint8Array(new SharedArrayBuffer(decoderConfig.description.byteLength));
+    shared.set(decoderConfig.description);
+    const support = await AudioDecoder.isConfigSupported({ ...decoderConfig, description: shared });
+    assert.equal(support.supported, true);
+    assert.ok(support.config.description.buffer instanceof ArrayBuffer, 'the answer holds its own copy');
+    const { codec: dec, outputs, errors } = recorder(AudioDecoder);
+    dec.configure({ ...decoderConfig, description: shared });
+    shared.fill(0xff); // too late to reach the decoder
+    chunks.forEach((c) => dec.decode(c));
+    await dec.flush();
+    assert.deepEqual(errors, []);
+    assert.ok(outputs.length >= chunks.length - 1);
+    outputs.forEach(({ x }) => x.close());
+    dec.close();
   });
 
   test('an AudioData whose channel count differs from the config is an EncodingError', async () => {

@@ -114,6 +114,32 @@ for (const { name, codec } of VIDEO_CODECS) {
     });
   });
 
+  describe(`VideoEncoder reconfiguration: ${name}`, () => {
+    test('chunks encoded before a reconfigure keep their frames\' orientation in decoderConfig', async () => {
+      const { codec: enc, outputs, errors } = recorder(VideoEncoder);
+      const expected = [];
+      for (const [start, rotation, flip] of [[0, 90, true], [50, 0, false]]) {
+        enc.configure(config);
+        for (let i = start; i < start + 2; i++) {
+          const f = makeFrame(W, H, i);
+          const oriented = new VideoFrame(f, { rotation, flip });
+          if (i === start) expected.push([oriented.timestamp, rotation, flip]);
+          enc.encode(oriented, { keyFrame: i === start });
+          f.close();
+          oriented.close();
+        }
+      }
+      await enc.flush();
+      assert.deepEqual(errors, []);
+      const announced = outputs.filter((o) => o.meta.decoderConfig);
+      assert.deepEqual(
+        announced.map(({ x, meta }) => [x.timestamp, meta.decoderConfig.rotation, meta.decoderConfig.flip]),
+        expected,
+      );
+      enc.close();
+    });
+  });
+
   describe(`VideoDecoder key frames: ${name}`, () => {
     test('a chunk labelled key that is not a key frame is a DataError', async () => {
       const { chunks, decoderConfig } = await encodeClip(config, 2);
@@ -124,3 +150,24 @@ for (const { name, codec } of VIDEO_CODECS) {
     });
   });
 }
+
+describe('VideoDecoder reconfiguration', () => {
+  test('frames decoded before a reconfigure keep the rotation of their configuration', async () => {
+    const config = { codec: 'vp8', width: W, height: H, bitrate: 300000, framerate: 30 };
+    const { chunks, decoderConfig } = await encodeClip(config, 6, { keyEvery: 3 });
+    const { codec: dec, outputs, errors } = recorder(VideoDecoder);
+    dec.configure({ ...decoderConfig, rotation: 90 });
+    chunks.slice(0, 3).forEach((c) => dec.decode(c));
+    // No flush: libvpx has no decode delay, so these frames are on their way.
+    dec.configure({ ...decoderConfig, rotation: 180 });
+    chunks.slice(3).forEach((c) => dec.decode(c));
+    await dec.flush();
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      outputs.map(({ x }) => [x.timestamp, x.rotation, x.displayWidth]),
+      chunks.map((c, i) => [c.timestamp, i < 3 ? 90 : 180, i < 3 ? H : W]),
+    );
+    outputs.forEach(({ x }) => x.close());
+    dec.close();
+  });
+});

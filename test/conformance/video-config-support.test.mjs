@@ -51,6 +51,13 @@ const padded = (bytes, extra) => {
   return out;
 };
 
+/** A copy of `bytes` in shared memory. */
+const inShared = (bytes) => {
+  const out = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  out.set(bytes);
+  return out;
+};
+
 // [description, config, expectation]
 const DECODER_TABLE = [
   // Not valid: TypeError.
@@ -156,6 +163,7 @@ const DECODER_TABLE = [
   ['vp8', { codec: 'vp8' }, 'supported'],
   ['avc1 Baseline', { codec: 'avc1.42001E' }, 'supported'],
   ['avc1 lower-case hex', { codec: 'avc1.42001e' }, 'supported'],
+  ['avcC in shared memory (AllowSharedBufferSource)', { codec: 'avc1.42001f', description: inShared(avcC) }, 'supported'],
   ['avc3 Baseline', { codec: 'avc3.42001E' }, 'supported'],
   ['avc1 Constrained Baseline flags', { codec: 'avc1.42E01E' }, 'supported'],
   ['avc1 Main', { codec: 'avc1.4d401f' }, 'supported'],

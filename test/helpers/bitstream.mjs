@@ -63,6 +63,10 @@ export class BitWriter {
   /** Ends with rbsp_trailing_bits / AV1 trailing_bits: a 1, then zeros to a byte. */
   finish() {
     this.bit(1);
+    return this.padded();
+  }
+  /** The bits so far, zero-padded to a whole byte. */
+  padded() {
     while (this.out.length % 8) this.bit(0);
     const bytes = new Uint8Array(this.out.length / 8);
     for (let i = 0; i < this.out.length; i++) bytes[i >> 3] |= this.out[i] << (7 - (i & 7));

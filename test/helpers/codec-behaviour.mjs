@@ -143,6 +143,59 @@ export function describeCodecBehaviour(kind) {
       enc.close();
     });
 
+    test('configure() again before the outputs arrive: every chunk is described by its own configuration', async () => {
+      const { codec: enc, outputs, errors } = recorder(Encoder);
+      enc.configure(config);
+      const inputs = [];
+      for (let i = 0; i < 3; i++) {
+        const input = kind.makeInput(i);
+        inputs.push({ timestamp: input.timestamp, duration: input.duration });
+        enc.encode(input, { keyFrame: i === 0 });
+        input.close();
+      }
+      // No flush: the first configuration's outputs are still to come.
+      enc.configure(kind.reconfigure.config);
+      let secondStart;
+      for (let i = 50; i < 52; i++) {
+        const input = kind.reconfigure.input(i);
+        secondStart ??= input.timestamp;
+        enc.encode(input, { keyFrame: i === 50 });
+        input.close();
+      }
+      await enc.flush();
+      assert.deepEqual(errors, []);
+      const split = outputs.findIndex((o) => o.x.timestamp >= secondStart);
+      assert.ok(split > 0, `outputs of both configurations (${outputs.length}, split at ${split})`);
+      const [first, second] = [outputs.slice(0, split), outputs.slice(split)];
+      assert.ok(second.every((o) => o.x.timestamp >= secondStart), 'the first configuration\'s outputs all come first');
+      kind.checkEncoded(first, inputs);
+      kind.reconfigure.check(second[0].meta.decoderConfig);
+      for (const part of [first, second]) {
+        assert.ok(part.slice(1).every((o) => o.meta.decoderConfig === undefined), 'one decoderConfig per configuration');
+      }
+      enc.close();
+    });
+
+    test('the first chunk after configure() carries decoderConfig, even for the same configuration', async () => {
+      const { codec: enc, outputs, errors } = recorder(Encoder);
+      const firsts = [];
+      for (const start of [0, 50]) {
+        enc.configure(config);
+        for (let i = start; i < start + 2; i++) {
+          const input = kind.makeInput(i);
+          if (i === start) firsts.push(input.timestamp);
+          enc.encode(input, { keyFrame: i === start });
+          input.close();
+        }
+      }
+      await enc.flush();
+      assert.deepEqual(errors, []);
+      const announced = outputs.filter((o) => o.meta.decoderConfig);
+      assert.deepEqual(announced.map((o) => o.x.timestamp), firsts);
+      assert.deepEqual(announced[1].meta.decoderConfig, announced[0].meta.decoderConfig);
+      enc.close();
+    });
+
     test('reset() rejects pending flushes with AbortError and drops outputs', async () => {
       const { codec: enc, outputs, errors } = recorder(Encoder);
       enc.configure(config);

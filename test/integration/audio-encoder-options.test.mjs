@@ -64,6 +64,43 @@ describe('bitrate and bitrateMode', () => {
   });
 });
 
+describe('bitrates at the edge of what the encoders apply', () => {
+  // Outside these edges LAME and libopus clamp the rate (MP3 at 44.1 kHz made
+  // 323 kbit/s when 1000 were asked), so isConfigSupported answers false.
+  const made = async (config) => (bytes((await encode(config, { signal: SIGNALS.noise() })).chunks) * 8) / 2;
+
+  for (const [config, outside] of [
+    [{ codec: 'mp3', sampleRate: 44100, numberOfChannels: 2, bitrateMode: 'constant' }, [31999, 320001]],
+    [{ codec: 'mp3', sampleRate: 22050, numberOfChannels: 2, bitrateMode: 'constant' }, [7999, 160001]],
+    [{ codec: 'mp3', sampleRate: 8000, numberOfChannels: 1, bitrateMode: 'variable' }, [7999, 64001]],
+    [{ codec: 'opus', sampleRate: 48000, numberOfChannels: 2, bitrateMode: 'constant' }, [5999, 510001]],
+  ]) {
+    const [below, above] = outside;
+    test(`${config.codec} at ${config.sampleRate} Hz: ${below + 1} to ${above - 1} bit/s are made, beyond is unsupported`, async () => {
+      for (const bitrate of [below + 1, above - 1]) {
+        const actual = await made({ ...config, bitrate });
+        assert.ok(Math.abs(actual - bitrate) < bitrate * 0.12, `${bitrate} bit/s asked, ${Math.round(actual)} made`);
+      }
+      for (const bitrate of outside) {
+        const support = await AudioEncoder.isConfigSupported({ ...config, bitrate });
+        assert.equal(support.supported, false, `${bitrate} bit/s`);
+        assert.equal(support.config.bitrate, bitrate);
+      }
+    });
+  }
+
+  test('aac: no constant-bitrate mode (the rate follows the content): unsupported, and configure() closes with NotSupportedError', async () => {
+    const config = { codec: 'mp4a.40.2', sampleRate: 44100, numberOfChannels: 2, bitrate: 128000 };
+    assert.equal((await AudioEncoder.isConfigSupported({ ...config, bitrateMode: 'constant' })).supported, false);
+    assert.equal((await AudioEncoder.isConfigSupported({ ...config, bitrateMode: 'variable' })).supported, true);
+    let error = null;
+    const enc = new AudioEncoder({ output() {}, error: (e) => (error = e) });
+    enc.configure({ ...config, bitrateMode: 'constant' });
+    await assert.rejects(enc.flush(), (e) => e.name === 'NotSupportedError');
+    assert.match(error.message, /no constant-bitrate mode/);
+  });
+});
+
 describe('OpusEncoderConfig', () => {
   const config = { codec: 'opus', sampleRate: 48000, numberOfChannels: 2 };
 

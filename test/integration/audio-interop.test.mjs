@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { EncodedAudioChunk } from 'webcodecs-native';
+import { AudioDecoder, AudioEncoder, EncodedAudioChunk } from 'webcodecs-native';
 
 import { adtsFromRaw, oggOpus, oggVorbis, rawStream } from '../helpers/audio-files.mjs';
 import { decodeAudio, encodeAudio } from '../helpers/codecs.mjs';
@@ -125,4 +125,55 @@ describe('5.1 channels stay in the bitstream\'s order (the spec reorders nothing
       assert.deepEqual(dominantTones(cliDecodeAudio(out, 6), 48000, FREQS), [0, 1, 2, 3, 4, 5], 'the CLI finds every tone on its speaker');
     });
   }
+});
+
+// --- Opus past eight channels ----------------------------------------------------
+
+describe('Opus past 8 channels: mapping family 255 (RFC 7845 5.1.1.3)', () => {
+  // A tone per channel; family 255 has no speaker positions, so channel k
+  // must simply stay channel k.
+  const tones = (channels) => Array.from({ length: channels }, (_, c) => 300 + 100 * c);
+  const toneSignal = (freqs) => (i, c) => 0.3 * Math.sin((2 * Math.PI * freqs[c] * i) / 48000);
+
+  for (const channels of [9, 12, 32]) {
+    test(`${channels} channels: OpusHead with the mapping table; our decoder and the CLI find every tone on its channel`, async () => {
+      const freqs = tones(channels);
+      const { chunks, decoderConfig } = await encodeAudio({ codec: 'opus', sampleRate: 48000, numberOfChannels: channels }, 1, () =>
+        makeAudioData(toneSignal(freqs), { frames: 48000, channels, sampleRate: 48000 }),
+      );
+      const head = decoderConfig.description;
+      // Version 1, the channel count, family 255, one uncoupled stream per channel, identity mapping.
+      assert.deepEqual([head[8], head[9], head[18], head[19], head[20]], [1, channels, 255, channels, 0]);
+      assert.deepEqual([...head.subarray(21)], [...Array(channels).keys()]);
+      const ours = await decodeAudio(decoderConfig, chunks);
+      assert.equal(ours.samples.length, channels);
+      assert.deepEqual(dominantTones(ours.samples, ours.sampleRate, freqs), [...Array(channels).keys()], 'our decode');
+      const file = join(dir, `opus-${channels}.opus`);
+      writeFileSync(file, oggOpus(chunks, head));
+      assert.deepEqual(dominantTones(cliDecodeAudio(file, channels), 48000, freqs), [...Array(channels).keys()], 'the CLI\'s decode');
+    });
+  }
+
+  test('a 12-channel stream the CLI encoded with family 255 decodes to the CLI\'s samples', async () => {
+    const freqs = tones(12);
+    const file = join(dir, 'cli-12.opus');
+    const expr = freqs.map((f) => `0.3*sin(2*PI*${f}*t)`).join('|');
+    ffmpeg(['-f', 'lavfi', '-i', `aevalsrc=${expr}:s=48000:d=1`, '-c:a', 'libopus', '-mapping_family', '255', file]);
+    const { packets, extradata, sampleRate, channels } = probeAudioPackets(file);
+    assert.deepEqual([channels, extradata[18]], [12, 255]);
+    const chunks = packets.map((p) => new EncodedAudioChunk({ type: 'key', timestamp: p.timestamp, duration: p.duration, data: p.data }));
+    const ours = await decodeAudio({ codec: 'opus', sampleRate, numberOfChannels: 12, description: extradata }, chunks);
+    const cli = cliDecodeAudio(file, 12);
+    assert.deepEqual(dominantTones(ours.samples, sampleRate, freqs), [...Array(12).keys()]);
+    for (let c = 0; c < 12; c++) {
+      const { offset, maxDiff } = alignSamples(cli[c], ours.samples[c]);
+      assert.equal(offset, 0, `channel ${c}`);
+      assert.ok(maxDiff <= 1e-7, `channel ${c}: the CLI's samples (max difference ${maxDiff})`);
+    }
+  });
+
+  test('without a description past two channels, or past the 32-channel limit: unsupported', async () => {
+    assert.equal((await AudioDecoder.isConfigSupported({ codec: 'opus', sampleRate: 48000, numberOfChannels: 12 })).supported, false);
+    assert.equal((await AudioEncoder.isConfigSupported({ codec: 'opus', sampleRate: 48000, numberOfChannels: 33 })).supported, false);
+  });
 });

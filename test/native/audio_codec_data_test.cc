@@ -77,6 +77,23 @@ TEST(Adts, HeaderFields) {
   EXPECT_EQ(AacSampleRateIndex(11000), -1);
 }
 
+TEST(Adts, WholeAndTruncatedFrames) {
+  // Two frames of 20 and 30 bytes, headers written by WriteAdtsHeader.
+  std::vector<uint8_t> two(50, 0);
+  ASSERT_TRUE(WriteAdtsHeader(two.data(), 2, 4, 2, 13, false));
+  ASSERT_TRUE(WriteAdtsHeader(two.data() + 20, 2, 4, 2, 23, false));
+  EXPECT_TRUE(AdtsFramesComplete(two.data(), two.size()));
+  EXPECT_TRUE(AdtsFramesComplete(two.data(), 20));
+  EXPECT_FALSE(AdtsFramesComplete(two.data(), 49)) << "the second frame cut";
+  EXPECT_FALSE(AdtsFramesComplete(two.data(), 19)) << "the first frame cut";
+  for (size_t n : {size_t{1}, size_t{2}, size_t{6}}) EXPECT_FALSE(AdtsFramesComplete(two.data(), n)) << n << "-byte header";
+  two[4] = two[5] = 0;  // frame_length 0: no room even for the header
+  two[3] &= 0xfc;
+  EXPECT_FALSE(AdtsFramesComplete(two.data(), two.size()));
+  const uint8_t raw[4] = {0x21, 0x10, 0x04, 0x60};
+  EXPECT_TRUE(AdtsFramesComplete(raw, sizeof raw)) << "not ADTS: left to the decoder";
+}
+
 TEST(MpegAudio, WholeAndTruncatedFrames) {
   // MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, no padding: 144 * 128000 / 44100 = 417 bytes.
   std::vector<uint8_t> two(834, 0);

@@ -8,6 +8,8 @@
 //   NotSupportedError when the codec closed with that error;
 // - a flush resolves only after every output of the work queued before it;
 // - no output after reset()/close(), none of an earlier generation;
+// - each output is delivered with the configuration its work was queued
+//   under, even when configure() was called again before it arrived;
 // - the error callback at most once, always with the codec closed;
 // - the queue size returns to 0 and a dequeue event follows its changes.
 import { test } from 'node:test';
@@ -74,13 +76,14 @@ class FakeCodec extends CodecBase {
     super((onEvents) => (fake = new FakeNative(onEvents)), errors, MAX_IN_FLIGHT);
     this.fake = fake;
     this.log = log;
+    this.configurations = 0; // configure() calls: the latest one is what work is queued under
     this.addEventListener('dequeue', () => log.dequeues++);
   }
   get queueSize() {
     return super.queueSize;
   }
   configure(supported) {
-    this.configureCodec(supported ? {} : null, 'unsupported for the test');
+    this.configureCodec(supported ? {} : null, 'unsupported for the test', ++this.configurations);
   }
   work(id) {
     if (this.state !== 'configured') throw new DOMException('not configured', 'InvalidStateError');
@@ -97,7 +100,7 @@ class FakeCodec extends CodecBase {
   }
   onReset() {}
   deliverOutput(event) {
-    this.log.outputs.push({ workId: event.workId, era: this.log.era(), state: this.state });
+    this.log.outputs.push({ workId: event.workId, era: this.log.era(), state: this.state, configuration: this.activeConfig });
   }
 }
 
@@ -151,7 +154,7 @@ async function runSequence(commands) {
           assert.throws(() => codec.work(id), { name: 'InvalidStateError' });
         } else {
           codec.work(id);
-          works.set(id, { era: generationEnds });
+          works.set(id, { era: generationEnds, configuration: codec.configurations });
         }
         break;
       }
@@ -193,6 +196,7 @@ async function runSequence(commands) {
     for (const o of log.outputs) {
       assert.equal(o.state, 'configured', 'outputs arrive only while configured');
       assert.equal(o.era, works.get(o.workId).era, `work ${o.workId} from an earlier configuration produced no output`);
+      assert.equal(o.configuration, works.get(o.workId).configuration, `work ${o.workId} output with its own configuration`);
     }
   }
 
