@@ -158,7 +158,9 @@ Status VideoEncoderEngine::Process(Work& work, Emitter& emit) {
     if (Status s = Drain(emit); !s.ok()) return s;
   }
   if (needs_open_) {
-    if (Status s = Open(); !s.ok()) return s;
+    // The configuration was supported when configure() opened the encoder:
+    // failing to restart it now is an encoding failure.
+    if (Status s = Open(); !s.ok()) return Status::Error(ErrorKind::kEncodingError, s.message);
   }
   FramePtr input;
   if (Status s = Prepare(work, &input); !s.ok()) return s;

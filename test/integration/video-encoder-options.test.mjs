@@ -264,3 +264,22 @@ test('IVF of our VP8 stream plays in the CLI with the right frame count', async 
   const out = ffmpeg(['-i', file, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-']);
   assert.equal(out.length / ((W * H * 3) / 2), 15);
 });
+
+test('an encoder that fails to restart after configure() succeeded is an EncodingError, not NotSupportedError', async () => {
+  const { VideoEncoder } = await import('webcodecs-native');
+  // SVT-AV1 opens for the configuration, then refuses the identity (RGB)
+  // matrix of the first frame's colour space on 4:2:0 when it restarts to
+  // tag the stream with it.
+  const errors = [];
+  const enc = new VideoEncoder({ output() {}, error: (e) => errors.push(e) });
+  enc.configure({ codec: 'av01.0.04M.08', width: W, height: H });
+  const frame = new VideoFrame(patternI420(W, H, 0), {
+    format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0, colorSpace: { matrix: 'rgb' },
+  });
+  enc.encode(frame);
+  frame.close();
+  await assert.rejects(enc.flush(), (e) => e instanceof DOMException && e.name === 'EncodingError');
+  assert.deepEqual(errors.map((e) => e.name), ['EncodingError']);
+  assert.match(errors[0].message, /libsvtav1/);
+  assert.equal(enc.state, 'closed');
+});
