@@ -46,6 +46,15 @@ int VpxLayer(int layers, int index) {
   return layers == 2 ? kTwo[index % 2] : kThree[index % 4];
 }
 
+// x264 and x265 add the offset of a region of interest covering the whole
+// frame to every macroblock's QP; FFmpeg scales it by the QP range.
+void AddQuantizerOffset(AVFrame* frame, int offset, int bit_depth) {
+  AVFrameSideData* sd = av_frame_new_side_data(frame, AV_FRAME_DATA_REGIONS_OF_INTEREST, sizeof(AVRegionOfInterest));
+  if (!sd) throw std::bad_alloc();
+  *reinterpret_cast<AVRegionOfInterest*>(sd->data) = AVRegionOfInterest{
+      sizeof(AVRegionOfInterest), 0, frame->height, 0, frame->width, AVRational{offset, 51 + 6 * (bit_depth - 8)}};
+}
+
 PacketPtr PacketFrom(const std::vector<uint8_t>& bytes) {
   PacketPtr pkt = AllocPacket();
   if (av_new_packet(pkt.get(), static_cast<int>(bytes.size())) < 0) throw std::bad_alloc();
@@ -73,7 +82,8 @@ Status VideoEncoderEngine::Open() {
   superframe_.reset();
   sent_config_.reset();
   AVDictionary* opts = nullptr;
-  Status s = SetUpVideoEncoder(config_, &codec_, &ctx_, &opts, &input_format_);
+  open_quantizer_ = config_.rate_mode == RateMode::kQuantizer ? OpeningQuantizer(config_, quantizer_) : -1;
+  Status s = SetUpVideoEncoder(config_, open_quantizer_, &codec_, &ctx_, &opts, &input_format_);
   if (!s.ok()) {
     av_dict_free(&opts);
     return s;
@@ -82,23 +92,6 @@ Status VideoEncoderEngine::Open() {
   ctx_->color_trc = color_.transfer;
   ctx_->colorspace = color_.matrix;
   ctx_->color_range = color_.full_range.value_or(false) ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
-  if (quantizer_ >= 0) {
-    // A fixed quantizer for the whole frame range.
-    if (config_.family == "h264") {
-      av_dict_set_int(&opts, "qp", quantizer_, 0);
-    } else if (config_.family == "hevc") {
-      std::string params;
-      if (AVDictionaryEntry* e = av_dict_get(opts, "x265-params", nullptr, 0)) params = std::string(e->value) + ":";
-      av_dict_set(&opts, "x265-params", (params + "qp=" + std::to_string(quantizer_)).c_str(), 0);
-    } else if (std::string(codec_->name) == "libsvtav1") {
-      av_dict_set_int(&opts, "qp", quantizer_, 0);
-    } else {
-      // libvpx/libaom: constant-quality mode pinned to one quantizer.
-      ctx_->bit_rate = 0;
-      ctx_->qmin = ctx_->qmax = quantizer_;
-      av_dict_set_int(&opts, "crf", quantizer_, 0);
-    }
-  }
   ClearLastLogError();
   int err;
   {
@@ -143,12 +136,12 @@ Status VideoEncoderEngine::Process(Work& work, Emitter& emit) {
     }
   }
   if (config_.rate_mode == RateMode::kQuantizer) {
-    const int q = work.quantizer >= 0 ? work.quantizer : quantizer_;
-    if (q != quantizer_) {
-      // The libraries fix the quantizer when they open (x264 does not
-      // reconfigure a constant QP either): finish this encoder, open another.
+    if (work.quantizer >= 0) quantizer_ = work.quantizer;
+    if (OpeningQuantizer(config_, quantizer_) != open_quantizer_) {
+      // libvpx, SVT-AV1 and libaom (and x264 entering or leaving lossless)
+      // fix the quantizer when they open: finish this encoder, open another,
+      // which starts with a key frame.
       if (Status s = Drain(emit); !s.ok()) return s;
-      quantizer_ = q;
       needs_open_ = true;
     }
   }
@@ -164,6 +157,9 @@ Status VideoEncoderEngine::Process(Work& work, Emitter& emit) {
   }
   FramePtr input;
   if (Status s = Prepare(work, &input); !s.ok()) return s;
+  if (config_.rate_mode == RateMode::kQuantizer && quantizer_ != open_quantizer_) {
+    AddQuantizerOffset(input.get(), quantizer_ - open_quantizer_, config_.bit_depth);
+  }
   input->pts = next_pts_++;
   int layer = -1;
   if (config_.temporal_layers > 1 && (config_.family == "vp8" || config_.family == "vp9")) {

@@ -74,7 +74,8 @@ class VideoEncoderEngine {
   bool needs_open_ = false;  // reopen before the next frame (after a drain, or new settings)
   bool drained_ = false;     // end-of-stream sent: the encoder takes no more frames
   int64_t frames_sent_ = 0;  // since the encoder was opened
-  int quantizer_ = -1;       // the quantizer the open encoder uses
+  int quantizer_ = -1;       // quantizer mode: the current frame's (the last one given)
+  int open_quantizer_ = -1;  // quantizer mode: the one the open encoder was opened with
   ColorInfo color_;          // tagged in the stream: the first frame's
   bool color_known_ = false;
   int64_t next_pts_ = 0;
@@ -91,10 +92,21 @@ class VideoEncoderEngine {
   PacketPtr scratch_;
 };
 
-// Chooses the FFmpeg encoder and sets its options for `config`
-// (video_encoder_setup.cc). Returns NotSupportedError with a reason when the
-// configuration cannot be encoded.
-Status SetUpVideoEncoder(const VideoEncoderSettings& config, const AVCodec** codec, CodecContextPtr* ctx,
-                         AVDictionary** options, AVPixelFormat* input_format);
+// In quantizer mode x264 and x265 run at this quantizer and take each
+// frame's own as an offset from it (video_encoder_setup.cc).
+inline constexpr int kBaseQuantizer = 26;
+
+// The quantizer an encoder must be opened with to encode a frame at
+// `quantizer` in quantizer mode: kBaseQuantizer for x264 and x265 (0 for
+// x264's lossless High 4:4:4), the quantizer itself for libvpx, SVT-AV1 and
+// libaom, which fix it when they open.
+int OpeningQuantizer(const VideoEncoderSettings& config, int quantizer);
+
+// Chooses the FFmpeg encoder and sets its options for `config`, opening at
+// `quantizer` in quantizer mode (-1 otherwise) (video_encoder_setup.cc).
+// Returns NotSupportedError with a reason when the configuration cannot be
+// encoded.
+Status SetUpVideoEncoder(const VideoEncoderSettings& config, int quantizer, const AVCodec** codec,
+                         CodecContextPtr* ctx, AVDictionary** options, AVPixelFormat* input_format);
 
 }  // namespace wcn

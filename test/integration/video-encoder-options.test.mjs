@@ -1,6 +1,6 @@
 // VideoEncoderConfig members and encode options with real encoders:
-// bitstream formats, temporal layers, quantizer mode, B-frame timestamps,
-// high bit depth and alpha.
+// bitstream formats, temporal layers, B-frame timestamps, high bit depth
+// and alpha (quantizer mode: video-encoder-quantizer.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -136,36 +136,6 @@ test('an H.264 level limits the frame size, not the frame rate (as browsers do)'
   const { chunks, decoderConfig } = await encodeClip({ codec: 'avc1.64000b', width: 320, height: 240, framerate: 30 }, 3);
   assert.equal(chunks.length, 3);
   assert.equal(decoderConfig.codec, 'avc1.64000b');
-});
-
-for (const [codec, key, qs] of [
-  ['avc1.64001e', 'avc', [10, 25, 40]],
-  ['hvc1.1.6.L93.B0', 'hevc', [10, 25, 40]],
-  ['vp09.00.10.08', 'vp9', [10, 30, 55]],
-  ['av01.0.04M.08', 'av1', [10, 30, 55]],
-]) {
-  test(`${codec}: quantizer mode gives smaller chunks for larger quantizers`, async () => {
-    const sizes = [];
-    for (const q of qs) {
-      const { chunks } = await encodeClip({ codec, width: W, height: H, bitrateMode: 'quantizer' }, 8, {
-        options: () => ({ [key]: { quantizer: q } }),
-      });
-      sizes.push(chunks.reduce((a, c) => a + c.byteLength, 0));
-    }
-    assert.ok(sizes[0] > sizes[1] && sizes[1] > sizes[2], `sizes ${sizes} for quantizers ${qs}`);
-  });
-}
-
-test('quantizer outside the registration range is a TypeError', async () => {
-  const { VideoEncoder } = await import('webcodecs-native');
-  const enc = new VideoEncoder({ output() {}, error() {} });
-  enc.configure({ codec: 'avc1.64001e', width: W, height: H, bitrateMode: 'quantizer' });
-  const frame = new VideoFrame(patternI420(W, H, 0), { format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0 });
-  assert.throws(() => enc.encode(frame, { avc: { quantizer: 52 } }), TypeError);
-  enc.encode(frame, { avc: { quantizer: 51 } });
-  frame.close();
-  await enc.flush();
-  enc.close();
 });
 
 function pattern10(w, h, index) {
