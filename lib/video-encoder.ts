@@ -215,7 +215,6 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
     unsupported = 'hardwareAcceleration "prefer-hardware" is not available: this encoder runs in software.';
   } else if (!layers) unsupported = `scalabilityMode "${scalabilityMode}" is not supported; L1T1, L1T2 and L1T3 are.`;
   else if (framerate !== undefined && !(framerate > 0)) unsupported = `framerate must be positive; received ${framerate}.`;
-  else if (parsed.codec === 'hevc' && layers > 2) unsupported = 'HEVC encodes at most two temporal layers (L1T2).';
   else if (parsed.codec === 'avc' && Math.ceil(width / 16) * Math.ceil(height / 16) > avcLevelMaxFrameMacroblocks(parsed.levelIdc)) {
     const maxFs = avcLevelMaxFrameMacroblocks(parsed.levelIdc);
     unsupported =

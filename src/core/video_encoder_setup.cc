@@ -115,7 +115,6 @@ void SetUpX264(const VideoEncoderSettings& c, int quantizer, AVCodecContext* ctx
     ctx->max_b_frames = c.temporal_layers == 2 ? 1 : 3;
     av_dict_set(o, "b-pyramid", c.temporal_layers == 2 ? "none" : "strict", 0);
     params += "b-adapt=0:";
-    if (c.realtime) av_dict_set(o, "tune", "", 0);  // zerolatency forbids B-frames
   }
   if (c.content_hint == "text" || c.content_hint == "detail") av_dict_set(o, "tune", "stillimage", 0);
   if (c.rate_mode == RateMode::kConstant) params += "nal-hrd=cbr:";
@@ -242,6 +241,15 @@ Status SetUpVideoEncoder(const VideoEncoderSettings& c, int quantizer, const AVC
   }
   if (c.temporal_layers > 1 && c.family == "av1") {
     return Unsupported("Temporal scalability is not available for AV1 in this build (" + std::string(codec->name) + ").");
+  }
+  // x264 and x265 have no temporal layers of P-frames: theirs are built from
+  // B-frames nothing references, and B-frames reorder.
+  if (c.temporal_layers > 1 && c.realtime && (c.family == "h264" || c.family == "hevc")) {
+    return Unsupported(std::string(codec->name) + " forms temporal layers from B-frames, which reorder frames; latencyMode "
+                       "\"realtime\" does not reorder. Use latencyMode \"quality\", or VP8/VP9 for realtime layers.");
+  }
+  if (c.temporal_layers > 2 && c.family == "hevc") {
+    return Unsupported("libx265 puts the B-frames nothing references in one temporal sub-layer: HEVC encodes at most L1T2.");
   }
   const AVPixelFormat fmt = InputFormat(c);
   if (!Supports(codec, fmt)) {
