@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/ffmpeg.h"
+#include "core/ffmpeg_raii.h"
 
 namespace wcn {
 
@@ -26,8 +26,11 @@ std::vector<NalUnit> SplitAnnexB(const uint8_t* data, size_t size);
 // checks it when `out` is null. False when a length runs past the end.
 bool SplitLengthPrefixed(const uint8_t* data, size_t size, int length_size, std::vector<NalUnit>* out);
 
-// Annex B -> 4-byte length prefixes. False when there is no start code.
-bool AnnexBToLengthPrefixed(const uint8_t* data, size_t size, std::vector<uint8_t>* out);
+// Rewrites an Annex B packet with 4-byte length prefixes: in place, without
+// a copy, when every NAL unit follows a 4-byte start code and the packet is
+// writable; otherwise into a new packet (one copy). False when there is no
+// start code.
+bool AnnexBToLengthPrefixed(PacketPtr* pkt);
 
 // The configuration record FFmpeg's MP4 muxer writes for a stream with this
 // Annex B extradata (SPS/PPS, or VPS/SPS/PPS): avcC for H.264, hvcC for

@@ -55,11 +55,14 @@ void AddQuantizerOffset(AVFrame* frame, int offset, int bit_depth) {
       sizeof(AVRegionOfInterest), 0, frame->height, 0, frame->width, AVRational{offset, 51 + 6 * (bit_depth - 8)}};
 }
 
-PacketPtr PacketFrom(const std::vector<uint8_t>& bytes) {
-  PacketPtr pkt = AllocPacket();
-  if (av_new_packet(pkt.get(), static_cast<int>(bytes.size())) < 0) throw std::bad_alloc();
-  std::memcpy(pkt->data, bytes.data(), bytes.size());
-  return pkt;
+// `prefix` followed by the packet's bytes, in a new packet (one copy).
+PacketPtr Prefixed(const uint8_t* prefix, size_t prefix_size, const AVPacket& pkt) {
+  PacketPtr out = AllocPacket();
+  if (av_new_packet(out.get(), static_cast<int>(prefix_size) + pkt.size) < 0) throw std::bad_alloc();
+  std::memcpy(out->data, prefix, prefix_size);
+  std::memcpy(out->data + prefix_size, pkt.data, static_cast<size_t>(pkt.size));
+  av_packet_copy_props(out.get(), &pkt);
+  return out;
 }
 
 }  // namespace
@@ -335,19 +338,11 @@ Status VideoEncoderEngine::EmitPacket(PacketPtr pkt, Emitter& emit) {
       return Status::Error(ErrorKind::kEncodingError, "The encoder produced no usable parameter sets.");
     }
     if (!config_.annexb) stream.description = stream.record;
-    std::vector<uint8_t> bytes;
     if (config_.annexb) {
       // In-band parameter sets on every key frame, so each is a random access point.
-      if (out.key) {
-        bytes.assign(extradata, extradata + extradata_size);
-        bytes.insert(bytes.end(), pkt->data, pkt->data + pkt->size);
-        pkt = PacketFrom(bytes);
-      }
-    } else {
-      if (!AnnexBToLengthPrefixed(pkt->data, static_cast<size_t>(pkt->size), &bytes)) {
-        return Status::Error(ErrorKind::kEncodingError, "The encoder produced a chunk without start codes.");
-      }
-      pkt = PacketFrom(bytes);
+      if (out.key) pkt = Prefixed(extradata, extradata_size, *pkt);
+    } else if (!AnnexBToLengthPrefixed(&pkt)) {
+      return Status::Error(ErrorKind::kEncodingError, "The encoder produced a chunk without start codes.");
     }
   } else if (config_.family == "av1" && extradata_size > 0) {
     stream.record.assign(extradata, extradata + extradata_size);
