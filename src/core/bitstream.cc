@@ -99,7 +99,7 @@ bool AnnexBToLengthPrefixed(PacketPtr* pkt) {
 }
 
 std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* annexb, size_t size) {
-  // The MP4 muxer's avcC/hvcC writer is FFmpeg's own, well-tested one; with
+  // The MP4 muxer's record writer is FFmpeg's own, well-tested one; with
   // an empty moov it writes the record as soon as the header is written.
   AVFormatContext* raw = nullptr;
   if (avformat_alloc_output_context2(&raw, nullptr, "mp4", nullptr) < 0 || !raw) return {};
@@ -125,7 +125,7 @@ std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* annexb, s
   const int len = avio_close_dyn_buf(oc->pb, &buf);
   oc->pb = nullptr;
   std::unique_ptr<uint8_t, AvFreeDeleter> owned(buf);
-  const char* fourcc = codec == AV_CODEC_ID_HEVC ? "hvcC" : "avcC";
+  const char* fourcc = codec == AV_CODEC_ID_HEVC ? "hvcC" : codec == AV_CODEC_ID_AV1 ? "av1C" : "avcC";
   for (int i = 4; len > 0 && i + 4 <= len; i++) {
     if (std::memcmp(buf + i, fourcc, 4) != 0) continue;
     const uint32_t box = (uint32_t{buf[i - 4]} << 24) | (uint32_t{buf[i - 3]} << 16) | (uint32_t{buf[i - 2]} << 8) |

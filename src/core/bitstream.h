@@ -33,9 +33,10 @@ bool SplitLengthPrefixed(const uint8_t* data, size_t size, int length_size, std:
 bool AnnexBToLengthPrefixed(PacketPtr* pkt);
 
 // The configuration record FFmpeg's MP4 muxer writes for a stream with this
-// Annex B extradata (SPS/PPS, or VPS/SPS/PPS): avcC for H.264, hvcC for
-// HEVC. Empty when FFmpeg cannot build one from the data.
-std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* annexb, size_t size);
+// extradata: avcC for H.264 and hvcC for HEVC (Annex B SPS/PPS, or
+// VPS/SPS/PPS), av1C for AV1 (the sequence header OBU). Empty when FFmpeg
+// cannot build one from the data.
+std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* extradata, size_t size);
 
 // Validates an AVCDecoderConfigurationRecord (avcC, ISO/IEC 14496-15
 // 5.3.3.1) or HEVCDecoderConfigurationRecord (hvcC, 8.3.3.1): version 1, a

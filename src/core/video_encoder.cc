@@ -1,5 +1,6 @@
 #include "core/video_encoder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -84,6 +85,8 @@ Status VideoEncoderEngine::Open() {
   CloseEncoder();
   superframe_.reset();
   sent_config_.reset();
+  headers_.clear();
+  record_.clear();
   AVDictionary* opts = nullptr;
   open_quantizer_ = config_.rate_mode == RateMode::kQuantizer ? OpeningQuantizer(config_, quantizer_) : -1;
   Status s = SetUpVideoEncoder(config_, open_quantizer_, &codec_, &ctx_, &opts, &input_format_);
@@ -312,6 +315,14 @@ void VideoEncoderEngine::Reset() {
   next_pts_ = 0;
 }
 
+void VideoEncoderEngine::SetHeaders(const uint8_t* data, size_t size) {
+  if (headers_.size() == size && std::equal(headers_.begin(), headers_.end(), data)) return;
+  headers_.assign(data, data + size);
+  // avcC, hvcC or av1C (whose seq_level_idx the output's codec string carries).
+  const bool has_record = config_.family == "h264" || config_.family == "hevc" || config_.family == "av1";
+  record_ = has_record ? BuildConfigRecord(ctx_->codec_id, data, size) : std::vector<uint8_t>{};
+}
+
 Status VideoEncoderEngine::EmitPacket(PacketPtr pkt, Emitter& emit) {
   EncodedChunkOutput out;
   if (auto it = timing_.find(pkt->pts); it != timing_.end()) {
@@ -322,8 +333,14 @@ Status VideoEncoderEngine::EmitPacket(PacketPtr pkt, Emitter& emit) {
   }
   out.key = pkt->flags & AV_PKT_FLAG_KEY;
   const bool parameter_sets = config_.family == "h264" || config_.family == "hevc";
-  const uint8_t* extradata = ctx_->extradata;
-  const size_t extradata_size = static_cast<size_t>(ctx_->extradata_size);
+  // The stream's headers are the encoder's extradata, or (libaom) the side
+  // data of the first packet.
+  size_t side_size = 0;
+  if (const uint8_t* side = av_packet_get_side_data(pkt.get(), AV_PKT_DATA_NEW_EXTRADATA, &side_size)) {
+    SetHeaders(side, side_size);
+  } else if (headers_.empty() && ctx_->extradata_size > 0) {
+    SetHeaders(ctx_->extradata, static_cast<size_t>(ctx_->extradata_size));
+  }
   if (config_.keep_alpha) out.alpha = AlphaFrom(*pkt);
   if (config_.temporal_layers > 1 && (config_.family == "h264" || config_.family == "hevc")) {
     out.temporal_layer = TemporalLayerOfPicture(config_.family == "hevc", pkt->data, static_cast<size_t>(pkt->size), 0,
@@ -332,20 +349,18 @@ Status VideoEncoderEngine::EmitPacket(PacketPtr pkt, Emitter& emit) {
 
   EncodedStreamConfig stream;
   stream.color = color_;
+  stream.record = record_;
   if (parameter_sets) {
-    stream.record = BuildConfigRecord(ctx_->codec_id, extradata, extradata_size);
     if (stream.record.empty()) {
       return Status::Error(ErrorKind::kEncodingError, "The encoder produced no usable parameter sets.");
     }
     if (!config_.annexb) stream.description = stream.record;
     if (config_.annexb) {
       // In-band parameter sets on every key frame, so each is a random access point.
-      if (out.key) pkt = Prefixed(extradata, extradata_size, *pkt);
+      if (out.key) pkt = Prefixed(headers_.data(), headers_.size(), *pkt);
     } else if (!AnnexBToLengthPrefixed(&pkt)) {
       return Status::Error(ErrorKind::kEncodingError, "The encoder produced a chunk without start codes.");
     }
-  } else if (config_.family == "av1" && extradata_size > 0) {
-    stream.record.assign(extradata, extradata + extradata_size);
   }
   if (!sent_config_ || !(*sent_config_ == stream)) {
     sent_config_ = stream;

@@ -66,6 +66,7 @@ class VideoEncoderEngine {
   Status Receive(Emitter& emit);
   Status Prepare(Work& work, FramePtr* out);
   Status EmitPacket(PacketPtr packet, Emitter& emit);
+  void SetHeaders(const uint8_t* data, size_t size);
 
   Config config_;
   const AVCodec* codec_ = nullptr;
@@ -87,6 +88,8 @@ class VideoEncoderEngine {
   int temporal_index_ = 0;  // position in libvpx's layer pattern
   std::map<int64_t, Timing> timing_;  // by encoder pts
   std::optional<EncodedStreamConfig> sent_config_;
+  std::vector<uint8_t> headers_;  // the open encoder's parameter sets / sequence header
+  std::vector<uint8_t> record_;   // their configuration record (avcC, hvcC, av1C), built once
   BsfPtr superframe_;  // VP9: merges hidden frames into the next shown one
   SwsCache sws_;
   PacketPtr scratch_;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { EncodedVideoChunk, VideoDecoder, VideoFrame } from 'webcodecs-native';
 
 import { decodeChunks, encodeClip } from '../helpers/codecs.mjs';
-import { annexbNals, chunkBytes, ffmpeg, frameI420, lengthPrefixedToAnnexB, patternI420, psnr, tempDir, writeIvf } from '../helpers/media.mjs';
+import { annexbNals, chunkBytes, ffmpeg, ffprobeJson, frameI420, lengthPrefixedToAnnexB, patternI420, psnr, tempDir, writeIvf } from '../helpers/media.mjs';
 
 const W = 320;
 const H = 240;
@@ -153,6 +153,45 @@ test('an H.264 level limits the frame size, not the frame rate (as browsers do)'
   assert.equal(chunks.length, 3);
   assert.equal(decoderConfig.codec, 'avc1.64000b');
 });
+
+// VP9 and AV1 levels bind nothing (browsers accept vp09.00.10.08 and
+// av01.0.04M.08 at every size, and code written for them relies on it): the
+// output's codec string names the level of what was produced. For VP9, whose
+// streams carry no level, that is the lowest Annex A level holding the
+// picture size and breadth, the luma sample rate and the configured bitrate.
+for (const [config, expected] of [
+  [{ codec: 'vp09.00.10.08', width: 1920, height: 1080 }, 'vp09.00.40.08'],
+  [{ codec: 'vp09.00.10.08', width: 256, height: 144, framerate: 20 }, 'vp09.00.10.08'],
+  [{ codec: 'vp09.00.10.08', width: 256, height: 144 }, 'vp09.00.11.08'], // 30 fps: 1105920 samples/s > 829440
+  [{ codec: 'vp09.00.41.08', width: 320, height: 240 }, 'vp09.00.20.08'],
+  [{ codec: 'vp09.00.41.08', width: 320, height: 240, bitrate: 5_000_000 }, 'vp09.00.30.08'], // 2.1 allows 3.6 Mbit/s
+  [{ codec: 'vp09.00.41.08', width: 320, height: 240, bitrate: 5_000_000, bitrateMode: 'quantizer' }, 'vp09.00.20.08'],
+  [{ codec: 'vp09.00.20.08', width: 1000, height: 64 }, 'vp09.00.21.08'], // 1000 samples wide: 2.0 allows 960
+  [{ codec: 'vp09.02.31.10.01.09.16.09.01', width: 320, height: 240 }, 'vp09.02.20.10.01.09.16.09.01'],
+]) {
+  test(`${config.codec} at ${config.width}x${config.height} ${JSON.stringify(config)}: the output codec string is ${expected}`, async () => {
+    const { decoderConfig } = await encodeClip(config, 1);
+    assert.equal(decoderConfig.codec, expected);
+  });
+}
+
+for (const [config, level] of [
+  [{ codec: 'av01.0.04M.08', width: 320, height: 240 }, 0],
+  [{ codec: 'av01.0.04M.08', width: 1920, height: 1080 }, 8],
+  [{ codec: 'av01.0.08M.10', width: 640, height: 480, framerate: 60 }, 4],
+  [{ codec: 'av01.1.08M.08', width: 320, height: 240 }, 0], // 4:4:4: libaom
+]) {
+  test(`${config.codec} at ${config.width}x${config.height}: the output codec string carries the stream's seq_level_idx ${level}`, async () => {
+    const { chunks, decoderConfig } = await encodeClip(config, 2);
+    const parts = config.codec.split('.');
+    parts[2] = `${String(level).padStart(2, '0')}M`;
+    assert.equal(decoderConfig.codec, parts.join('.'));
+    const file = join(dir, `level-${config.codec}-${config.width}.ivf`);
+    writeFileSync(file, writeIvf('av1', config.width, config.height, chunks));
+    const [stream] = ffprobeJson(['-show_entries', 'stream=level', file]).streams;
+    assert.equal(stream.level, level, 'the level the sequence header signals');
+  });
+}
 
 function pattern10(w, h, index) {
   const eight = patternI420(w, h, index);
