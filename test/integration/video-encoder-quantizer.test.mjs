@@ -123,23 +123,11 @@ function patternI444(index) {
 
 test('H.264 High 4:4:4 at quantizer 0 is lossless; leaving and re-entering lossless restarts with a key frame', async () => {
   const quantizerOf = (i) => [0, 0, 20, 20, 0, 0][i];
-  const chunks = [];
-  let decoderConfig;
-  const enc = new VideoEncoder({
-    output: (c, m) => {
-      chunks.push(c);
-      decoderConfig ??= m?.decoderConfig;
-    },
-    error: (e) => assert.fail(e.message),
+  const config = { codec: 'avc1.f4001e', width: W, height: H, bitrateMode: 'quantizer', avc: { format: 'annexb' } };
+  const { chunks, decoderConfig } = await encodeClip(config, 6, {
+    frame: (i) => new VideoFrame(patternI444(i), { format: 'I444', codedWidth: W, codedHeight: H, timestamp: i * 33333 }),
+    options: (i) => ({ avc: { quantizer: quantizerOf(i) } }),
   });
-  enc.configure({ codec: 'avc1.f4001e', width: W, height: H, bitrateMode: 'quantizer', avc: { format: 'annexb' } });
-  for (let i = 0; i < 6; i++) {
-    const frame = new VideoFrame(patternI444(i), { format: 'I444', codedWidth: W, codedHeight: H, timestamp: i * 33333 });
-    enc.encode(frame, { avc: { quantizer: quantizerOf(i) } });
-    frame.close();
-  }
-  await enc.flush();
-  enc.close();
   assert.deepEqual(chunks.map((c) => c.type), ['key', 'delta', 'key', 'delta', 'key', 'delta']);
   const decoded = await decodeChunks(decoderConfig, chunks);
   for (const f of decoded) {
