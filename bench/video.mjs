@@ -88,15 +88,11 @@ const CASES = [
     cli: ['-c:v', 'libsvtav1', '-preset', '8', '-b:v', '2M'],
   },
 ];
-// Streams decoded by both sides (ours, written by the encode case), with and
-// without a copy of every frame.
-const DECODES = [
-  { id: 'h264-1080', from: 'h264-1080-q' },
-  // VP8/VP9 decode with libvpx (src/core/video_decoder.cc: it reports the
-  // corrupt frames FFmpeg's own decoders conceal), so the CLI is given it too.
-  { id: 'vp9-1080', from: 'vp9-1080-rt', cliDecoder: 'libvpx-vp9' },
-  { id: 'av1-1080', from: 'av1-1080-rt' },
-];
+// Every encoded stream is then decoded by both sides (ours, written by the
+// encode case), with and without a copy of every frame. VP8/VP9 decode with
+// libvpx (src/core/video_decoder.cc: it reports the corrupt frames FFmpeg's
+// own decoders conceal), so the CLI is given it too.
+const CLI_DECODERS = { vp8: 'libvpx', vp9: 'libvpx-vp9' };
 
 function sourceFile(size, frames) {
   const [w, h] = SIZES[size];
@@ -121,7 +117,7 @@ console.log(`idle RSS: ${results.idle.map((r) => `${r.size}p ${r.maxRssMiB} MiB`
 
 const streams = {};
 for (const c of CASES) {
-  if (only && !only.some((o) => c.id.startsWith(o)) && !DECODES.some((d) => d.from === c.id && only.some((o) => d.id.startsWith(o)))) continue;
+  if (only && !only.some((o) => c.id.startsWith(o))) continue;
   const [width, height] = SIZES[c.size];
   const source = sourceFile(c.size, c.frames);
   const out = join(media, `ours-${c.id}`);
@@ -135,9 +131,7 @@ for (const c of CASES) {
   streams[c.id] = { out, family: c.family, width, height };
 }
 
-for (const d of DECODES) {
-  const s = streams[d.from];
-  if (!s || (only && !only.some((o) => d.id.startsWith(o) || d.from.startsWith(o)))) continue;
+for (const [id, s] of Object.entries(streams)) {
   const meta = JSON.parse(readFileSync(`${s.out}.json`, 'utf8'));
   const payload = readFileSync(`${s.out}.chunks`);
   // The same stream in a file the CLI reads.
@@ -155,15 +149,16 @@ for (const d of DECODES) {
     );
     writeFileSync(file, writeIvf(s.family, s.width, s.height, chunks));
   }
-  const input = [...(d.cliDecoder ? ['-c:v', d.cliDecoder] : []), '-f', format, '-i', file];
-  results.decode.push(compareRuns(`decode ${d.id}`, () => cli([...input, '-f', 'null', '-']), () => ours('decode', { stream: s.out })));
+  const cliDecoder = CLI_DECODERS[s.family];
+  const input = [...(cliDecoder ? ['-c:v', cliDecoder] : []), '-f', format, '-i', file];
+  results.decode.push(compareRuns(`decode ${id}`, () => cli([...input, '-f', 'null', '-']), () => ours('decode', { stream: s.out })));
   results.decode.push(
-    compareRuns(`decode ${d.id} +I420`, () => cli([...input, '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-y', '/dev/null']), () =>
+    compareRuns(`decode ${id} +I420`, () => cli([...input, '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-y', '/dev/null']), () =>
       ours('decode', { stream: s.out, copy: 'I420' }),
     ),
   );
   results.decode.push(
-    compareRuns(`decode ${d.id} +RGBA`, () => cli([...input, '-pix_fmt', 'rgba', '-f', 'null', '-']), () =>
+    compareRuns(`decode ${id} +RGBA`, () => cli([...input, '-pix_fmt', 'rgba', '-f', 'null', '-']), () =>
       ours('decode', { stream: s.out, copy: 'RGBA' }),
     ),
   );

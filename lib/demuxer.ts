@@ -10,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 import type { AudioDecoderConfig } from './audio-decoder';
 import type { NativeEvent } from './codec-base';
 import {
-  av1CodecStringFromRecord,
+  av1CodecStringOfRecord,
   avcCodecStringFromRecord,
   hevcCodecStringFromRecord,
   vp9CodecString,
-  vp9LevelFor,
+  vp9StreamLevel,
 } from './codecs/index';
 import { ownedChunkInit } from './encoded-chunk';
 import { EncodedAudioChunk } from './encoded-audio-chunk';
@@ -158,11 +158,11 @@ function videoCodecString(t: NativeTrack): string | null {
     case 'vp9': {
       const bitDepth = t.bitDepth || 8;
       const profile = t.profile >= 0 && t.profile <= 3 ? t.profile : (bitDepth > 8 ? 2 : 0) + (t.chromaSubsampling >= 2 ? 1 : 0);
-      const level = t.level > 0 ? t.level : vp9LevelFor(t.width, t.height, t.frameRate);
+      const level = t.level > 0 ? t.level : vp9StreamLevel(t.width, t.height, t.frameRate || 30);
       return vp9CodecString({ profile, level, bitDepth });
     }
     case 'av1':
-      return t.record ? av1CodecStringFromRecord(t.record) : null;
+      return t.record ? av1CodecStringOfRecord(t.record) : null;
     default:
       return null;
   }

@@ -3,9 +3,10 @@
 import { CodecBase, invokeCallback, readCodecInit, sameConfig, type NativeEvent } from './codec-base';
 import {
   av1CodecStringFromRecord,
-  avcLevelMaxFrameMacroblocks,
   avcCodecStringFromRecord,
+  encodedCodecString,
   hevcCodecStringFromRecord,
+  levelSizeProblem,
   parseVideoCodec,
   videoCodecFamily,
   type VideoCodec,
@@ -106,6 +107,8 @@ interface ParsedEncoderConfig {
   native: NativeEncoderConfig | null;
   unsupported: string;
   parsed: VideoCodec | null;
+  /** The output's codec string until the encoder reports a configuration record. */
+  streamCodec: string;
 }
 
 const SCALABILITY_LAYERS: Record<string, number> = { L1T1: 1, L1T2: 2, L1T3: 3 };
@@ -215,18 +218,15 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
     unsupported = 'hardwareAcceleration "prefer-hardware" is not available: this encoder runs in software.';
   } else if (!layers) unsupported = `scalabilityMode "${scalabilityMode}" is not supported; L1T1, L1T2 and L1T3 are.`;
   else if (framerate !== undefined && !(framerate > 0)) unsupported = `framerate must be positive; received ${framerate}.`;
-  else if (parsed.codec === 'hevc' && layers > 2) unsupported = 'HEVC encodes at most two temporal layers (L1T2).';
-  else if (parsed.codec === 'avc' && Math.ceil(width / 16) * Math.ceil(height / 16) > avcLevelMaxFrameMacroblocks(parsed.levelIdc)) {
-    const maxFs = avcLevelMaxFrameMacroblocks(parsed.levelIdc);
-    unsupported =
-      `${width}x${height} is ${Math.ceil(width / 16) * Math.ceil(height / 16)} macroblocks, more than the ${maxFs} the H.264 level of ` +
-      `"${codec}" allows; use a higher level or a smaller size.`;
-  }
+  else unsupported = levelSizeProblem(parsed, width, height);
   const family = parsed ? videoCodecFamily(parsed) : '';
   return {
     clone,
     parsed,
     unsupported,
+    streamCodec: parsed
+      ? encodedCodecString(codec, parsed, width, height, framerate ?? 30, bitrateMode === 'quantizer' ? undefined : bitrate)
+      : codec,
     native:
       unsupported || !parsed
         ? null
@@ -280,12 +280,12 @@ interface Configuration {
 
 /** Records the exact codec string and description of what the encoder produced. */
 function updateStream(configuration: Configuration, stream: NonNullable<EncodedVideoEvent['config']>): void {
-  const { parsed, clone } = configuration.parsed;
-  let codec = clone.codec;
+  const { parsed, streamCodec } = configuration.parsed;
+  let codec = streamCodec;
   if (stream.record && parsed) {
     if (parsed.codec === 'avc') codec = avcCodecStringFromRecord(parsed.prefix, stream.record) ?? codec;
     else if (parsed.codec === 'hevc') codec = hevcCodecStringFromRecord(parsed.prefix, stream.record) ?? codec;
-    else if (parsed.codec === 'av1') codec = av1CodecStringFromRecord(stream.record) ?? codec;
+    else if (parsed.codec === 'av1') codec = av1CodecStringFromRecord(codec, stream.record) ?? codec;
   }
   configuration.streamCodec = codec;
   configuration.streamDescription = stream.description;

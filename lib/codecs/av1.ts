@@ -65,14 +65,32 @@ export function parseAv1(codec: string): Av1Codec | null {
   };
 }
 
-/** "av01.P.LLT.DD" from an av1C record (AV1CodecConfigurationRecord). */
-export function av1CodecStringFromRecord(record: Uint8Array): string | null {
-  if (record.length < 4 || (record[0] & 0x7f) !== 1) return null;
+/**
+ * `codec` (an av01 string) with the level and tier an av1C record
+ * (AV1CodecConfigurationRecord) signals; its other fields are what the
+ * encoder was asked for.
+ */
+export function av1CodecStringFromRecord(codec: string, record: Uint8Array): string | null {
+  const levelTier = av1RecordLevelTier(record);
+  if (levelTier === null) return null;
+  const parts = codec.split('.');
+  parts[2] = levelTier;
+  return parts.join('.');
+}
+
+/** "av01.P.LLT.DD" from an av1C record alone (a stream read from a file). */
+export function av1CodecStringOfRecord(record: Uint8Array): string | null {
+  const levelTier = av1RecordLevelTier(record);
+  if (levelTier === null) return null;
   const profile = record[1] >> 5;
-  const level = record[1] & 0x1f;
-  const tier = record[2] >> 7 ? 'H' : 'M';
   const highBitdepth = (record[2] >> 6) & 1;
   const twelveBit = (record[2] >> 5) & 1;
   const depth = highBitdepth ? (twelveBit ? 12 : 10) : 8;
-  return `av01.${profile}.${String(level).padStart(2, '0')}${tier}.${String(depth).padStart(2, '0')}`;
+  return `av01.${profile}.${levelTier}.${String(depth).padStart(2, '0')}`;
+}
+
+/** The "LLT" (seq_level_idx and tier) field of an av1C record, or null if it is not one. */
+function av1RecordLevelTier(record: Uint8Array): string | null {
+  if (record.length < 4 || (record[0] & 0x7f) !== 1) return null;
+  return `${String(record[1] & 0x1f).padStart(2, '0')}${record[2] >> 7 ? 'H' : 'M'}`;
 }

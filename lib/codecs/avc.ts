@@ -38,17 +38,20 @@ export function avcCodecStringFromRecord(prefix: 'avc1' | 'avc3', record: Uint8A
   return avcCodecString(prefix, record[1], record[2], record[3]);
 }
 
-/**
- * The largest frame, in macroblocks, an H.264 level admits (MaxFS of
- * Table A-1). Like browsers, only the frame size is held against the codec
- * string's level: a frame rate beyond the level's macroblock rate still
- * encodes (the level is what the stream signals).
- */
-export function avcLevelMaxFrameMacroblocks(levelIdc: number): number {
+/** The largest frame, in macroblocks, an H.264 level admits (MaxFS of Table A-1). */
+function avcLevelMaxFrameMacroblocks(levelIdc: number): number {
   // [highest level_idc of the band, MaxFS]; level_idc 9 is level 1b.
   const table: [number, number][] = [
     [10, 99], [20, 396], [21, 792], [30, 1620], [31, 3600], [32, 5120], [41, 8192], [42, 8704], [50, 22080], [52, 36864],
   ];
   for (const [level, maxFs] of table) if (levelIdc <= level) return maxFs;
   return 139264;
+}
+
+/** Why frames of this size exceed the level of `c`, or ''. */
+export function avcLevelSizeProblem(c: AvcCodec, width: number, height: number): string {
+  const macroblocks = Math.ceil(width / 16) * Math.ceil(height / 16);
+  const maxFs = avcLevelMaxFrameMacroblocks(c.levelIdc);
+  if (macroblocks <= maxFs) return '';
+  return `${width}x${height} is ${macroblocks} macroblocks, more than the ${maxFs} H.264 level_idc ${c.levelIdc} allows; use a higher level or a smaller size.`;
 }

@@ -67,3 +67,20 @@ export function hevcCodecStringFromRecord(prefix: 'hev1' | 'hvc1', record: Uint8
   ];
   return parts.join('.');
 }
+
+// MaxLumaPs of Table A.8 by level_idc (30 x the level number).
+const MAX_LUMA_PS: Record<number, number> = {
+  30: 36864, 60: 122880, 63: 245760, 90: 552960, 93: 983040, 120: 2228224, 123: 2228224,
+  150: 8912896, 153: 8912896, 156: 8912896, 180: 35651584, 183: 35651584, 186: 35651584,
+};
+
+/** Why frames of this size exceed the level of `c`, or '' (H.265 A.4.1: area, and each side at most sqrt(8 x MaxLumaPs)). */
+export function hevcLevelSizeProblem(c: HevcCodec, width: number, height: number): string {
+  const maxPs = MAX_LUMA_PS[c.levelIdc];
+  const maxSide = Math.floor(Math.sqrt(maxPs * 8));
+  if (width * height <= maxPs && width <= maxSide && height <= maxSide) return '';
+  return (
+    `${width}x${height} exceeds HEVC level ${c.levelIdc / 30} (at most ${maxPs} luma samples, ${maxSide} per side); ` +
+    'use a higher level or a smaller size.'
+  );
+}

@@ -57,33 +57,44 @@ export function parseVp9(codec: string): Vp9Codec | null {
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
-export function vp9CodecString(c: { profile: number; level: number; bitDepth: number }): string {
-  return `vp09.${two(c.profile)}.${two(c.level)}.${two(c.bitDepth)}`;
-}
-
-// VP9 levels (VP9 bitstream specification, Annex A): [level, largest
-// picture in luma samples, luma samples per second].
-const LEVEL_LIMITS: [number, number, number][] = [
-  [10, 36864, 829440],
-  [11, 73728, 2764800],
-  [20, 122880, 4608000],
-  [21, 245760, 9216000],
-  [30, 552960, 20736000],
-  [31, 983040, 36864000],
-  [40, 2228224, 83558400],
-  [41, 2228224, 160432128],
-  [50, 8912896, 311951360],
-  [51, 8912896, 588251136],
-  [52, 8912896, 1176502272],
-  [60, 35651584, 1176502272],
-  [61, 35651584, 2353004544],
-  [62, 35651584, 4706009088],
+// Annex A of the VP9 specification: level, MaxLumaSampleRate,
+// MaxLumaPictureSize, MaxLumaPictureBreadth, MaxBitrate (kbit/s).
+const VP9_LEVELS: readonly (readonly [number, number, number, number, number])[] = [
+  [10, 829440, 36864, 512, 200],
+  [11, 2764800, 73728, 768, 800],
+  [20, 4608000, 122880, 960, 1800],
+  [21, 9216000, 245760, 1344, 3600],
+  [30, 20736000, 552960, 2048, 7200],
+  [31, 36864000, 983040, 2752, 12000],
+  [40, 83558400, 2228224, 4160, 18000],
+  [41, 160432128, 2228224, 4160, 30000],
+  [50, 311951360, 8912896, 8384, 60000],
+  [51, 588251136, 8912896, 8384, 120000],
+  [52, 1176502272, 8912896, 8384, 180000],
+  [60, 1176502272, 35651584, 16832, 180000],
+  [61, 2353004544, 35651584, 16832, 240000],
+  [62, 4706009088, 35651584, 16832, 480000],
 ];
 
-/** The lowest VP9 level a stream of this size and frame rate (0: unknown) fits. */
-export function vp9LevelFor(width: number, height: number, frameRate: number): number {
-  const picture = width * height;
-  const rate = picture * (frameRate > 0 ? frameRate : 30);
-  for (const [level, maxPicture, maxRate] of LEVEL_LIMITS) if (picture <= maxPicture && rate <= maxRate) return level;
-  return 62;
+/**
+ * The lowest level whose picture size, luma sample rate and bitrate limits
+ * hold the stream (62 if none does). VP9 streams do not signal a level:
+ * the codec string is all there is.
+ */
+export function vp9StreamLevel(width: number, height: number, framerate: number, bitrate?: number): number {
+  const fits = ([, rate, size, breadth, kbps]: readonly number[]) =>
+    width * height <= size && Math.max(width, height) <= breadth && width * height * framerate <= rate && (bitrate ?? 0) <= kbps * 1000;
+  return (VP9_LEVELS.find(fits) ?? VP9_LEVELS[VP9_LEVELS.length - 1])[0];
+}
+
+/** `codec` (a vp09 string) with its level replaced. */
+export function vp9CodecStringWithLevel(codec: string, level: number): string {
+  const parts = codec.split('.');
+  parts[2] = two(level);
+  return parts.join('.');
+}
+
+/** The short codec string "vp09.PP.LL.DD". */
+export function vp9CodecString(c: { profile: number; level: number; bitDepth: number }): string {
+  return `vp09.${two(c.profile)}.${two(c.level)}.${two(c.bitDepth)}`;
 }

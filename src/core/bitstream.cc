@@ -63,22 +63,43 @@ bool SplitLengthPrefixed(const uint8_t* data, size_t size, int length_size, std:
   return true;
 }
 
-bool AnnexBToLengthPrefixed(const uint8_t* data, size_t size, std::vector<uint8_t>* out) {
-  const std::vector<NalUnit> nals = SplitAnnexB(data, size);
+bool AnnexBToLengthPrefixed(PacketPtr* pkt) {
+  AVPacket& in = **pkt;
+  const std::vector<NalUnit> nals = SplitAnnexB(in.data, static_cast<size_t>(in.size));
   if (nals.empty()) return false;
-  out->clear();
+  size_t size = 0;
+  bool same_layout = true;  // every NAL unit right after a 4-byte start code, nothing between
   for (const NalUnit& nal : nals) {
-    const uint32_t n = static_cast<uint32_t>(nal.size);
-    const uint8_t len[4] = {static_cast<uint8_t>(n >> 24), static_cast<uint8_t>(n >> 16), static_cast<uint8_t>(n >> 8),
-                            static_cast<uint8_t>(n)};
-    out->insert(out->end(), len, len + 4);
-    out->insert(out->end(), nal.data, nal.data + nal.size);
+    same_layout = same_layout && nal.data == in.data + size + 4;
+    size += 4 + nal.size;
+  }
+  uint8_t* out = in.data;
+  PacketPtr copy;
+  if (!same_layout || !in.buf || !av_buffer_is_writable(in.buf)) {
+    copy = AllocPacket();
+    if (av_new_packet(copy.get(), static_cast<int>(size)) < 0) throw std::bad_alloc();
+    out = copy->data;
+  }
+  for (const NalUnit& nal : nals) {
+    const size_t n = nal.size;
+    out[0] = static_cast<uint8_t>(n >> 24);
+    out[1] = static_cast<uint8_t>(n >> 16);
+    out[2] = static_cast<uint8_t>(n >> 8);
+    out[3] = static_cast<uint8_t>(n);
+    if (copy) std::memcpy(out + 4, nal.data, n);
+    out += 4 + n;
+  }
+  if (copy) {
+    av_packet_copy_props(copy.get(), &in);
+    *pkt = std::move(copy);
+  } else {
+    av_shrink_packet(&in, static_cast<int>(size));  // drops trailing zero bytes
   }
   return true;
 }
 
-std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* annexb, size_t size) {
-  // The MP4 muxer's avcC/hvcC writer is FFmpeg's own, well-tested one; with
+std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* extradata, size_t size) {
+  // The MP4 muxer's record writer is FFmpeg's own, well-tested one; with
   // an empty moov it writes the record as soon as the header is written.
   AVFormatContext* raw = nullptr;
   if (avformat_alloc_output_context2(&raw, nullptr, "mp4", nullptr) < 0 || !raw) return {};
@@ -92,7 +113,7 @@ std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* annexb, s
   st->codecpar->height = 16;
   st->codecpar->extradata = static_cast<uint8_t*>(av_mallocz(size + AV_INPUT_BUFFER_PADDING_SIZE));
   if (!st->codecpar->extradata) throw std::bad_alloc();
-  std::memcpy(st->codecpar->extradata, annexb, size);
+  std::memcpy(st->codecpar->extradata, extradata, size);
   st->codecpar->extradata_size = static_cast<int>(size);
   if (avio_open_dyn_buf(&oc->pb) < 0) return {};
   AVDictionary* opts = nullptr;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/ffmpeg.h"
+#include "core/ffmpeg_raii.h"
 
 namespace wcn {
 
@@ -26,14 +26,17 @@ std::vector<NalUnit> SplitAnnexB(const uint8_t* data, size_t size);
 // checks it when `out` is null. False when a length runs past the end.
 bool SplitLengthPrefixed(const uint8_t* data, size_t size, int length_size, std::vector<NalUnit>* out);
 
-// Annex B -> 4-byte length prefixes. False when there is no start code.
-bool AnnexBToLengthPrefixed(const uint8_t* data, size_t size, std::vector<uint8_t>* out);
+// Rewrites an Annex B packet with 4-byte length prefixes: in place, without
+// a copy, when every NAL unit follows a 4-byte start code and the packet is
+// writable; otherwise into a new packet (one copy). False when there is no
+// start code.
+bool AnnexBToLengthPrefixed(PacketPtr* pkt);
 
 // The configuration record FFmpeg's MP4 muxer writes for a stream with this
-// Annex B extradata (SPS/PPS, or VPS/SPS/PPS): avcC for H.264, hvcC for
-// HEVC; for AV1, av1C from a sequence header OBU. Empty when FFmpeg cannot
-// build one from the data.
-std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* annexb, size_t size);
+// extradata: avcC for H.264 and hvcC for HEVC (Annex B SPS/PPS, or
+// VPS/SPS/PPS), av1C for AV1 (the sequence header OBU). Empty when FFmpeg
+// cannot build one from the data.
+std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* extradata, size_t size);
 
 // Validates an AVCDecoderConfigurationRecord (avcC, ISO/IEC 14496-15
 // 5.3.3.1) or HEVCDecoderConfigurationRecord (hvcC, 8.3.3.1): version 1, a

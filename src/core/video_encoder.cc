@@ -1,5 +1,6 @@
 #include "core/video_encoder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -46,11 +47,23 @@ int VpxLayer(int layers, int index) {
   return layers == 2 ? kTwo[index % 2] : kThree[index % 4];
 }
 
-PacketPtr PacketFrom(const std::vector<uint8_t>& bytes) {
-  PacketPtr pkt = AllocPacket();
-  if (av_new_packet(pkt.get(), static_cast<int>(bytes.size())) < 0) throw std::bad_alloc();
-  std::memcpy(pkt->data, bytes.data(), bytes.size());
-  return pkt;
+// x264 and x265 add the offset of a region of interest covering the whole
+// frame to every macroblock's QP; FFmpeg scales it by the QP range.
+void AddQuantizerOffset(AVFrame* frame, int offset, int bit_depth) {
+  AVFrameSideData* sd = av_frame_new_side_data(frame, AV_FRAME_DATA_REGIONS_OF_INTEREST, sizeof(AVRegionOfInterest));
+  if (!sd) throw std::bad_alloc();
+  *reinterpret_cast<AVRegionOfInterest*>(sd->data) = AVRegionOfInterest{
+      sizeof(AVRegionOfInterest), 0, frame->height, 0, frame->width, AVRational{offset, 51 + 6 * (bit_depth - 8)}};
+}
+
+// `prefix` followed by the packet's bytes, in a new packet (one copy).
+PacketPtr Prefixed(const uint8_t* prefix, size_t prefix_size, const AVPacket& pkt) {
+  PacketPtr out = AllocPacket();
+  if (av_new_packet(out.get(), static_cast<int>(prefix_size) + pkt.size) < 0) throw std::bad_alloc();
+  std::memcpy(out->data, prefix, prefix_size);
+  std::memcpy(out->data + prefix_size, pkt.data, static_cast<size_t>(pkt.size));
+  av_packet_copy_props(out.get(), &pkt);
+  return out;
 }
 
 }  // namespace
@@ -72,8 +85,11 @@ Status VideoEncoderEngine::Open() {
   CloseEncoder();
   superframe_.reset();
   sent_config_.reset();
+  headers_.clear();
+  record_.clear();
   AVDictionary* opts = nullptr;
-  Status s = SetUpVideoEncoder(config_, &codec_, &ctx_, &opts, &input_format_);
+  open_quantizer_ = config_.rate_mode == RateMode::kQuantizer ? OpeningQuantizer(config_, quantizer_) : -1;
+  Status s = SetUpVideoEncoder(config_, open_quantizer_, &codec_, &ctx_, &opts, &input_format_);
   if (!s.ok()) {
     av_dict_free(&opts);
     return s;
@@ -82,23 +98,6 @@ Status VideoEncoderEngine::Open() {
   ctx_->color_trc = color_.transfer;
   ctx_->colorspace = color_.matrix;
   ctx_->color_range = color_.full_range.value_or(false) ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
-  if (quantizer_ >= 0) {
-    // A fixed quantizer for the whole frame range.
-    if (config_.family == "h264") {
-      av_dict_set_int(&opts, "qp", quantizer_, 0);
-    } else if (config_.family == "hevc") {
-      std::string params;
-      if (AVDictionaryEntry* e = av_dict_get(opts, "x265-params", nullptr, 0)) params = std::string(e->value) + ":";
-      av_dict_set(&opts, "x265-params", (params + "qp=" + std::to_string(quantizer_)).c_str(), 0);
-    } else if (std::string(codec_->name) == "libsvtav1") {
-      av_dict_set_int(&opts, "qp", quantizer_, 0);
-    } else {
-      // libvpx/libaom: constant-quality mode pinned to one quantizer.
-      ctx_->bit_rate = 0;
-      ctx_->qmin = ctx_->qmax = quantizer_;
-      av_dict_set_int(&opts, "crf", quantizer_, 0);
-    }
-  }
   ClearLastLogError();
   int err;
   {
@@ -143,12 +142,12 @@ Status VideoEncoderEngine::Process(Work& work, Emitter& emit) {
     }
   }
   if (config_.rate_mode == RateMode::kQuantizer) {
-    const int q = work.quantizer >= 0 ? work.quantizer : quantizer_;
-    if (q != quantizer_) {
-      // The libraries fix the quantizer when they open (x264 does not
-      // reconfigure a constant QP either): finish this encoder, open another.
+    if (work.quantizer >= 0) quantizer_ = work.quantizer;
+    if (OpeningQuantizer(config_, quantizer_) != open_quantizer_) {
+      // libvpx, SVT-AV1 and libaom (and x264 entering or leaving lossless)
+      // fix the quantizer when they open: finish this encoder, open another,
+      // which starts with a key frame.
       if (Status s = Drain(emit); !s.ok()) return s;
-      quantizer_ = q;
       needs_open_ = true;
     }
   }
@@ -158,10 +157,15 @@ Status VideoEncoderEngine::Process(Work& work, Emitter& emit) {
     if (Status s = Drain(emit); !s.ok()) return s;
   }
   if (needs_open_) {
-    if (Status s = Open(); !s.ok()) return s;
+    // The configuration was supported when configure() opened the encoder:
+    // failing to restart it now is an encoding failure.
+    if (Status s = Open(); !s.ok()) return Status::Error(ErrorKind::kEncodingError, s.message);
   }
   FramePtr input;
   if (Status s = Prepare(work, &input); !s.ok()) return s;
+  if (config_.rate_mode == RateMode::kQuantizer && quantizer_ != open_quantizer_) {
+    AddQuantizerOffset(input.get(), quantizer_ - open_quantizer_, config_.bit_depth);
+  }
   input->pts = next_pts_++;
   int layer = -1;
   if (config_.temporal_layers > 1 && (config_.family == "vp8" || config_.family == "vp9")) {
@@ -311,6 +315,14 @@ void VideoEncoderEngine::Reset() {
   next_pts_ = 0;
 }
 
+void VideoEncoderEngine::SetHeaders(const uint8_t* data, size_t size) {
+  if (headers_.size() == size && std::equal(headers_.begin(), headers_.end(), data)) return;
+  headers_.assign(data, data + size);
+  // avcC, hvcC or av1C (whose seq_level_idx the output's codec string carries).
+  const bool has_record = config_.family == "h264" || config_.family == "hevc" || config_.family == "av1";
+  record_ = has_record ? BuildConfigRecord(ctx_->codec_id, data, size) : std::vector<uint8_t>{};
+}
+
 Status VideoEncoderEngine::EmitPacket(PacketPtr pkt, Emitter& emit) {
   EncodedChunkOutput out;
   if (auto it = timing_.find(pkt->pts); it != timing_.end()) {
@@ -321,8 +333,14 @@ Status VideoEncoderEngine::EmitPacket(PacketPtr pkt, Emitter& emit) {
   }
   out.key = pkt->flags & AV_PKT_FLAG_KEY;
   const bool parameter_sets = config_.family == "h264" || config_.family == "hevc";
-  const uint8_t* extradata = ctx_->extradata;
-  const size_t extradata_size = static_cast<size_t>(ctx_->extradata_size);
+  // The stream's headers are the encoder's extradata, or (libaom) the side
+  // data of the first packet.
+  size_t side_size = 0;
+  if (const uint8_t* side = av_packet_get_side_data(pkt.get(), AV_PKT_DATA_NEW_EXTRADATA, &side_size)) {
+    SetHeaders(side, side_size);
+  } else if (headers_.empty() && ctx_->extradata_size > 0) {
+    SetHeaders(ctx_->extradata, static_cast<size_t>(ctx_->extradata_size));
+  }
   if (config_.keep_alpha) out.alpha = AlphaFrom(*pkt);
   if (config_.temporal_layers > 1 && (config_.family == "h264" || config_.family == "hevc")) {
     out.temporal_layer = TemporalLayerOfPicture(config_.family == "hevc", pkt->data, static_cast<size_t>(pkt->size), 0,
@@ -331,28 +349,18 @@ Status VideoEncoderEngine::EmitPacket(PacketPtr pkt, Emitter& emit) {
 
   EncodedStreamConfig stream;
   stream.color = color_;
+  stream.record = record_;
   if (parameter_sets) {
-    stream.record = BuildConfigRecord(ctx_->codec_id, extradata, extradata_size);
     if (stream.record.empty()) {
       return Status::Error(ErrorKind::kEncodingError, "The encoder produced no usable parameter sets.");
     }
     if (!config_.annexb) stream.description = stream.record;
-    std::vector<uint8_t> bytes;
     if (config_.annexb) {
       // In-band parameter sets on every key frame, so each is a random access point.
-      if (out.key) {
-        bytes.assign(extradata, extradata + extradata_size);
-        bytes.insert(bytes.end(), pkt->data, pkt->data + pkt->size);
-        pkt = PacketFrom(bytes);
-      }
-    } else {
-      if (!AnnexBToLengthPrefixed(pkt->data, static_cast<size_t>(pkt->size), &bytes)) {
-        return Status::Error(ErrorKind::kEncodingError, "The encoder produced a chunk without start codes.");
-      }
-      pkt = PacketFrom(bytes);
+      if (out.key) pkt = Prefixed(headers_.data(), headers_.size(), *pkt);
+    } else if (!AnnexBToLengthPrefixed(&pkt)) {
+      return Status::Error(ErrorKind::kEncodingError, "The encoder produced a chunk without start codes.");
     }
-  } else if (config_.family == "av1" && extradata_size > 0) {
-    stream.record.assign(extradata, extradata + extradata_size);
   }
   if (!sent_config_ || !(*sent_config_ == stream)) {
     sent_config_ = stream;

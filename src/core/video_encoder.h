@@ -66,6 +66,7 @@ class VideoEncoderEngine {
   Status Receive(Emitter& emit);
   Status Prepare(Work& work, FramePtr* out);
   Status EmitPacket(PacketPtr packet, Emitter& emit);
+  void SetHeaders(const uint8_t* data, size_t size);
 
   Config config_;
   const AVCodec* codec_ = nullptr;
@@ -74,7 +75,8 @@ class VideoEncoderEngine {
   bool needs_open_ = false;  // reopen before the next frame (after a drain, or new settings)
   bool drained_ = false;     // end-of-stream sent: the encoder takes no more frames
   int64_t frames_sent_ = 0;  // since the encoder was opened
-  int quantizer_ = -1;       // the quantizer the open encoder uses
+  int quantizer_ = -1;       // quantizer mode: the current frame's (the last one given)
+  int open_quantizer_ = -1;  // quantizer mode: the one the open encoder was opened with
   ColorInfo color_;          // tagged in the stream: the first frame's
   bool color_known_ = false;
   int64_t next_pts_ = 0;
@@ -86,15 +88,28 @@ class VideoEncoderEngine {
   int temporal_index_ = 0;  // position in libvpx's layer pattern
   std::map<int64_t, Timing> timing_;  // by encoder pts
   std::optional<EncodedStreamConfig> sent_config_;
+  std::vector<uint8_t> headers_;  // the open encoder's parameter sets / sequence header
+  std::vector<uint8_t> record_;   // their configuration record (avcC, hvcC, av1C), built once
   BsfPtr superframe_;  // VP9: merges hidden frames into the next shown one
   SwsCache sws_;
   PacketPtr scratch_;
 };
 
-// Chooses the FFmpeg encoder and sets its options for `config`
-// (video_encoder_setup.cc). Returns NotSupportedError with a reason when the
-// configuration cannot be encoded.
-Status SetUpVideoEncoder(const VideoEncoderSettings& config, const AVCodec** codec, CodecContextPtr* ctx,
-                         AVDictionary** options, AVPixelFormat* input_format);
+// In quantizer mode x264 and x265 run at this quantizer and take each
+// frame's own as an offset from it (video_encoder_setup.cc).
+inline constexpr int kBaseQuantizer = 26;
+
+// The quantizer an encoder must be opened with to encode a frame at
+// `quantizer` in quantizer mode: kBaseQuantizer for x264 and x265 (0 for
+// x264's lossless High 4:4:4), the quantizer itself for libvpx, SVT-AV1 and
+// libaom, which fix it when they open.
+int OpeningQuantizer(const VideoEncoderSettings& config, int quantizer);
+
+// Chooses the FFmpeg encoder and sets its options for `config`, opening at
+// `quantizer` in quantizer mode (-1 otherwise) (video_encoder_setup.cc).
+// Returns NotSupportedError with a reason when the configuration cannot be
+// encoded.
+Status SetUpVideoEncoder(const VideoEncoderSettings& config, int quantizer, const AVCodec** codec,
+                         CodecContextPtr* ctx, AVDictionary** options, AVPixelFormat* input_format);
 
 }  // namespace wcn

@@ -88,7 +88,18 @@ const char* X265Profile(int profile_idc) {
   }
 }
 
-void SetUpX264(const VideoEncoderSettings& c, AVCodecContext* ctx, AVDictionary** o) {
+// Quantizer mode on x264/x265. FFmpeg's wrappers cannot change a constant
+// QP without reopening (which starts a new stream with a key frame), but
+// they pass each frame's AV_FRAME_DATA_REGIONS_OF_INTEREST to the library
+// as per-macroblock QP offsets that travel with the frame through lookahead
+// and B-frame reordering. So the encoder runs in CRF mode pinned to
+// kBaseQuantizer for every frame type (qcomp 1: no complexity modulation;
+// I/P and P/B ratios 1; no MB-tree) with adaptive quantization on, which
+// the offsets need, at a strength too small to move a macroblock's QP, and
+// each frame's quantizer arrives as its offset (video_encoder.cc).
+constexpr const char* kNegligibleAqStrength = "0.0001";
+
+void SetUpX264(const VideoEncoderSettings& c, int quantizer, AVCodecContext* ctx, AVDictionary** o) {
   av_dict_set(o, "preset", c.realtime ? "veryfast" : "medium", 0);
   if (c.realtime) av_dict_set(o, "tune", "zerolatency", 0);
   if (const char* profile = X264Profile(c.profile)) av_dict_set(o, "profile", profile, 0);
@@ -104,24 +115,37 @@ void SetUpX264(const VideoEncoderSettings& c, AVCodecContext* ctx, AVDictionary*
     ctx->max_b_frames = c.temporal_layers == 2 ? 1 : 3;
     av_dict_set(o, "b-pyramid", c.temporal_layers == 2 ? "none" : "strict", 0);
     params += "b-adapt=0:";
-    if (c.realtime) av_dict_set(o, "tune", "", 0);  // zerolatency forbids B-frames
   }
   if (c.content_hint == "text" || c.content_hint == "detail") av_dict_set(o, "tune", "stillimage", 0);
   if (c.rate_mode == RateMode::kConstant) params += "nal-hrd=cbr:";
+  // Lossless (High 4:4:4 Predictive at quantizer 0) is a constant QP of 0
+  // for the whole stream; x264 ignores QP offsets then.
+  if (quantizer == 0) {
+    av_dict_set(o, "qp", "0", 0);
+  } else if (quantizer > 0) {
+    av_dict_set_int(o, "crf", quantizer, 0);
+    ctx->qcompress = 1;
+    ctx->i_quant_factor = 1;
+    ctx->b_quant_factor = 1;
+    av_dict_set(o, "mbtree", "0", 0);
+    av_dict_set(o, "aq-mode", "1", 0);
+    av_dict_set(o, "aq-strength", kNegligibleAqStrength, 0);
+  }
   if (!params.empty()) {
     params.pop_back();
     av_dict_set(o, "x264-params", params.c_str(), 0);
   }
 }
 
-void SetUpX265(const VideoEncoderSettings& c, AVCodecContext* ctx, AVDictionary** o) {
+void SetUpX265(const VideoEncoderSettings& c, int quantizer, AVCodecContext* ctx, AVDictionary** o) {
   av_dict_set(o, "preset", c.realtime ? "veryfast" : "medium", 0);
   if (c.realtime) av_dict_set(o, "tune", "zerolatency", 0);
   if (const char* profile = X265Profile(c.profile)) av_dict_set(o, "profile", profile, 0);
   av_dict_set(o, "forced-idr", "1", 0);
   // info=0: no version/options SEI, which would bloat the hvcC description.
   std::string params = "log-level=error:info=0";
-  // x265 refuses a level with constant QP (it cannot promise the bitrate).
+  // In quantizer mode x265 would enforce a level with VBV, moving frames off
+  // their quantizer; it signals the level the stream needs instead.
   if (c.level > 0 && c.rate_mode != RateMode::kQuantizer) {
     params += ":level-idc=" + std::to_string(c.level / 3) + ":high-tier=" + (c.high_tier ? "1" : "0");
   }
@@ -131,6 +155,10 @@ void SetUpX265(const VideoEncoderSettings& c, AVCodecContext* ctx, AVDictionary*
     params += std::string(":temporal-layers=1:b-adapt=0:b-pyramid=") + (c.temporal_layers == 2 ? "0" : "1");
   }
   if (c.rate_mode == RateMode::kConstant) params += ":strict-cbr=1";
+  if (quantizer >= 0) {
+    params += ":crf=" + std::to_string(quantizer) + ":qcomp=1:ipratio=1:pbratio=1:cutree=0:aq-mode=1:aq-strength=" +
+              kNegligibleAqStrength;
+  }
   av_dict_set(o, "x265-params", params.c_str(), 0);
 }
 
@@ -184,8 +212,14 @@ void SetUpAom(const VideoEncoderSettings& c, AVDictionary** o) {
 
 }  // namespace
 
-Status SetUpVideoEncoder(const VideoEncoderSettings& c, const AVCodec** codec_out, CodecContextPtr* ctx_out,
-                         AVDictionary** o, AVPixelFormat* input_format) {
+int OpeningQuantizer(const VideoEncoderSettings& c, int quantizer) {
+  if (c.family == "h264") return c.profile == 244 && quantizer == 0 ? 0 : kBaseQuantizer;
+  if (c.family == "hevc") return kBaseQuantizer;
+  return quantizer;
+}
+
+Status SetUpVideoEncoder(const VideoEncoderSettings& c, int quantizer, const AVCodec** codec_out,
+                         CodecContextPtr* ctx_out, AVDictionary** o, AVPixelFormat* input_format) {
   if (c.width == 0 || c.height == 0 || !WithinFrameLimits(c.width, c.height)) {
     return Unsupported("Encoding " + std::to_string(c.width) + "x" + std::to_string(c.height) +
                        " frames is not supported; the size must be non-zero and " + FrameLimitText() + ".");
@@ -207,6 +241,15 @@ Status SetUpVideoEncoder(const VideoEncoderSettings& c, const AVCodec** codec_ou
   }
   if (c.temporal_layers > 1 && c.family == "av1") {
     return Unsupported("Temporal scalability is not available for AV1 in this build (" + std::string(codec->name) + ").");
+  }
+  // x264 and x265 have no temporal layers of P-frames: theirs are built from
+  // B-frames nothing references, and B-frames reorder.
+  if (c.temporal_layers > 1 && c.realtime && (c.family == "h264" || c.family == "hevc")) {
+    return Unsupported(std::string(codec->name) + " forms temporal layers from B-frames, which reorder frames; latencyMode "
+                       "\"realtime\" does not reorder. Use latencyMode \"quality\", or VP8/VP9 for realtime layers.");
+  }
+  if (c.temporal_layers > 2 && c.family == "hevc") {
+    return Unsupported("libx265 puts the B-frames nothing references in one temporal sub-layer: HEVC encodes at most L1T2.");
   }
   const AVPixelFormat fmt = InputFormat(c);
   if (!Supports(codec, fmt)) {
@@ -254,11 +297,19 @@ Status SetUpVideoEncoder(const VideoEncoderSettings& c, const AVCodec** codec_ou
       break;
     }
     case RateMode::kQuantizer:
-      break;  // the quantizer is set per frame (SetQuantizer)
+      if (svt) {
+        av_dict_set_int(o, "qp", quantizer, 0);
+      } else if (c.family == "vp9" || aom) {
+        // Constant-quality mode pinned to one quantizer.
+        ctx->bit_rate = 0;
+        ctx->qmin = ctx->qmax = quantizer;
+        av_dict_set_int(o, "crf", quantizer, 0);
+      }
+      break;  // x264 and x265: SetUpX264 / SetUpX265
   }
 
-  if (c.family == "h264") SetUpX264(c, ctx.get(), o);
-  else if (c.family == "hevc") SetUpX265(c, ctx.get(), o);
+  if (c.family == "h264") SetUpX264(c, quantizer, ctx.get(), o);
+  else if (c.family == "hevc") SetUpX265(c, quantizer, ctx.get(), o);
   else if (c.family == "vp8" || c.family == "vp9") SetUpVpx(c, ctx.get(), o, c.family == "vp9");
   else if (svt) SetUpSvtAv1(c, o);
   else if (aom) SetUpAom(c, o);

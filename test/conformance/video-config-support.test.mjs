@@ -260,6 +260,7 @@ const ENCODER_TABLE = [
   ['odd width for H.264 4:2:0', { codec: 'avc1.42001E', width: 641, height: 480, bitrate: 1000000, framerate: 24 }, 'unsupported'],
   ['H.264 level 1.0 for 1080p', { codec: 'avc1.42000a', width: 1920, height: 1080 }, 'unsupported'],
   ['HEVC level 1 for 1080p', { codec: 'hvc1.1.6.L30.B0', width: 1920, height: 1080 }, 'unsupported'],
+  ['HEVC level 3.1 for 1080p in quantizer mode', { codec: 'hvc1.1.6.L93.B0', width: 1920, height: 1080, bitrateMode: 'quantizer' }, 'unsupported'],
   ['unknown scalabilityMode', { codec: 'vp8', width: 64, height: 64, scalabilityMode: 'ABC' }, 'unsupported'],
   ['spatial scalability', { codec: 'vp09.00.10.08', width: 64, height: 64, scalabilityMode: 'L2T1' }, 'unsupported'],
   ['three temporal layers for HEVC', { codec: 'hvc1.1.6.L93.B0', width: 64, height: 64, scalabilityMode: 'L1T3' }, 'unsupported'],
@@ -277,7 +278,8 @@ const ENCODER_TABLE = [
     framerate: 60, scalabilityMode: 'L1T2', futureConfigFeature: 'foo', latencyMode: 'quality', avc: { format: 'annexb' },
   }, 'supported'],
   // vp09.00.10.08 names level 1.0, yet browsers accept it at any size;
-  // code written for them uses it for everything.
+  // code written for them uses it for everything. The output's codec string
+  // names the level the stream has (video-encoder-options.test.mjs).
   ['VP9 constant realtime', {
     codec: 'vp09.00.10.08', hardwareAcceleration: 'no-preference', width: 1280, height: 720, bitrate: 7000000,
     bitrateMode: 'constant', framerate: 25, futureConfigFeature: 'foo', latencyMode: 'realtime', alpha: 'discard',

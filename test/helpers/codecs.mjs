@@ -46,11 +46,15 @@ async function runEncoder(Encoder, config, count, makeInput, optionsOf = () => u
 }
 
 /**
- * Encodes `count` pattern frames; resolves with the chunks, their metadata
- * and the first decoderConfig.
+ * Encodes `count` frames (pattern frames, or `frame(i)`); resolves with the
+ * chunks, their metadata and the first decoderConfig.
  */
-export function encodeClip(config, count, { width = config.width, height = config.height, keyEvery = 0, options } = {}) {
-  return runEncoder(VideoEncoder, config, count, (i) => makeFrame(width, height, i), (i) => ({
+export function encodeClip(
+  config,
+  count,
+  { width = config.width, height = config.height, keyEvery = 0, options, frame = (i) => makeFrame(width, height, i) } = {},
+) {
+  return runEncoder(VideoEncoder, config, count, frame, (i) => ({
     keyFrame: keyEvery > 0 && i % keyEvery === 0,
     ...(options ? options(i) : {}),
   }));

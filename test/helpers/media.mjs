@@ -1,7 +1,7 @@
 // Test media helpers: the ffmpeg CLI, synthetic frames and audio, PSNR and
 // SNR, the simple stream files (IVF, Annex B) the CLI reads and writes, and
 // audio packets as ffprobe demuxes them.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,6 +228,37 @@ export function lengthPrefixedToAnnexB(chunks, description, hevc) {
     parts.push(concatNals(nals));
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * The QPs of every macroblock of an H.264 file as the ffmpeg CLI's decoder
+ * reports them (-debug qp): one sorted list of the distinct values per
+ * frame, in presentation order.
+ */
+export function cliMacroblockQps(file) {
+  const log = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'debug', '-threads', '1', '-debug', 'qp', '-i', file, '-f', 'null', '-'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (log.status !== 0) throw new Error(`ffmpeg -debug qp failed: ${log.stderr.slice(-500)}`);
+  // The demuxer's probing decodes the first frames with a decoder of its
+  // own: the output's decoder is the last one to start decoding.
+  const byDecoder = new Map();
+  for (const line of log.stderr.split('\n')) {
+    const m = /^\[h264 @ (\w+)\] (.*)$/.exec(line);
+    if (!m) continue;
+    const [, decoder, text] = m;
+    if (/^New frame, type:/.test(text)) {
+      if (!byDecoder.has(decoder)) byDecoder.set(decoder, []);
+      byDecoder.get(decoder).push(new Set());
+      continue;
+    }
+    // A row of the QP table: two characters per macroblock.
+    const frames = byDecoder.get(decoder);
+    if (frames && /^(?:[ \d]\d)+$/.test(text)) for (let i = 0; i < text.length; i += 2) frames.at(-1).add(Number(text.slice(i, i + 2)));
+  }
+  const frames = [...byDecoder.values()].at(-1) ?? [];
+  return frames.map((qps) => [...qps].sort((a, b) => a - b));
 }
 
 export function chunkBytes(chunk) {

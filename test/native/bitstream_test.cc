@@ -1,9 +1,11 @@
-// Configuration record validation (avcC/hvcC) and NAL splitting, on
-// records built by hand: every way a record can lie about its own layout.
+// Configuration record validation (avcC/hvcC), NAL splitting and Annex B
+// to length-prefixed conversion, on data built by hand: every way a record
+// can lie about its own layout.
 #include "core/bitstream.h"
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -126,6 +128,44 @@ TEST(SplitLengthPrefixed, ChecksWithoutCollecting) {
   EXPECT_FALSE(SplitLengthPrefixed(ok.data(), ok.size() - 1, 4, nullptr)) << "last NAL cut short";
   EXPECT_FALSE(SplitLengthPrefixed(ok.data(), 2, 4, nullptr)) << "a partial length";
   EXPECT_FALSE(SplitLengthPrefixed(ok.data(), ok.size(), 3, nullptr)) << "3-byte lengths are not a format";
+}
+
+PacketPtr PacketOf(const std::vector<uint8_t>& bytes) {
+  PacketPtr pkt = AllocPacket();
+  if (av_new_packet(pkt.get(), static_cast<int>(bytes.size())) < 0) throw std::bad_alloc();
+  std::memcpy(pkt->data, bytes.data(), bytes.size());
+  pkt->pts = 42;
+  return pkt;
+}
+
+std::vector<uint8_t> BytesOf(const AVPacket& pkt) { return std::vector<uint8_t>(pkt.data, pkt.data + pkt.size); }
+
+TEST(AnnexBToLengthPrefixed, RewritesFourByteStartCodesInPlace) {
+  PacketPtr pkt = PacketOf({0, 0, 0, 1, 0x65, 0xaa, 0xbb, 0, 0, 0, 1, 0x41, 0xcc, 0, 0});
+  const uint8_t* data = pkt->data;
+  ASSERT_TRUE(AnnexBToLengthPrefixed(&pkt));
+  EXPECT_EQ(pkt->data, data) << "no copy";
+  EXPECT_EQ(BytesOf(*pkt), (std::vector<uint8_t>{0, 0, 0, 3, 0x65, 0xaa, 0xbb, 0, 0, 0, 2, 0x41, 0xcc}));
+}
+
+TEST(AnnexBToLengthPrefixed, CopiesOnceWhenTheLayoutChangesOrTheBytesAreShared) {
+  // A 3-byte start code makes the output one byte longer.
+  PacketPtr short_code = PacketOf({0, 0, 0, 1, 0x65, 0xaa, 0, 0, 1, 0x41, 0xcc});
+  ASSERT_TRUE(AnnexBToLengthPrefixed(&short_code));
+  EXPECT_EQ(BytesOf(*short_code), (std::vector<uint8_t>{0, 0, 0, 2, 0x65, 0xaa, 0, 0, 0, 2, 0x41, 0xcc}));
+  EXPECT_EQ(short_code->pts, 42);
+  // Bytes another packet references stay as they are.
+  PacketPtr pkt = PacketOf({0, 0, 0, 1, 0x65, 0xaa});
+  PacketPtr other = AllocPacket();
+  ASSERT_GE(av_packet_ref(other.get(), pkt.get()), 0);
+  ASSERT_TRUE(AnnexBToLengthPrefixed(&pkt));
+  EXPECT_EQ(BytesOf(*pkt), (std::vector<uint8_t>{0, 0, 0, 2, 0x65, 0xaa}));
+  EXPECT_EQ(BytesOf(*other), (std::vector<uint8_t>{0, 0, 0, 1, 0x65, 0xaa}));
+}
+
+TEST(AnnexBToLengthPrefixed, RefusesDataWithoutStartCodes) {
+  PacketPtr pkt = PacketOf({0, 0, 0, 2, 0x65, 0xaa});
+  EXPECT_FALSE(AnnexBToLengthPrefixed(&pkt));
 }
 
 }  // namespace

@@ -139,7 +139,7 @@ TEST(VideoEncoderSetUp, ProfilesTheLibraryCannotProduceAreUnsupported) {
     CodecContextPtr ctx;
     AVDictionary* options = nullptr;
     AVPixelFormat format = AV_PIX_FMT_NONE;
-    const Status status = SetUpVideoEncoder(s, &codec, &ctx, &options, &format);
+    const Status status = SetUpVideoEncoder(s, -1, &codec, &ctx, &options, &format);
     av_dict_free(&options);
     EXPECT_EQ(status.kind, ErrorKind::kNotSupportedError) << family << " " << profile;
     EXPECT_NE(status.message.find("cannot encode profile_idc " + std::to_string(profile)), std::string::npos)
