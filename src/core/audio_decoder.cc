@@ -78,7 +78,10 @@ Status DecoderExtradata(const AudioDecoderSettings& config, std::vector<uint8_t>
 
 }  // namespace
 
-Status AudioDecoderEngine::Configure(const Config& config, Emitter&) {
+Status AudioDecoderEngine::Configure(const Config& config, Emitter& emit) {
+  // Samples the old decoder still holds belong to chunks decoded before
+  // this configure(): deliver them, as a flush would.
+  if (ctx_) (void)Flush(emit);
   Reset();
   const DecoderChoice choice = ChooseDecoder(config.codec);
   const AVCodec* codec = choice.id == AV_CODEC_ID_NONE ? nullptr : avcodec_find_decoder(choice.id);

@@ -53,7 +53,11 @@ Status Unsupported(std::string why) { return Status::Error(ErrorKind::kNotSuppor
 
 }  // namespace
 
-Status VideoDecoderEngine::Configure(const Config& config, Emitter&) {
+Status VideoDecoderEngine::Configure(const Config& config, Emitter& emit) {
+  // Frames the old decoder still holds (reordering, frame threads) belong
+  // to chunks decoded before this configure(): deliver them, as a flush
+  // would. Corrupt data found only now ends with the old decoder.
+  if (ctx_) (void)Flush(emit);
   Reset();
   if (!WithinFrameLimits(config.coded_width, config.coded_height)) {
     return Unsupported("A coded size of " + std::to_string(config.coded_width) + "x" +

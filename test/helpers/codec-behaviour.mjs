@@ -324,6 +324,30 @@ export function describeCodecBehaviour(kind) {
       dec.close();
     });
 
+    test('configure() again without flush(): the outputs of earlier chunks still arrive', async () => {
+      const { chunks, decoderConfig } = await getClip();
+      const once = recorder(Decoder);
+      once.codec.configure(decoderConfig);
+      for (const c of chunks) once.codec.decode(c);
+      await once.codec.flush();
+      const expected = once.outputs.map((o) => o.x.timestamp);
+      closeAll(once.outputs);
+      once.codec.close();
+
+      // Decoders hold frames back (reordering, frame threads, priming): a
+      // reconfigure must drain them, not drop them.
+      const { codec: dec, outputs, errors } = recorder(Decoder);
+      dec.configure(decoderConfig);
+      for (const c of chunks) dec.decode(c);
+      dec.configure(decoderConfig);
+      for (const c of chunks) dec.decode(c);
+      await dec.flush();
+      assert.deepEqual(errors, []);
+      assert.deepEqual(outputs.map((o) => o.x.timestamp), [...expected, ...expected]);
+      closeAll(outputs);
+      dec.close();
+    });
+
     test('a delta chunk first, or after flush, is a DataError', async () => {
       const { chunks, decoderConfig } = await getClip();
       const { codec: dec, errors } = recorder(Decoder);
