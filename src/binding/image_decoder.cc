@@ -27,10 +27,19 @@ Napi::Value DemuxEventToJs(Napi::Env env, WorkerEvent& e) {
                      : ev.kind == ImageDemuxEvent::Kind::kFrames ? "frames"
                                                                   : "end";
   o.Set("type", type);
-  o.Set("animated", ev.track.animated);
-  o.Set("frameCount", ev.track.frame_count);
-  o.Set("repetitionCount", ev.track.repetition_count);
-  o.Set("available", ev.available);
+  Napi::Array tracks = Napi::Array::New(env, ev.tracks.size());
+  for (size_t i = 0; i < ev.tracks.size(); i++) {
+    const ImageTrackInfo& t = ev.tracks[i];
+    Napi::Object track = Napi::Object::New(env);
+    track.Set("animated", t.animated);
+    track.Set("frameCount", t.frame_count);
+    track.Set("repetitionCount", t.repetition_count);
+    track.Set("available", t.available);
+    if (!t.truncated.empty()) track.Set("truncated", t.truncated);
+    tracks.Set(static_cast<uint32_t>(i), track);
+  }
+  o.Set("tracks", tracks);
+  o.Set("primary", ev.primary);
   if (!ev.malformed.empty()) o.Set("malformed", ev.malformed);
   return o;
 }
@@ -38,16 +47,16 @@ Napi::Value DemuxEventToJs(Napi::Env env, WorkerEvent& e) {
 // One decode on the libuv pool; the JS thread never waits for it.
 class ImageDecodeWorker final : public Napi::AsyncWorker {
  public:
-  ImageDecodeWorker(Napi::Env env, std::shared_ptr<ImageFrameDecoder> decoder, uint32_t index)
+  ImageDecodeWorker(Napi::Env env, std::shared_ptr<ImageFrameDecoder> decoder, uint32_t track, uint32_t index)
       : Napi::AsyncWorker(env, "webcodecs-native image decode"), deferred_(Napi::Promise::Deferred::New(env)),
-        decoder_(std::move(decoder)), index_(index) {}
+        decoder_(std::move(decoder)), track_(track), index_(index) {}
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
   void Execute() override {
     try {
-      status_ = decoder_->Decode(index_, &out_);
+      status_ = decoder_->Decode(track_, index_, &out_);
     } catch (const std::bad_alloc&) {
       status_ = Status::Error(ErrorKind::kEncodingError, "Out of memory while decoding the image.");
     }
@@ -71,6 +80,7 @@ class ImageDecodeWorker final : public Napi::AsyncWorker {
  private:
   Napi::Promise::Deferred deferred_;
   std::shared_ptr<ImageFrameDecoder> decoder_;
+  uint32_t track_;
   uint32_t index_;
   Status status_;
   DecodedVideo out_;
@@ -155,12 +165,13 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
 
   void End(const Napi::CallbackInfo&) { Woke(store_->End()); }
 
-  // decode(frameIndex) -> Promise<decoded frame>, for a frame whose data
-  // has arrived (lib/ waits for the demuxer to report it).
+  // decode(trackIndex, frameIndex) -> Promise<decoded frame>, for a frame
+  // whose data has arrived (lib/ waits for the demuxer to report it).
   Napi::Value Decode(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (closing_) Throw(env, ErrorKind::kInvalidStateError, "The ImageDecoder is closed.");
-    auto* worker = new ImageDecodeWorker(env, decoder_, ReadU32(info[0], "frameIndex"));  // deletes itself
+    auto* worker = new ImageDecodeWorker(env, decoder_, ReadU32(info[0], "trackIndex"),
+                                         ReadU32(info[1], "frameIndex"));  // deletes itself
     Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;

@@ -82,6 +82,7 @@ bool ImageFrameTable::Get(uint32_t index, Frame* out) const {
   out->timestamp = f.timestamp;
   out->duration = f.duration;
   out->webp = f.webp;
+  out->orientation = f.orientation;
   return true;
 }
 
@@ -137,21 +138,22 @@ void ImageDemuxer::Run() {
   sink_->Post(WorkerEvent{WorkerEvent::Type::kClosed, 0});
 }
 
-void ImageDemuxer::Post(ImageDemuxEvent::Kind kind, uint32_t available, std::string malformed) {
+void ImageDemuxer::Post(ImageDemuxEvent::Kind kind, std::string malformed) {
   WorkerEvent e{WorkerEvent::Type::kOutput, 0};
   ImageDemuxEvent ev;
   ev.kind = kind;
-  ev.track = track_;
-  ev.available = available;
+  ev.tracks = tracks_;
+  ev.primary = primary_;
   ev.malformed = std::move(malformed);
   e.output = std::move(ev);
   sink_->Post(std::move(e));
 }
 
-void ImageDemuxer::Establish(const ImageTrackInfo& track) {
-  track_ = track;
+void ImageDemuxer::Establish(std::vector<ImageTrackInfo> tracks, uint32_t primary) {
+  tracks_ = std::move(tracks);
+  primary_ = primary;
   established_ = true;
-  Post(ImageDemuxEvent::Kind::kTracks, 0);
+  Post(ImageDemuxEvent::Kind::kTracks);
 }
 
 Status ImageDemuxer::Demux() {
@@ -263,7 +265,7 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
   std::vector<CodecParamsPtr> params;
   for (unsigned i = 0; i < fmt->nb_streams; i++) params.push_back(CopyParams(fmt->streams[i]->codecpar));
   frames_->SetStreams(std::move(params), sequence, 0, 0);
-  if (establish_now) Establish(track);
+  if (establish_now) Establish({track});
 
   // Formats read strictly forwards give back the bytes of frames they
   // have demuxed; AVIF (sample tables) and ICO (a directory) may seek back.
@@ -316,19 +318,23 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
     if (release_consumed && pos > kSeekBackMargin) store_->ReleaseBefore(static_cast<uint64_t>(pos - kSeekBackMargin));
     if (!established_ && available >= 2) {
       track.animated = true;
-      Establish(track);
+      Establish({track});
     }
-    if (sequence) track_.frame_count = available;
     // An icon's images become available together at the end.
-    if (established_ && type != ImageType::kIco) Post(ImageDemuxEvent::Kind::kFrames, available);
+    if (established_ && type != ImageType::kIco) {
+      if (sequence) tracks_[0].frame_count = available;
+      tracks_[0].available = available;
+      Post(ImageDemuxEvent::Kind::kFrames);
+    }
   }
   if (available == 0) {
     return BadData(malformed.empty() ? "The " + TypeText(type) + " data holds no complete image." : malformed);
   }
   if (sequence) track.frame_count = available;
-  if (!established_) Establish(track);
-  track_.frame_count = track.frame_count;
-  Post(ImageDemuxEvent::Kind::kEnd, available, std::move(malformed));
+  track.available = available;
+  if (!established_) Establish({track});
+  tracks_[0] = track;
+  Post(ImageDemuxEvent::Kind::kEnd, std::move(malformed));
   return Status::Ok();
 }
 
@@ -343,21 +349,24 @@ Status ImageDemuxer::ReadStill() {
   frames_->SetStreams(std::move(params), false, 0, 0);
   ImageTrackInfo track;
   track.frame_count = 1;
-  Establish(track);
+  Establish({track});
   store_->WaitFor(std::numeric_limits<uint64_t>::max());
   if (store_->closed()) return Status::Ok();
-  const uint64_t size = store_->received();
-  if (size > static_cast<uint64_t>(std::numeric_limits<int>::max() - AV_INPUT_BUFFER_PADDING_SIZE)) {
+  if (store_->received() > static_cast<uint64_t>(std::numeric_limits<int>::max() - AV_INPUT_BUFFER_PADDING_SIZE)) {
     return BadData("The " + TypeText(settings_.type) + " data is too large for one image.");
   }
-  if (Status q = store_->Charge(static_cast<int64_t>(size)); !q.ok()) return q;
   ImageFrameTable::Frame frame;
-  frame.packet = AllocPacket();
-  if (av_new_packet(frame.packet.get(), static_cast<int>(size)) < 0) throw std::bad_alloc();
-  if (store_->Read(0, frame.packet->data, size) != static_cast<int64_t>(size)) return Status::Ok();  // closed
-  store_->ReleaseBefore(size);
-  const uint32_t available = frames_->Put(0, std::move(frame));
-  Post(ImageDemuxEvent::Kind::kEnd, available);
+  if (!store_->TakeAll(&frame.packet)) return Status::Ok();  // closed
+  StillInfo info = InspectStill(settings_.type, frame.packet->data, static_cast<size_t>(frame.packet->size));
+  if (!info.truncated.empty()) {
+    // Not enough data, and the data is complete: decode() gives RangeError.
+    tracks_[0].truncated = std::move(info.truncated);
+    Post(ImageDemuxEvent::Kind::kEnd);
+    return Status::Ok();
+  }
+  frame.orientation = OrientationFromExif(info.exif_orientation);
+  tracks_[0].available = frames_->Put(0, std::move(frame));
+  Post(ImageDemuxEvent::Kind::kEnd);
   return Status::Ok();
 }
 
@@ -374,7 +383,7 @@ Status ImageDemuxer::DemuxWebpAnimation(const ImageHeader& header) {
   ImageTrackInfo track;
   track.animated = true;
   track.repetition_count = header.repetition_count.value_or(0);
-  Establish(track);
+  Establish({track});
 
   uint32_t available = 0;
   int64_t running = 0;
@@ -399,11 +408,12 @@ Status ImageDemuxer::DemuxWebpAnimation(const ImageHeader& header) {
     available = frames_->Put(available, std::move(frame));
     // The reader never seeks back; what it has read past is no longer needed.
     store_->ReleaseBefore(static_cast<uint64_t>(avio_tell(pb)));
-    track_.frame_count = available;
-    Post(ImageDemuxEvent::Kind::kFrames, available);
+    tracks_[0].frame_count = available;
+    tracks_[0].available = available;
+    Post(ImageDemuxEvent::Kind::kFrames);
   }
   if (available == 0) return BadData(malformed.empty() ? "The animated WebP data holds no frame." : malformed);
-  Post(ImageDemuxEvent::Kind::kEnd, available, std::move(malformed));
+  Post(ImageDemuxEvent::Kind::kEnd, std::move(malformed));
   return Status::Ok();
 }
 
@@ -518,11 +528,11 @@ Status ImageFrameDecoder::DecodeInSequence(uint32_t index, FramePtr* out) {
   return s;
 }
 
-Status ImageFrameDecoder::Decode(uint32_t index, DecodedVideo* out) {
+Status ImageFrameDecoder::Decode(uint32_t track, uint32_t index, DecodedVideo* out) {
   std::lock_guard<std::mutex> lock(mutex_);
   ClearLastLogError();
   ImageFrameTable::Frame entry;
-  if (!frames_->Get(index, &entry)) {
+  if (track != 0 || !frames_->Get(index, &entry)) {
     return Status::Error(ErrorKind::kRangeError, "Frame " + std::to_string(index) + " has not arrived.");
   }
   FramePtr frame;
@@ -548,7 +558,10 @@ Status ImageFrameDecoder::Finish(FramePtr frame, const ImageFrameTable::Frame& e
                    " cannot be converted.");
   }
   const bool full_range = !Info(*format).yuv || IsFullRange(*frame);
-  const uint32_t dw = settings_.desired_width, dh = settings_.desired_height;
+  // The desired size is the displayed one: a quarter turn swaps it.
+  const bool turned = entry.orientation.quarter_turn();
+  const uint32_t dw = turned ? settings_.desired_height : settings_.desired_width;
+  const uint32_t dh = turned ? settings_.desired_width : settings_.desired_height;
   if (dw > 0 && dh > 0 && (static_cast<uint32_t>(frame->width) != dw || static_cast<uint32_t>(frame->height) != dh)) {
     FramePtr scaled = AllocatePooledFrame(*format, dw, dh);
     const AVPixelFormat av = Info(*format).av;
@@ -563,14 +576,18 @@ Status ImageFrameDecoder::Finish(FramePtr frame, const ImageFrameTable::Frame& e
   }
   // Odd sizes of subsampled formats still start the visible rect at 0,0.
   out->visible = Rect{0, 0, static_cast<uint64_t>(frame->width), static_cast<uint64_t>(frame->height)};
-  out->display_width = static_cast<uint32_t>(frame->width);
-  out->display_height = static_cast<uint32_t>(frame->height);
+  // Display size is the oriented size (the spec's "Create a VideoFrame").
+  const bool swap = entry.orientation.quarter_turn();
+  out->display_width = static_cast<uint32_t>(swap ? frame->height : frame->width);
+  out->display_height = static_cast<uint32_t>(swap ? frame->width : frame->height);
   out->timestamp = entry.timestamp;
   out->duration = entry.duration;
   out->color.primaries = frame->color_primaries;
   out->color.transfer = frame->color_trc;
   out->color.matrix = frame->colorspace;
   out->color.full_range = full_range;
+  out->rotation = entry.orientation.rotation;
+  out->flip = entry.orientation.flip;
   out->format = *format;
   out->frame = std::move(frame);
   return Status::Ok();

@@ -17,6 +17,7 @@
 #include "core/ffmpeg_raii.h"
 #include "core/image_probe.h"
 #include "core/image_source.h"
+#include "core/image_still.h"
 #include "core/sws_cache.h"
 #include "core/webp_anim.h"
 
@@ -38,6 +39,7 @@ class ImageFrameTable {
     int64_t timestamp = 0;  // microseconds
     std::optional<int64_t> duration;
     WebpFrameInfo webp;
+    ImageOrientation orientation;
   };
 
   // Set once by the demux thread before the track is reported.
@@ -84,14 +86,16 @@ class ImageDemuxer {
   Status DemuxWithFFmpeg(const ImageHeader& header);
   Status ReadStill();
   Status DemuxWebpAnimation(const ImageHeader& header);
-  void Establish(const ImageTrackInfo& track);
-  void Post(ImageDemuxEvent::Kind kind, uint32_t available, std::string malformed = {});
+  // Reports the tracks (track 0 for every format but AVIF).
+  void Establish(std::vector<ImageTrackInfo> tracks, uint32_t primary = 0);
+  void Post(ImageDemuxEvent::Kind kind, std::string malformed = {});
 
   ImageDecoderSettings settings_;
   std::shared_ptr<ByteStore> store_;
   std::shared_ptr<ImageFrameTable> frames_;
   std::shared_ptr<EventSink> sink_;
-  ImageTrackInfo track_;
+  std::vector<ImageTrackInfo> tracks_;
+  uint32_t primary_ = 0;
   bool established_ = false;
   std::thread thread_;  // last: starts after everything above exists
 };
@@ -102,8 +106,9 @@ class ImageFrameDecoder {
   ImageFrameDecoder(ImageDecoderSettings settings, std::shared_ptr<ImageFrameTable> frames)
       : settings_(settings), frames_(std::move(frames)) {}
 
-  // Frame `index`, which must have arrived, as a VideoFrame's contents.
-  Status Decode(uint32_t index, DecodedVideo* out);
+  // Frame `index` of track `track`, which must have arrived, as a
+  // VideoFrame's contents.
+  Status Decode(uint32_t track, uint32_t index, DecodedVideo* out);
 
  private:
   Status Open(int stream);

@@ -3,16 +3,12 @@
 #include <cstring>
 #include <limits>
 
+#include "core/byte_order.h"
 #include "core/ffmpeg.h"
 
 namespace wcn {
 
 namespace {
-
-uint32_t Be32(const uint8_t* p) { return (uint32_t{p[0]} << 24) | (p[1] << 16) | (p[2] << 8) | p[3]; }
-uint32_t Le32(const uint8_t* p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t{p[3]} << 24); }
-uint32_t Le24(const uint8_t* p) { return p[0] | (p[1] << 8) | (p[2] << 16); }
-uint16_t Le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
 
 constexpr double kInfinite = std::numeric_limits<double>::infinity();
 

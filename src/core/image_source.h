@@ -14,7 +14,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <vector>
 
 #include "core/ffmpeg_raii.h"
 #include "core/status.h"
@@ -49,6 +48,12 @@ class ByteStore {
   bool WaitFor(uint64_t end);
   // Drops stored chunks that end at or before `pos`.
   void ReleaseBefore(uint64_t pos);
+  // Once the data is complete: moves every byte into one packet (with
+  // FFmpeg's padding) and empties the store; the bytes stay counted against
+  // the cap as the packet's. A single copied-in chunk becomes the packet
+  // without a copy; borrowed or several chunks are copied once. False when
+  // the store was closed or bytes were released.
+  bool TakeAll(PacketPtr* out);
   // Adjusts the bytes held outside the store (demuxed packets) against the
   // cap; fails without changing anything when the cap would be passed.
   Status Charge(int64_t bytes);
@@ -64,7 +69,7 @@ class ByteStore {
     uint64_t start;
     const uint8_t* data;
     size_t size;
-    std::vector<uint8_t> owned;  // empty when borrowed
+    BufferRefPtr owned;  // null when borrowed; padded for FFmpeg
   };
   Status Add(Chunk chunk, bool* reader_was_waiting);
   Status QuotaError(uint64_t wanted) const;

@@ -240,10 +240,14 @@ describe('ImageDecoder: streamed data', () => {
     ['avif', 'image/avif', ['-c:v', 'libaom-av1', '-cpu-used', '8']],
     ['jpg', 'image/jpeg', []],
     ['png', 'image/png', []],
+    ['webp', 'image/webp', ['-c:v', 'libwebp', '-quality', '80']],
+    ['bmp', 'image/bmp', []],
+    ['ico', 'image/x-icon', ['-c:v', 'png', '-pix_fmt', 'rgba']],
   ];
   for (const [ext, type, args] of cases) {
     test(`${ext} in 97-byte chunks decodes exactly as the whole buffer`, async () => {
-      const { data } = makeImage(ext, { source: SRC, frames: ['jpg', 'png'].includes(ext) ? 1 : 4, args });
+      const still = ['jpg', 'png', 'bmp', 'ico'].includes(ext) || (ext === 'webp' && args.includes('libwebp'));
+      const { data } = makeImage(ext, { source: SRC, frames: still ? 1 : 4, args });
       const whole = await decodeAll({ data, type });
       const streamed = await decodeAll({ data: chunkedStream(data, 97), type });
       assert.deepEqual(streamed.info, whole.info);
@@ -350,6 +354,24 @@ describe('ImageDecoder: options', () => {
     assert.equal(decoder.tracks[0], decoder.tracks.selectedTrack);
     assert.equal(decoder.tracks[0].selected, true);
     decoder.close();
+  });
+
+  test('maxEncodedBytes counts a still\'s bytes once, and never a BufferSource\'s own bytes', async () => {
+    for (const [ext, type, pixFmt, bpp] of [['png', 'image/png', 'rgb24', 3], ['jpg', 'image/jpeg', 'yuvj420p', 1.5]]) {
+      const { file, data } = makeImage(ext, { source: SRC });
+      const [reference] = cliFrames(file, pixFmt, W * H * bpp);
+      const pixels = (f) => (bpp === 3 ? rgbOf(f.bytes, 4) : f.bytes);
+      for (const transfer of [false, true]) {
+        const buffer = new Uint8Array(data).buffer;
+        const { frames } = await decodeAll({ data: buffer, type, maxEncodedBytes: 10, transfer: transfer ? [buffer] : [] });
+        assert.ok(sameBytes(pixels(frames[0]), reference), `${ext}, transfer ${transfer}`);
+      }
+      // Streamed, the bytes are held once: as stream chunks, then as the image.
+      const streamed = await decodeAll({ data: chunkedStream(data, 97), type, maxEncodedBytes: data.length });
+      assert.ok(sameBytes(pixels(streamed.frames[0]), reference), `${ext} streamed`);
+      const capped = new ImageDecoder({ data: chunkedStream(data, 97), type, maxEncodedBytes: data.length - 1 });
+      await assert.rejects(capped.decode(), { name: 'QuotaExceededError' });
+    }
   });
 
   test('a transferred buffer is decoded without a copy and detached', async () => {
