@@ -213,22 +213,13 @@ function isBufferSource(value: unknown): value is ArrayBuffer | ArrayBufferView 
   return ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
 }
 
-/** The colour space of a decoded image, honouring colorSpaceConversion. */
-function imageColorSpace(reported: ParsedColorSpace, rgb: boolean, conversion: ColorSpaceConversion): ParsedColorSpace {
-  const cs: ParsedColorSpace = rgb
-    ? {
-        primaries: reported.primaries ?? 'bt709',
-        transfer: reported.transfer ?? 'iec61966-2-1',
-        matrix: 'rgb',
-        fullRange: true,
-      }
-    : { ...reported };
-  if (conversion === 'none') {
-    // The image's tagged colour space is ignored: its samples are taken as sRGB.
-    cs.primaries = 'bt709';
-    cs.transfer = 'iec61966-2-1';
-  }
-  return cs;
+/**
+ * The colour space of a decoded image: what the native side found (its
+ * tags, its ICC profile, sRGB after conversion or for untagged RGB), with
+ * RGB formats' matrix and range.
+ */
+function imageColorSpace(reported: ParsedColorSpace, rgb: boolean): ParsedColorSpace {
+  return rgb ? { ...reported, matrix: 'rgb', fullRange: true } : { ...reported };
 }
 
 export class ImageDecoder {
@@ -240,7 +231,6 @@ export class ImageDecoder {
   #closed = false;
   #native: NativeImageDecoder | null = null;
   readonly #preferAnimation: boolean | null;
-  readonly #colorSpaceConversion: ColorSpaceConversion;
   #reader: ReadableStreamDefaultReader<unknown> | null = null;
 
   // The control message queue of decode requests, run one at a time.
@@ -315,7 +305,6 @@ export class ImageDecoder {
 
     this.#type = type;
     this.#preferAnimation = preferAnimation;
-    this.#colorSpaceConversion = colorSpaceConversion;
     let settled = false;
     this.#completed = new Promise<void>((resolve, reject) => {
       this.#settleCompleted = (error?: unknown) => {
@@ -335,6 +324,7 @@ export class ImageDecoder {
         essence,
         desiredWidth ?? 0,
         desiredHeight ?? 0,
+        colorSpaceConversion === 'default',
         maxEncodedBytes + (bytes ? bytes.byteLength : 0),
         this.#onEvents,
       );
@@ -636,7 +626,7 @@ export class ImageDecoder {
       displayHeight: image.displayHeight,
       rotation: image.rotation,
       flip: image.flip,
-      colorSpace: imageColorSpace(image.color, rgb, this.#colorSpaceConversion),
+      colorSpace: imageColorSpace(image.color, rgb),
     });
   }
 

@@ -129,6 +129,8 @@ export interface NativeImageDecoderClass {
     essence: string,
     desiredWidth: number,
     desiredHeight: number,
+    /** colorSpaceConversion "default": ICC-profiled images become sRGB. */
+    convertColor: boolean,
     maxBytes: number,
     onEvents: (events: NativeImageEvent[]) => void,
   ): NativeImageDecoder;

@@ -101,7 +101,7 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
     exports.Set("ImageDecoderNative", cls);
   }
 
-  // new ImageDecoderNative(mimeEssence, desiredWidth, desiredHeight, maxBytes, onEvents)
+  // new ImageDecoderNative(mimeEssence, desiredWidth, desiredHeight, convertColor, maxBytes, onEvents)
   explicit ImageDecoderBinding(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ImageDecoderBinding>(info) {
     Napi::Env env = info.Env();
     const std::string essence = ReadString(info[0], "type");
@@ -113,18 +113,24 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
     settings.type = *type;
     settings.desired_width = ReadU32(info[1], "desiredWidth");
     settings.desired_height = ReadU32(info[2], "desiredHeight");
-    const double max_bytes = info[3].As<Napi::Number>().DoubleValue();
-    if (!info[4].IsFunction()) Throw(env, ErrorKind::kTypeError, "The image decoder needs an event callback.");
+    settings.convert_color = info[3].ToBoolean();
+    const double max_bytes = info[4].As<Napi::Number>().DoubleValue();
+    if (!info[5].IsFunction()) Throw(env, ErrorKind::kTypeError, "The image decoder needs an event callback.");
     store_ = std::make_shared<ByteStore>(static_cast<uint64_t>(max_bytes));
     frames_ = std::make_shared<ImageFrameTable>();
     decoder_ = std::make_shared<ImageFrameDecoder>(settings, frames_);
-    channel_ = EventChannel::Create(env, info[4].As<Napi::Function>(), &DemuxEventToJs, [this] { Finish(); });
+    channel_ = EventChannel::Create(env, info[5].As<Napi::Function>(), &DemuxEventToJs, [this] { Finish(); });
     channel_->Expect(1);  // the demux thread's work until it waits or ends
     demuxer_ = std::make_unique<ImageDemuxer>(settings, store_, frames_, channel_);
-    teardown_ = std::make_unique<EnvCleanupHook>(env, [this] { demuxer_.reset(); });
+    teardown_ = std::make_unique<EnvCleanupHook>(env, [this] {
+      store_->Close();
+      demuxer_.reset();
+    });
   }
 
   ~ImageDecoderBinding() override {
+    // Decodes still in flight read the store no more (adopted_ goes next).
+    store_->Close();
     Shutdown();
     if (channel_) channel_->Detach();
   }
@@ -154,7 +160,8 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
 
   // adopt(bytes): reads the bytes in place. lib/ hands over a buffer it
   // took from the caller's transfer list and never touches again; the
-  // reference keeps it alive until the demux thread is gone.
+  // reference keeps it alive until the store is closed (AVIF decodes read
+  // it after the demux thread is gone).
   void Adopt(const Napi::CallbackInfo& info) {
     Napi::Uint8Array bytes = Bytes(info);
     adopted_.push_back(Napi::Persistent(bytes.As<Napi::Object>()));
@@ -177,19 +184,23 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
     return promise;
   }
 
-  // close(): returns at once; the demux thread stops at its next read and
-  // reports kClosed, then it is joined. Decodes in flight keep what they use.
+  // close(): returns at once; a demux thread still running stops at its
+  // next read and reports kClosed, then it is joined. Decodes in flight
+  // keep the frames they use; their reads of the store fail from now on.
   void Close(const Napi::CallbackInfo&) {
-    if (closing_ || !demuxer_) return;
+    if (closing_) return;
     closing_ = true;
+    const bool reader_was_waiting = store_->Close();
+    // Reads hold the store's lock: none is in progress once it is closed.
+    adopted_.clear();
+    if (!demuxer_) return;  // the thread has ended already
     channel_->SetGeneration(UINT64_MAX);
-    Woke(store_->Close());
+    Woke(reader_was_waiting);
   }
 
   // The demux thread has exited, so joining is immediate.
   void Finish() {
     demuxer_.reset();
-    adopted_.clear();
     teardown_->Disarm();
     channel_->Release();
   }

@@ -58,6 +58,7 @@ class ByteStore {
   // cap; fails without changing anything when the cap would be passed.
   Status Charge(int64_t bytes);
 
+  uint64_t max_bytes() const { return max_bytes_; }
   uint64_t received() const;
   bool complete() const;
   bool closed() const;

@@ -9,18 +9,10 @@
 #include <cstdint>
 #include <string>
 
+#include "core/image_picture.h"
 #include "core/image_probe.h"
 
 namespace wcn {
-
-// A VideoFrame's orientation: displayed = flip(rotate clockwise(pixels)).
-struct ImageOrientation {
-  uint32_t rotation = 0;  // 0, 90, 180 or 270
-  bool flip = false;      // horizontal, after the rotation
-
-  bool quarter_turn() const { return rotation == 90 || rotation == 270; }
-  bool operator==(const ImageOrientation& o) const { return rotation == o.rotation && flip == o.flip; }
-};
 
 // EXIF Orientation 1-8 as rotation and flip; other values are upright.
 ImageOrientation OrientationFromExif(int value);

@@ -335,14 +335,15 @@ describe('ImageDecoder: options', () => {
     assert.ok(psnr(rgbOf(frames[0].bytes, 4), reference) >= 35);
   });
 
-  test('colorSpaceConversion "none" ignores the tagged primaries and transfer', async () => {
+  test('CICP colour tags are reported as they are, whatever colorSpaceConversion says', async () => {
     const args = ['-c:v', 'libaom-av1', '-still-picture', '1', '-cpu-used', '8', '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc'];
     const { data } = makeImage('avif', { source: SRC, args });
     const tagged = await decodeAll({ data, type: 'image/avif' });
-    assert.deepEqual(tagged.frames[0].colorSpace, { primaries: 'bt2020', transfer: 'pq', matrix: 'bt2020-ncl', fullRange: false });
-    const ignored = await decodeAll({ data, type: 'image/avif', colorSpaceConversion: 'none' });
-    assert.deepEqual(ignored.frames[0].colorSpace, { primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'bt2020-ncl', fullRange: false });
-    assert.ok(sameBytes(ignored.frames[0].bytes, tagged.frames[0].bytes));
+    const expected = { primaries: 'bt2020', transfer: 'pq', matrix: 'bt2020-ncl', fullRange: false };
+    assert.deepEqual(tagged.frames[0].colorSpace, expected);
+    const none = await decodeAll({ data, type: 'image/avif', colorSpaceConversion: 'none' });
+    assert.deepEqual(none.frames[0].colorSpace, expected);
+    assert.ok(sameBytes(none.frames[0].bytes, tagged.frames[0].bytes));
   });
 
   test('preferAnimation with a single track keeps it selected', async () => {
