@@ -37,16 +37,22 @@ export type ImageBufferSource = ArrayBuffer | ArrayBufferView | ReadableStream<U
 export interface ImageDecoderInit {
   type: string;
   data: ImageBufferSource;
+  /**
+   * "default": images with an ICC profile are converted to sRGB (RGBA/RGBX
+   * frames). "none": samples as they are, the colour space naming what the
+   * profile describes.
+   */
   colorSpaceConversion?: ColorSpaceConversion;
+  /** The displayed size (EXIF/AVIF orientation applied): quarter turns swap the coded one. */
   desiredWidth?: number;
   desiredHeight?: number;
   preferAnimation?: boolean;
   transfer?: ArrayBuffer[];
   /**
    * Extension: the most bytes the decoder holds at once, streamed data not
-   * yet demuxed plus the demuxed frames (a BufferSource's own bytes are not
-   * counted). Past it the decoder closes with a QuotaExceededError.
-   * Default 256 MiB.
+   * yet demuxed plus the demuxed frames (AVIF keeps all of its data, which
+   * libavif reads back; a BufferSource's own bytes are not counted). Past
+   * it the decoder closes with a QuotaExceededError. Default 256 MiB.
    */
   maxEncodedBytes?: number;
 }

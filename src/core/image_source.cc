@@ -92,8 +92,13 @@ bool ByteStore::WaitFor(uint64_t end) {
 int64_t ByteStore::Read(uint64_t pos, uint8_t* dst, size_t size, bool block) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (closed_) return -1;
-  if (!block && received_ <= pos) return 0;
-  if (!WaitLocked(lock, pos + 1)) return closed_ ? -1 : 0;
+  // Another thread may read without blocking while the reader waits: only
+  // a blocking read may touch the waiting state.
+  if (!block) {
+    if (received_ <= pos) return 0;
+  } else if (!WaitLocked(lock, pos + 1)) {
+    return closed_ ? -1 : 0;
+  }
   if (chunks_.empty() || pos < chunks_.front().start) return -1;
   // Chunks are few (stream chunks, or one buffer), and reads mostly hit
   // the first ones; a binary search keeps long streams cheap too.

@@ -41,7 +41,8 @@ class ByteStore {
   // Reader thread. Copies up to `size` bytes at `pos`. Returns the count,
   // 0 at the end of complete data, or -1 once closed (or when `pos` was
   // released). Blocks while no byte at `pos` has arrived.
-  // With `block` false, returns 0 instead of waiting.
+  // With `block` false, returns 0 instead of waiting (safe from a second
+  // thread while the reader waits).
   int64_t Read(uint64_t pos, uint8_t* dst, size_t size, bool block = true);
   // Blocks until `end` bytes have arrived (true), or the data is complete
   // with fewer, or the store is closed (false).

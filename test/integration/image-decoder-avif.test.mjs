@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 
 import { ImageDecoder } from 'webcodecs-native';
 
-import { avifdecFrame, chunkedStream, cliFrames, decodeAll, frameBytes, makeAvif, sameBytes } from '../helpers/images.mjs';
+import { avifdecFrame, chunkedStream, cliFrames, decodeAll, frameBytes, makeAvif, manualStream, sameBytes } from '../helpers/images.mjs';
 import { drawOriented } from '../helpers/image-metadata.mjs';
 
 const W = 64;
@@ -144,6 +144,32 @@ describe('ImageDecoder: AVIF through libavif', () => {
     assert.ok(sameBytes(await frameBytes(image), frames[0].bytes));
     image.close();
     await assert.rejects(decoder.decode({ frameIndex: 1 }), RangeError);
+    decoder.close();
+  });
+
+  test('a streamed sequence decodes frames while later ones are still arriving', async () => {
+    const { file, data } = makeAvif({ frames: 4, args: ['--fps', '10'] });
+    const { stream, push, end } = manualStream();
+    const decoder = new ImageDecoder({ data: stream, type: 'image/avif' });
+    // avifenc writes the samples in order at the end of the file: all but
+    // the last 40 bytes hold the first frames, not the last.
+    push(data.subarray(0, data.length - 40));
+    await decoder.tracks.ready;
+    assert.equal(decoder.tracks.selectedTrack.frameCount, 4);
+    const first = await decoder.decode({ frameIndex: 0 });
+    assert.ok(sameBytes(await frameBytes(first.image), Buffer.concat(avifdecFrame(file).planes)));
+    first.image.close();
+    const last = decoder.decode({ frameIndex: 3 });
+    let done = false;
+    last.then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(done, false);
+    push(data.subarray(data.length - 40));
+    end();
+    const { image } = await last;
+    assert.ok(sameBytes(await frameBytes(image), Buffer.concat(avifdecFrame(file, { index: 3 }).planes)));
+    image.close();
+    await decoder.completed;
     decoder.close();
   });
 
