@@ -6,7 +6,13 @@ import * as nodeStream from 'node:stream';
 import type { ReadableStreamReadResult } from 'node:stream/web';
 
 import { domError, invalidState, notSupported } from './errors';
-import { native, type NativeDecodedFrame, type NativeImageDecoder, type NativeImageEvent } from './native';
+import {
+  native,
+  type NativeDecodedFrame,
+  type NativeImageDecoder,
+  type NativeImageEvent,
+  type NativeImageTrack,
+} from './native';
 import { checkTransferList, detachAll, readTransferList, takeOwnership } from './transfer';
 import {
   describe,
@@ -31,16 +37,22 @@ export type ImageBufferSource = ArrayBuffer | ArrayBufferView | ReadableStream<U
 export interface ImageDecoderInit {
   type: string;
   data: ImageBufferSource;
+  /**
+   * "default": images with an ICC profile are converted to sRGB (RGBA/RGBX
+   * frames). "none": samples as they are, the colour space naming what the
+   * profile describes.
+   */
   colorSpaceConversion?: ColorSpaceConversion;
+  /** The displayed size (EXIF/AVIF orientation applied): quarter turns swap the coded one. */
   desiredWidth?: number;
   desiredHeight?: number;
   preferAnimation?: boolean;
   transfer?: ArrayBuffer[];
   /**
    * Extension: the most bytes the decoder holds at once, streamed data not
-   * yet demuxed plus the demuxed frames (a BufferSource's own bytes are not
-   * counted). Past it the decoder closes with a QuotaExceededError.
-   * Default 256 MiB.
+   * yet demuxed plus the demuxed frames (AVIF keeps all of its data, which
+   * libavif reads back; a BufferSource's own bytes are not counted). Past
+   * it the decoder closes with a QuotaExceededError. Default 256 MiB.
    */
   maxEncodedBytes?: number;
 }
@@ -207,22 +219,13 @@ function isBufferSource(value: unknown): value is ArrayBuffer | ArrayBufferView 
   return ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
 }
 
-/** The colour space of a decoded image, honouring colorSpaceConversion. */
-function imageColorSpace(reported: ParsedColorSpace, rgb: boolean, conversion: ColorSpaceConversion): ParsedColorSpace {
-  const cs: ParsedColorSpace = rgb
-    ? {
-        primaries: reported.primaries ?? 'bt709',
-        transfer: reported.transfer ?? 'iec61966-2-1',
-        matrix: 'rgb',
-        fullRange: true,
-      }
-    : { ...reported };
-  if (conversion === 'none') {
-    // The image's tagged colour space is ignored: its samples are taken as sRGB.
-    cs.primaries = 'bt709';
-    cs.transfer = 'iec61966-2-1';
-  }
-  return cs;
+/**
+ * The colour space of a decoded image: what the native side found (its
+ * tags, its ICC profile, sRGB after conversion or for untagged RGB), with
+ * RGB formats' matrix and range.
+ */
+function imageColorSpace(reported: ParsedColorSpace, rgb: boolean): ParsedColorSpace {
+  return rgb ? { ...reported, matrix: 'rgb', fullRange: true } : { ...reported };
 }
 
 export class ImageDecoder {
@@ -234,7 +237,6 @@ export class ImageDecoder {
   #closed = false;
   #native: NativeImageDecoder | null = null;
   readonly #preferAnimation: boolean | null;
-  readonly #colorSpaceConversion: ColorSpaceConversion;
   #reader: ReadableStreamDefaultReader<unknown> | null = null;
 
   // The control message queue of decode requests, run one at a time.
@@ -245,9 +247,10 @@ export class ImageDecoder {
 
   #tracksEstablished = false;
   #internalSelectedIndex = -1;
-  // Frames whose bytes have arrived, whether the demuxer has seen all of
-  // the data, and why it stopped early if the data is malformed.
-  #available = 0;
+  // What the demuxer last said of each track (frames whose bytes have
+  // arrived), whether it has seen all of the data, and why it stopped
+  // early if the data is malformed.
+  #trackData: NativeImageTrack[] = [];
   #demuxEnded = false;
   #malformed: string | null = null;
   // Held here because the native side references it only weakly.
@@ -308,7 +311,6 @@ export class ImageDecoder {
 
     this.#type = type;
     this.#preferAnimation = preferAnimation;
-    this.#colorSpaceConversion = colorSpaceConversion;
     let settled = false;
     this.#completed = new Promise<void>((resolve, reject) => {
       this.#settleCompleted = (error?: unknown) => {
@@ -328,6 +330,7 @@ export class ImageDecoder {
         essence,
         desiredWidth ?? 0,
         desiredHeight ?? 0,
+        colorSpaceConversion === 'default',
         maxEncodedBytes + (bytes ? bytes.byteLength : 0),
         this.#onEvents,
       );
@@ -513,34 +516,37 @@ export class ImageDecoder {
     this.#updateBusy();
   }
 
-  /** Establish Tracks (the native side found the one track every format here has). */
+  /** Establish Tracks. */
   #establishTracks(e: NativeImageEvent): void {
-    const track = new ImageTrack(INTERNAL, e.animated === true, e.frameCount ?? 0, e.repetitionCount ?? 0, (t, value) =>
-      this.#selectTrack(t, value),
+    const data = e.tracks ?? [];
+    const list = data.map(
+      (t) => new ImageTrack(INTERNAL, t.animated, t.frameCount, t.repetitionCount, (track, value) => this.#selectTrack(track, value)),
     );
-    const list = [track];
-    const selected = this.#defaultSelectedIndex(list);
+    const selected = this.#defaultSelectedIndex(list, e.primary ?? 0);
     setTrackState(list[selected], true);
     this.#internalSelectedIndex = selected;
     this.#tracksEstablished = true;
-    this.#available = e.available ?? 0;
+    this.#trackData = data;
     setTrackList(this.#tracks, list, selected);
     settleReady(this.#tracks, undefined);
   }
 
-  /** Get Default Selected Track Index; the first track is the primary one. */
-  #defaultSelectedIndex(list: ImageTrack[]): number {
+  /** Get Default Selected Track Index. */
+  #defaultSelectedIndex(list: ImageTrack[], primary: number): number {
     const prefer = this.#preferAnimation;
-    if (prefer === null || list[0].animated === prefer) return 0;
+    if (prefer === null || list[primary].animated === prefer) return primary;
     const match = list.findIndex((t) => t.animated === prefer);
     return match === -1 ? 0 : match;
   }
 
   /** Update Tracks: frame counts only grow. */
   #updateTracks(e: NativeImageEvent): void {
-    this.#available = Math.max(this.#available, e.available ?? 0);
-    const track = this.#tracks[0];
-    if (track && (e.frameCount ?? 0) > track.frameCount) setTrackState(track, track.selected, e.frameCount);
+    (e.tracks ?? []).forEach((latest, i) => {
+      const previous = this.#trackData[i];
+      this.#trackData[i] = { ...latest, available: Math.max(previous?.available ?? 0, latest.available) };
+      const track = this.#tracks[i];
+      if (track && latest.frameCount > track.frameCount) setTrackState(track, track.selected, latest.frameCount);
+    });
   }
 
   /** The ImageTrack.selected setter's steps. */
@@ -566,7 +572,8 @@ export class ImageDecoder {
         head.reject(invalidState('decode() needs a selected track.'));
         continue;
       }
-      if (head.frameIndex >= this.#available) {
+      const track = this.#trackData[this.#internalSelectedIndex];
+      if (head.frameIndex >= track.available) {
         if (!this.#demuxEnded) return;  // its bytes have not all arrived yet
         if (this.#malformed !== null) {
           // Fatally Reject Bad Data.
@@ -575,21 +582,24 @@ export class ImageDecoder {
         }
         // Reject Infeasible Decode: the data is complete.
         this.#pending.shift();
-        head.reject(
-          new RangeError(
-            `Invalid frameIndex; expected a frame from 0 to ${this.#available - 1}, received ${head.frameIndex}.`,
-          ),
-        );
+        head.reject(new RangeError(this.#infeasible(track, head.frameIndex)));
         continue;
       }
-      this.#decodeHead(head, this.#native as NativeImageDecoder);
+      this.#decodeHead(head, this.#native as NativeImageDecoder, this.#internalSelectedIndex);
     }
   }
 
-  #decodeHead(head: PendingDecode, decoder: NativeImageDecoder): void {
+  /** Why a frame of a completely buffered track cannot be decoded. */
+  #infeasible(track: NativeImageTrack, frameIndex: number): string {
+    if (frameIndex === track.available && track.truncated !== undefined) return track.truncated;
+    if (track.available === 0) return `Invalid frameIndex; the image holds no complete frame, received ${frameIndex}.`;
+    return `Invalid frameIndex; expected a frame from 0 to ${track.available - 1}, received ${frameIndex}.`;
+  }
+
+  #decodeHead(head: PendingDecode, decoder: NativeImageDecoder, trackIndex: number): void {
     this.#inFlight = true;
     const generation = this.#generation;
-    decoder.decode(head.frameIndex).then(
+    decoder.decode(trackIndex, head.frameIndex).then(
       (image) => {
         this.#inFlight = false;
         if (generation !== this.#generation || this.#closed) {
@@ -620,9 +630,9 @@ export class ImageDecoder {
       visible: image.visible,
       displayWidth: image.displayWidth,
       displayHeight: image.displayHeight,
-      rotation: 0,
-      flip: false,
-      colorSpace: imageColorSpace(image.color, rgb, this.#colorSpaceConversion),
+      rotation: image.rotation,
+      flip: image.flip,
+      colorSpace: imageColorSpace(image.color, rgb),
     });
   }
 

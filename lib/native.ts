@@ -92,15 +92,27 @@ export interface NativeDecodedFrame {
   displayWidth: number;
   displayHeight: number;
   color: import('./video-color-space').ParsedColorSpace;
+  /** Images: the orientation to display the pixels in (EXIF, AVIF irot/imir). */
+  rotation: number;
+  flip: boolean;
 }
 
 /** An event of the image's demux thread (src/binding/image_decoder.cc DemuxEventToJs). */
+export interface NativeImageTrack {
+  animated: boolean;
+  frameCount: number;
+  repetitionCount: number;
+  /** Leading frames whose data has fully arrived. */
+  available: number;
+  /** Once the data is complete: why frame `available` is cut short. */
+  truncated?: string;
+}
+
 export interface NativeImageEvent {
   type: 'tracks' | 'frames' | 'end' | 'error';
-  animated?: boolean;
-  frameCount?: number;
-  repetitionCount?: number;
-  available?: number;
+  tracks?: NativeImageTrack[];
+  /** The file's primary track. */
+  primary?: number;
   malformed?: string;
   error?: Error;
 }
@@ -109,7 +121,7 @@ export interface NativeImageDecoder {
   append(bytes: Uint8Array): void;
   adopt(bytes: Uint8Array): void;
   end(): void;
-  decode(frameIndex: number): Promise<NativeDecodedFrame>;
+  decode(trackIndex: number, frameIndex: number): Promise<NativeDecodedFrame>;
   close(): void;
 }
 
@@ -118,6 +130,8 @@ export interface NativeImageDecoderClass {
     essence: string,
     desiredWidth: number,
     desiredHeight: number,
+    /** colorSpaceConversion "default": ICC-profiled images become sRGB. */
+    convertColor: boolean,
     maxBytes: number,
     onEvents: (events: NativeImageEvent[]) => void,
   ): NativeImageDecoder;

@@ -16,11 +16,13 @@ command -v make >/dev/null || missing+=(make)
 command -v python3 >/dev/null || missing+=(python3)
 command -v cmake >/dev/null || missing+=(cmake)
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+command -v avifenc >/dev/null || missing+=(libavif-bin)  # the tests' AVIF files
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
-for lib in libavcodec libavformat libavutil libswscale libswresample; do
+for lib in libavcodec libavformat libavutil libswscale libswresample libavif; do
   have_pkgconfig_lib "$lib" || missing+=("$lib-dev")
 done
+have_pkgconfig_lib lcms2 || missing+=(liblcms2-dev)
 [ -f /usr/include/gtest/gtest.h ] || missing+=(libgtest-dev)
 [ -f /usr/include/benchmark/benchmark.h ] || missing+=(libbenchmark-dev)
 

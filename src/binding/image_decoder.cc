@@ -27,10 +27,19 @@ Napi::Value DemuxEventToJs(Napi::Env env, WorkerEvent& e) {
                      : ev.kind == ImageDemuxEvent::Kind::kFrames ? "frames"
                                                                   : "end";
   o.Set("type", type);
-  o.Set("animated", ev.track.animated);
-  o.Set("frameCount", ev.track.frame_count);
-  o.Set("repetitionCount", ev.track.repetition_count);
-  o.Set("available", ev.available);
+  Napi::Array tracks = Napi::Array::New(env, ev.tracks.size());
+  for (size_t i = 0; i < ev.tracks.size(); i++) {
+    const ImageTrackInfo& t = ev.tracks[i];
+    Napi::Object track = Napi::Object::New(env);
+    track.Set("animated", t.animated);
+    track.Set("frameCount", t.frame_count);
+    track.Set("repetitionCount", t.repetition_count);
+    track.Set("available", t.available);
+    if (!t.truncated.empty()) track.Set("truncated", t.truncated);
+    tracks.Set(static_cast<uint32_t>(i), track);
+  }
+  o.Set("tracks", tracks);
+  o.Set("primary", ev.primary);
   if (!ev.malformed.empty()) o.Set("malformed", ev.malformed);
   return o;
 }
@@ -38,16 +47,16 @@ Napi::Value DemuxEventToJs(Napi::Env env, WorkerEvent& e) {
 // One decode on the libuv pool; the JS thread never waits for it.
 class ImageDecodeWorker final : public Napi::AsyncWorker {
  public:
-  ImageDecodeWorker(Napi::Env env, std::shared_ptr<ImageFrameDecoder> decoder, uint32_t index)
+  ImageDecodeWorker(Napi::Env env, std::shared_ptr<ImageFrameDecoder> decoder, uint32_t track, uint32_t index)
       : Napi::AsyncWorker(env, "webcodecs-native image decode"), deferred_(Napi::Promise::Deferred::New(env)),
-        decoder_(std::move(decoder)), index_(index) {}
+        decoder_(std::move(decoder)), track_(track), index_(index) {}
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
   void Execute() override {
     try {
-      status_ = decoder_->Decode(index_, &out_);
+      status_ = decoder_->Decode(track_, index_, &out_);
     } catch (const std::bad_alloc&) {
       status_ = Status::Error(ErrorKind::kEncodingError, "Out of memory while decoding the image.");
     }
@@ -71,6 +80,7 @@ class ImageDecodeWorker final : public Napi::AsyncWorker {
  private:
   Napi::Promise::Deferred deferred_;
   std::shared_ptr<ImageFrameDecoder> decoder_;
+  uint32_t track_;
   uint32_t index_;
   Status status_;
   DecodedVideo out_;
@@ -91,7 +101,7 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
     exports.Set("ImageDecoderNative", cls);
   }
 
-  // new ImageDecoderNative(mimeEssence, desiredWidth, desiredHeight, maxBytes, onEvents)
+  // new ImageDecoderNative(mimeEssence, desiredWidth, desiredHeight, convertColor, maxBytes, onEvents)
   explicit ImageDecoderBinding(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ImageDecoderBinding>(info) {
     Napi::Env env = info.Env();
     const std::string essence = ReadString(info[0], "type");
@@ -103,19 +113,25 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
     settings.type = *type;
     settings.desired_width = ReadU32(info[1], "desiredWidth");
     settings.desired_height = ReadU32(info[2], "desiredHeight");
-    const double max_bytes = info[3].As<Napi::Number>().DoubleValue();
-    if (!info[4].IsFunction()) Throw(env, ErrorKind::kTypeError, "The image decoder needs an event callback.");
+    settings.convert_color = info[3].ToBoolean();
+    const double max_bytes = info[4].As<Napi::Number>().DoubleValue();
+    if (!info[5].IsFunction()) Throw(env, ErrorKind::kTypeError, "The image decoder needs an event callback.");
     store_ = std::make_shared<ByteStore>(static_cast<uint64_t>(max_bytes), "image data",
                                          "ImageDecoderInit.maxEncodedBytes");
     frames_ = std::make_shared<ImageFrameTable>();
     decoder_ = std::make_shared<ImageFrameDecoder>(settings, frames_);
-    channel_ = EventChannel::Create(env, info[4].As<Napi::Function>(), &DemuxEventToJs, [this] { Finish(); });
+    channel_ = EventChannel::Create(env, info[5].As<Napi::Function>(), &DemuxEventToJs, [this] { Finish(); });
     channel_->Expect(1);  // the demux thread's work until it waits or ends
     demuxer_ = std::make_unique<ImageDemuxer>(settings, store_, frames_, channel_);
-    teardown_ = std::make_unique<EnvCleanupHook>(env, [this] { demuxer_.reset(); });
+    teardown_ = std::make_unique<EnvCleanupHook>(env, [this] {
+      store_->Close();
+      demuxer_.reset();
+    });
   }
 
   ~ImageDecoderBinding() override {
+    // Decodes still in flight read the store no more (adopted_ goes next).
+    store_->Close();
     Shutdown();
     if (channel_) channel_->Detach();
   }
@@ -145,7 +161,8 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
 
   // adopt(bytes): reads the bytes in place. lib/ hands over a buffer it
   // took from the caller's transfer list and never touches again; the
-  // reference keeps it alive until the demux thread is gone.
+  // reference keeps it alive until the store is closed (AVIF decodes read
+  // it after the demux thread is gone).
   void Adopt(const Napi::CallbackInfo& info) {
     Napi::Uint8Array bytes = Bytes(info);
     adopted_.push_back(Napi::Persistent(bytes.As<Napi::Object>()));
@@ -156,30 +173,35 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
 
   void End(const Napi::CallbackInfo&) { Woke(store_->End()); }
 
-  // decode(frameIndex) -> Promise<decoded frame>, for a frame whose data
-  // has arrived (lib/ waits for the demuxer to report it).
+  // decode(trackIndex, frameIndex) -> Promise<decoded frame>, for a frame
+  // whose data has arrived (lib/ waits for the demuxer to report it).
   Napi::Value Decode(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (closing_) Throw(env, ErrorKind::kInvalidStateError, "The ImageDecoder is closed.");
-    auto* worker = new ImageDecodeWorker(env, decoder_, ReadU32(info[0], "frameIndex"));  // deletes itself
+    auto* worker = new ImageDecodeWorker(env, decoder_, ReadU32(info[0], "trackIndex"),
+                                         ReadU32(info[1], "frameIndex"));  // deletes itself
     Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;
   }
 
-  // close(): returns at once; the demux thread stops at its next read and
-  // reports kClosed, then it is joined. Decodes in flight keep what they use.
+  // close(): returns at once; a demux thread still running stops at its
+  // next read and reports kClosed, then it is joined. Decodes in flight
+  // keep the frames they use; their reads of the store fail from now on.
   void Close(const Napi::CallbackInfo&) {
-    if (closing_ || !demuxer_) return;
+    if (closing_) return;
     closing_ = true;
+    const bool reader_was_waiting = store_->Close();
+    // Reads hold the store's lock: none is in progress once it is closed.
+    adopted_.clear();
+    if (!demuxer_) return;  // the thread has ended already
     channel_->SetGeneration(UINT64_MAX);
-    Woke(store_->Close());
+    Woke(reader_was_waiting);
   }
 
   // The demux thread has exited, so joining is immediate.
   void Finish() {
     demuxer_.reset();
-    adopted_.clear();
     teardown_->Disarm();
     channel_->Release();
   }

@@ -243,6 +243,8 @@ Napi::Object DecodedVideoToJs(Napi::Env env, DecodedVideo& out) {
   o.Set("displayWidth", out.display_width);
   o.Set("displayHeight", out.display_height);
   o.Set("color", ColorToJs(env, out.color));
+  o.Set("rotation", out.rotation);
+  o.Set("flip", out.flip);
   o.Set("frame", VideoFrameHandle::Wrap(env, std::move(out.frame), out.format));
   return o;
 }

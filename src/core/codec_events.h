@@ -35,6 +35,9 @@ struct DecodedVideo {
   int64_t timestamp = 0;
   std::optional<int64_t> duration;
   ColorInfo color;
+  // Images only (video takes its orientation from the decoder config).
+  uint32_t rotation = 0;
+  bool flip = false;
 };
 
 // Decoded samples, in the codec's natural format (converted only when FFmpeg
@@ -71,20 +74,24 @@ struct EncodedChunkOutput {
   PacketPtr alpha;  // alphaSideData, when alpha is kept
 };
 
-// What an ImageDecoder's demux thread reports: the track once it is known,
-// frames as they arrive, and the end of the data.
+// What an ImageDecoder's demux thread reports: the tracks once they are
+// known, frames as they arrive, and the end of the data.
 struct ImageTrackInfo {
   bool animated = false;
   uint32_t frame_count = 0;
   double repetition_count = 0;
+  uint32_t available = 0;  // leading frames whose data has fully arrived
+  // Once the data is complete: why frame `available`, which the data
+  // begins, cannot be decoded (the file ends before its data does).
+  std::string truncated;
 };
 
 struct ImageDemuxEvent {
   enum class Kind : uint8_t { kTracks, kFrames, kEnd };
   Kind kind = Kind::kFrames;
-  ImageTrackInfo track;
-  uint32_t available = 0;  // frames whose data has fully arrived
-  std::string malformed;   // kEnd: why demuxing stopped early, if it did
+  std::vector<ImageTrackInfo> tracks;
+  uint32_t primary = 0;   // the file's primary track
+  std::string malformed;  // kEnd: why demuxing stopped early, if it did
 };
 
 // What a Demuxer reports: the container and its tracks once open, then

@@ -9,6 +9,15 @@ namespace wcn {
 
 namespace {
 
+// Widths (in pixels) that swscale's block-wise output loops fill exactly.
+constexpr uint64_t kSwsSafeWidth = 32;
+
+// A buffer reference over memory we do not own (the caller's destination),
+// which swscale's frame API requires. The memory outlives the conversion.
+void NoFree(void*, uint8_t*) {}
+
+}  // namespace
+
 void CopyPlane(uint8_t* dst, size_t dst_stride, const uint8_t* src, size_t src_stride, size_t row_bytes,
                size_t rows) {
   if (dst_stride == row_bytes && src_stride == row_bytes) {
@@ -28,14 +37,16 @@ size_t PlaneRows(PixelFormat format, int plane, uint32_t height) {
   return (height + sub - 1) / sub;
 }
 
-// Widths (in pixels) that swscale's block-wise output loops fill exactly.
-constexpr uint64_t kSwsSafeWidth = 32;
-
-// A buffer reference over memory we do not own (the caller's destination),
-// which swscale's frame API requires. The memory outlives the conversion.
-void NoFree(void*, uint8_t*) {}
-
-}  // namespace
+FramePtr CropView(const AVFrame& frame, PixelFormat format, const Rect& rect) {
+  FramePtr view = RefFrame(&frame);
+  view->width = static_cast<int>(rect.width);
+  view->height = static_cast<int>(rect.height);
+  for (int p = 0; p < Info(format).planes; p++) {
+    view->data[p] += (rect.y / PlaneSubsampleY(format, p)) * frame.linesize[p] +
+                     (rect.x / PlaneSubsampleX(format, p)) * PlaneSampleBytes(format, p);
+  }
+  return view;
+}
 
 FramePtr AllocatePooledFrame(PixelFormat format, uint32_t coded_width, uint32_t coded_height) {
   FramePtr frame = AllocFrame();
@@ -92,14 +103,8 @@ Status ConvertFrameTo(const AVFrame& frame, PixelFormat src_format, const Rect& 
   const AVPixelFormat src_av =
       src_info.yuv && (!keep_alpha || alpha_by_hand) ? Info(src_info.opaque).av : src_info.av;
 
-  FramePtr view = RefFrame(&frame);
+  FramePtr view = CropView(frame, src_format, rect);
   view->format = src_av;
-  view->width = static_cast<int>(rect.width);
-  view->height = static_cast<int>(rect.height);
-  for (int p = 0; p < src_info.planes; p++) {
-    view->data[p] += (rect.y / PlaneSubsampleY(src_format, p)) * frame.linesize[p] +
-                     (rect.x / PlaneSubsampleX(src_format, p)) * PlaneSampleBytes(src_format, p);
-  }
 
   // swscale's SIMD output loops write whole blocks of pixels, past the end
   // of a row whose width is not a multiple of the block. Rows that wide are
@@ -156,6 +161,13 @@ Status ConvertFrameTo(const AVFrame& frame, PixelFormat src_format, const Rect& 
   return Status::Ok();
 }
 
+bool SwsConvert(const AVFrame& src, AVFrame* dst, int src_colorspace, bool src_full, bool dst_full, SwsCache& cache) {
+  const SwsKey key{src.width, src.height, dst->width, dst->height, static_cast<AVPixelFormat>(src.format),
+                   static_cast<AVPixelFormat>(dst->format), src_colorspace, src_full, dst_full, SWS_BICUBIC};
+  SwsContext* sws = cache.Get(key);
+  return sws && sws_scale_frame(sws, dst, &src) >= 0;
+}
+
 bool IsFullRange(const AVFrame& frame) {
   const auto av = static_cast<AVPixelFormat>(frame.format);
   return frame.color_range == AVCOL_RANGE_JPEG || av == AV_PIX_FMT_YUVJ420P || av == AV_PIX_FMT_YUVJ422P ||
@@ -169,10 +181,10 @@ std::optional<PixelFormat> ToSpecFormat(FramePtr& frame, bool gray_as_rgb, SwsCa
   const bool full_range = IsFullRange(*frame);
   FramePtr converted = AllocatePooledFrame(target, frame->width, frame->height);
   // RGB output is always full range; YUV keeps the source's range.
-  const SwsKey key{frame->width, frame->height, frame->width, frame->height, av, Info(target).av,
-                   SwsColorspaceFor(frame->colorspace), full_range, Info(target).yuv ? full_range : true, SWS_BICUBIC};
-  SwsContext* sws = cache.Get(key);
-  if (!sws || sws_scale_frame(sws, converted.get(), frame.get()) < 0) return std::nullopt;
+  if (!SwsConvert(*frame, converted.get(), SwsColorspaceFor(frame->colorspace), full_range,
+                  Info(target).yuv ? full_range : true, cache)) {
+    return std::nullopt;
+  }
   av_frame_copy_props(converted.get(), frame.get());
   frame = std::move(converted);
   return target;

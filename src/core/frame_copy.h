@@ -26,6 +26,17 @@ inline constexpr int kStrideAlign = 32;
 FramePtr CreateFrameFromBuffer(PixelFormat format, uint32_t coded_width, uint32_t coded_height,
                                const uint8_t* src, const CombinedLayout& layout);
 
+// Bytes in a row, and rows, of a plane of a `format` frame of that size.
+size_t PlaneRowBytes(PixelFormat format, int plane, uint32_t width);
+size_t PlaneRows(PixelFormat format, int plane, uint32_t height);
+// Copies `rows` rows of `row_bytes` between planes with their own strides.
+void CopyPlane(uint8_t* dst, size_t dst_stride, const uint8_t* src, size_t src_stride, size_t row_bytes,
+               size_t rows);
+
+// A new reference to `frame` whose planes start at `rect` (aligned to the
+// format's subsampling) and whose size is the rect's.
+FramePtr CropView(const AVFrame& frame, PixelFormat format, const Rect& rect);
+
 // Planes of `format` and the coded size from the pool, uninitialised.
 FramePtr AllocatePooledFrame(PixelFormat format, uint32_t coded_width, uint32_t coded_height);
 
@@ -42,6 +53,11 @@ struct ColorParams {
 // swscale cannot convert between the two formats.
 Status ConvertFrameTo(const AVFrame& frame, PixelFormat src_format, const Rect& rect, const ColorParams& color,
                       PixelFormat dst_format, const CombinedLayout& layout, uint8_t* dst, SwsCache& cache);
+
+// Converts (and scales) all of `src` into `dst`, whose format, size and
+// planes are set, with swscale (bicubic); a YUV side uses `src_colorspace`
+// (SWS_CS_*). False when swscale cannot convert between the two.
+bool SwsConvert(const AVFrame& src, AVFrame* dst, int src_colorspace, bool src_full, bool dst_full, SwsCache& cache);
 
 // Whether a decoded frame's samples use the full range (tagged so, or one of
 // FFmpeg's JPEG "j" formats).

@@ -2,14 +2,12 @@
 
 
 #include <algorithm>
-#include <cstring>
 #include <limits>
 #include <numeric>
 
 #include "core/frame_copy.h"
 #include "core/limits.h"
 #include "core/log.h"
-#include "core/video_decoder.h"
 #include "core/worker_thread.h"
 
 namespace wcn {
@@ -28,7 +26,6 @@ const char* DemuxerName(ImageType type) {
   switch (type) {
     case ImageType::kPng: return "apng";
     case ImageType::kGif: return "gif";
-    case ImageType::kAvif: return "mov";
     case ImageType::kIco: return "ico";
     default: return "";
   }
@@ -82,6 +79,7 @@ bool ImageFrameTable::Get(uint32_t index, Frame* out) const {
   out->timestamp = f.timestamp;
   out->duration = f.duration;
   out->webp = f.webp;
+  out->orientation = f.orientation;
   return true;
 }
 
@@ -105,6 +103,16 @@ uint32_t ImageFrameTable::webp_height() const {
   return webp_height_;
 }
 
+void ImageFrameTable::SetAvifTracks(std::vector<std::shared_ptr<AvifTrack>> tracks) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  avif_tracks_ = std::move(tracks);
+}
+
+std::shared_ptr<AvifTrack> ImageFrameTable::avif_track(uint32_t index) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return index < avif_tracks_.size() ? avif_tracks_[index] : nullptr;
+}
+
 // --- ImageDemuxer --------------------------------------------------------------
 
 ImageDemuxer::ImageDemuxer(ImageDecoderSettings settings, std::shared_ptr<ByteStore> store,
@@ -117,7 +125,9 @@ ImageDemuxer::ImageDemuxer(ImageDecoderSettings settings, std::shared_ptr<ByteSt
 }
 
 ImageDemuxer::~ImageDemuxer() {
-  store_->Close();
+  // Wakes a thread still waiting for bytes; a finished one leaves the store
+  // as it is (AVIF decodes go on reading it).
+  if (!finished_) store_->Close();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -134,30 +144,35 @@ void ImageDemuxer::Run() {
     e.status = std::move(status);
     sink_->Post(std::move(e));
   }
+  // Frames hold their own packets; only libavif reads the bytes again.
+  if (settings_.type != ImageType::kAvif) store_->Close();
+  finished_ = true;
   sink_->Post(WorkerEvent{WorkerEvent::Type::kClosed, 0});
 }
 
-void ImageDemuxer::Post(ImageDemuxEvent::Kind kind, uint32_t available, std::string malformed) {
+void ImageDemuxer::Post(ImageDemuxEvent::Kind kind, std::string malformed) {
   WorkerEvent e{WorkerEvent::Type::kOutput, 0};
   ImageDemuxEvent ev;
   ev.kind = kind;
-  ev.track = track_;
-  ev.available = available;
+  ev.tracks = tracks_;
+  ev.primary = primary_;
   ev.malformed = std::move(malformed);
   e.output = std::move(ev);
   sink_->Post(std::move(e));
 }
 
-void ImageDemuxer::Establish(const ImageTrackInfo& track) {
-  track_ = track;
+void ImageDemuxer::Establish(std::vector<ImageTrackInfo> tracks, uint32_t primary) {
+  tracks_ = std::move(tracks);
+  primary_ = primary;
   established_ = true;
-  Post(ImageDemuxEvent::Kind::kTracks, 0);
+  Post(ImageDemuxEvent::Kind::kTracks);
 }
 
 Status ImageDemuxer::Demux() {
   ImageHeader header;
   if (Status s = ProbeHeader(&header); !s.ok() || store_->closed()) return s;
   if (settings_.type == ImageType::kWebp && header.animated) return DemuxWebpAnimation(header);
+  if (settings_.type == ImageType::kAvif) return DemuxAvif(header);
   if (StillCodec(settings_.type) != AV_CODEC_ID_NONE && !header.animated) return ReadStill();
   return DemuxWithFFmpeg(header);
 }
@@ -217,11 +232,6 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
   // Which streams hold frames, and the frame index of each stream's first
   // packet. An icon's images are ordered largest first, as browsers pick them.
   std::vector<int> first_frame(fmt->nb_streams, -1);
-  int selected = 0;
-  if (type == ImageType::kAvif) {
-    selected = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-    if (selected < 0) return BadData("The AVIF data holds no image item or image sequence.");
-  }
   if (type == ImageType::kIco) {
     std::vector<int> order(fmt->nb_streams);
     std::iota(order.begin(), order.end(), 0);
@@ -229,7 +239,7 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return area(a) > area(b); });
     for (size_t rank = 0; rank < order.size(); rank++) first_frame[order[rank]] = static_cast<int>(rank);
   } else {
-    first_frame[selected] = 0;
+    first_frame[0] = 0;
   }
   for (unsigned i = 0; i < fmt->nb_streams; i++) {
     if (first_frame[i] < 0) fmt->streams[i]->discard = AVDISCARD_ALL;
@@ -237,7 +247,6 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
 
   ImageTrackInfo track;
   bool establish_now = true;
-  const AVStream* main = fmt->streams[selected];
   switch (type) {
     case ImageType::kGif:
       // Animated if it says how to loop; otherwise once a second frame shows.
@@ -249,12 +258,6 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
       track.animated = header.animated;
       track.repetition_count = header.repetition_count.value_or(0);
       break;
-    case ImageType::kAvif:
-      track.animated = main->nb_frames > 1;
-      // FFmpeg does not read the edit list's loop flag; browsers loop
-      // sequences without one forever.
-      track.repetition_count = track.animated ? std::numeric_limits<double>::infinity() : 0;
-      break;
     case ImageType::kIco: track.frame_count = fmt->nb_streams; break;
     default: break;
   }
@@ -263,10 +266,10 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
   std::vector<CodecParamsPtr> params;
   for (unsigned i = 0; i < fmt->nb_streams; i++) params.push_back(CopyParams(fmt->streams[i]->codecpar));
   frames_->SetStreams(std::move(params), sequence, 0, 0);
-  if (establish_now) Establish(track);
+  if (establish_now) Establish({track});
 
   // Formats read strictly forwards give back the bytes of frames they
-  // have demuxed; AVIF (sample tables) and ICO (a directory) may seek back.
+  // have demuxed; ICO (a directory) may seek back.
   const bool release_consumed = type == ImageType::kGif || (type == ImageType::kPng && header.animated);
   std::vector<int> packets_seen(fmt->nb_streams, 0);
   uint32_t next_index = 0, available = 0;
@@ -316,19 +319,23 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
     if (release_consumed && pos > kSeekBackMargin) store_->ReleaseBefore(static_cast<uint64_t>(pos - kSeekBackMargin));
     if (!established_ && available >= 2) {
       track.animated = true;
-      Establish(track);
+      Establish({track});
     }
-    if (sequence) track_.frame_count = available;
     // An icon's images become available together at the end.
-    if (established_ && type != ImageType::kIco) Post(ImageDemuxEvent::Kind::kFrames, available);
+    if (established_ && type != ImageType::kIco) {
+      if (sequence) tracks_[0].frame_count = available;
+      tracks_[0].available = available;
+      Post(ImageDemuxEvent::Kind::kFrames);
+    }
   }
   if (available == 0) {
     return BadData(malformed.empty() ? "The " + TypeText(type) + " data holds no complete image." : malformed);
   }
   if (sequence) track.frame_count = available;
-  if (!established_) Establish(track);
-  track_.frame_count = track.frame_count;
-  Post(ImageDemuxEvent::Kind::kEnd, available, std::move(malformed));
+  track.available = available;
+  if (!established_) Establish({track});
+  tracks_[0] = track;
+  Post(ImageDemuxEvent::Kind::kEnd, std::move(malformed));
   return Status::Ok();
 }
 
@@ -343,21 +350,24 @@ Status ImageDemuxer::ReadStill() {
   frames_->SetStreams(std::move(params), false, 0, 0);
   ImageTrackInfo track;
   track.frame_count = 1;
-  Establish(track);
+  Establish({track});
   store_->WaitFor(std::numeric_limits<uint64_t>::max());
   if (store_->closed()) return Status::Ok();
-  const uint64_t size = store_->received();
-  if (size > static_cast<uint64_t>(std::numeric_limits<int>::max() - AV_INPUT_BUFFER_PADDING_SIZE)) {
+  if (store_->received() > static_cast<uint64_t>(std::numeric_limits<int>::max() - AV_INPUT_BUFFER_PADDING_SIZE)) {
     return BadData("The " + TypeText(settings_.type) + " data is too large for one image.");
   }
-  if (Status q = store_->Charge(static_cast<int64_t>(size)); !q.ok()) return q;
   ImageFrameTable::Frame frame;
-  frame.packet = AllocPacket();
-  if (av_new_packet(frame.packet.get(), static_cast<int>(size)) < 0) throw std::bad_alloc();
-  if (store_->Read(0, frame.packet->data, size) != static_cast<int64_t>(size)) return Status::Ok();  // closed
-  store_->ReleaseBefore(size);
-  const uint32_t available = frames_->Put(0, std::move(frame));
-  Post(ImageDemuxEvent::Kind::kEnd, available);
+  if (!store_->TakeAll(&frame.packet)) return Status::Ok();  // closed
+  StillInfo info = InspectStill(settings_.type, frame.packet->data, static_cast<size_t>(frame.packet->size));
+  if (!info.truncated.empty()) {
+    // Not enough data, and the data is complete: decode() gives RangeError.
+    tracks_[0].truncated = std::move(info.truncated);
+    Post(ImageDemuxEvent::Kind::kEnd);
+    return Status::Ok();
+  }
+  frame.orientation = OrientationFromExif(info.exif_orientation);
+  tracks_[0].available = frames_->Put(0, std::move(frame));
+  Post(ImageDemuxEvent::Kind::kEnd);
   return Status::Ok();
 }
 
@@ -374,7 +384,7 @@ Status ImageDemuxer::DemuxWebpAnimation(const ImageHeader& header) {
   ImageTrackInfo track;
   track.animated = true;
   track.repetition_count = header.repetition_count.value_or(0);
-  Establish(track);
+  Establish({track});
 
   uint32_t available = 0;
   int64_t running = 0;
@@ -399,11 +409,71 @@ Status ImageDemuxer::DemuxWebpAnimation(const ImageHeader& header) {
     available = frames_->Put(available, std::move(frame));
     // The reader never seeks back; what it has read past is no longer needed.
     store_->ReleaseBefore(static_cast<uint64_t>(avio_tell(pb)));
-    track_.frame_count = available;
-    Post(ImageDemuxEvent::Kind::kFrames, available);
+    tracks_[0].frame_count = available;
+    tracks_[0].available = available;
+    Post(ImageDemuxEvent::Kind::kFrames);
   }
   if (available == 0) return BadData(malformed.empty() ? "The animated WebP data holds no frame." : malformed);
-  Post(ImageDemuxEvent::Kind::kEnd, available, std::move(malformed));
+  Post(ImageDemuxEvent::Kind::kEnd, std::move(malformed));
+  return Status::Ok();
+}
+
+Status ImageDemuxer::DemuxAvif(const ImageHeader& header) {
+  // The primary item first, then the sequence, which is the primary track
+  // when there is one (as Chromium selects it).
+  std::vector<std::shared_ptr<AvifTrack>> tracks;
+  Status failure;
+  for (bool sequence : {false, true}) {
+    if (!(sequence ? header.animated : header.avif_item)) continue;
+    auto track = std::make_shared<AvifTrack>(store_, sequence);
+    Status s = track->Parse();
+    if (store_->closed()) return Status::Ok();
+    if (s.ok()) {
+      tracks.push_back(std::move(track));
+    } else if (failure.ok()) {
+      failure = std::move(s);
+    }
+  }
+  // A file whose item or sequence is broken still shows the other one.
+  if (tracks.empty()) return failure;
+  std::vector<ImageTrackInfo> infos;
+  for (const auto& t : tracks) {
+    t->StopWaiting();
+    infos.push_back(t->info());
+  }
+  frames_->SetAvifTracks(tracks);
+  Establish(std::move(infos), static_cast<uint32_t>(tracks.size() - 1));
+
+  // Each frame can be decoded once the bytes its samples (and those it
+  // depends on) end at have arrived.
+  for (;;) {
+    const uint64_t received = store_->received();
+    uint64_t next = std::numeric_limits<uint64_t>::max();
+    bool changed = false;
+    for (size_t t = 0; t < tracks.size(); t++) {
+      ImageTrackInfo& info = tracks_[t];
+      while (info.available < info.frame_count && tracks[t]->FrameEnd(info.available) <= received) {
+        info.available++;
+        changed = true;
+      }
+      if (info.available < info.frame_count) next = std::min(next, tracks[t]->FrameEnd(info.available));
+    }
+    if (next == std::numeric_limits<uint64_t>::max()) break;
+    if (changed) Post(ImageDemuxEvent::Kind::kFrames);
+    if (!store_->WaitFor(next)) {
+      if (store_->closed()) return Status::Ok();
+      // Complete, and short of the next frame's data.
+      for (size_t t = 0; t < tracks.size(); t++) {
+        ImageTrackInfo& info = tracks_[t];
+        if (info.available == info.frame_count) continue;
+        info.truncated = "The AVIF data (" + std::to_string(store_->received()) + " bytes) ends before frame " +
+                         std::to_string(info.available) + "'s data does (" +
+                         std::to_string(tracks[t]->FrameEnd(info.available)) + " bytes needed).";
+      }
+      break;
+    }
+  }
+  Post(ImageDemuxEvent::Kind::kEnd);
   return Status::Ok();
 }
 
@@ -417,7 +487,7 @@ Status ImageFrameDecoder::Open(int stream) {
   webp_info_.clear();
   const AVCodecParameters* par = frames_->stream(stream);
   if (!par) return BadData("The image frame refers to a missing stream.");
-  const AVCodec* codec = par->codec_id == AV_CODEC_ID_AV1 ? FindVideoDecoder("av1") : avcodec_find_decoder(par->codec_id);
+  const AVCodec* codec = avcodec_find_decoder(par->codec_id);
   if (!codec) {
     return Status::Error(ErrorKind::kNotSupportedError,
                          std::string("This FFmpeg build has no decoder for ") + avcodec_get_name(par->codec_id) + ".");
@@ -431,10 +501,6 @@ Status ImageFrameDecoder::Open(int stream) {
   ctx->thread_count = 1;
   AVDictionary* opts = nullptr;
   av_dict_set_int(&opts, "max_pixels", static_cast<int64_t>(kMaxPixels), 0);
-  if (std::strcmp(codec->name, "libdav1d") == 0) {
-    ctx->thread_count = 0;
-    av_dict_set_int(&opts, "max_frame_delay", 1, 0);
-  }
   const int err = avcodec_open2(ctx.get(), codec, &opts);
   av_dict_free(&opts);
   if (err < 0) return CodecFailure("Opening the image decoder failed", err);
@@ -455,9 +521,8 @@ Status ImageFrameDecoder::Receive(FramePtr* out) {
 }
 
 Status ImageFrameDecoder::DecodeOutputs(uint32_t index, FramePtr* out) {
-  // Decoders may hold frames back (dav1d works asynchronously): feed
-  // packets, or the end of the stream once none is left, until output
-  // number `index` comes out.
+  // Decoders may hold frames back: feed packets, or the end of the stream
+  // once none is left, until output number `index` comes out.
   while (outputs_ <= index) {
     ImageFrameTable::Frame f;
     const bool have_packet = !ctx_drained_ && frames_->Get(sent_, &f);
@@ -493,13 +558,10 @@ Status ImageFrameDecoder::Composite(FramePtr* frame, const WebpFrameInfo& info) 
     return BadData("An animated WebP frame's size differs from its ANMF header.");
   }
   FramePtr rgba = AllocatePooledFrame(PixelFormat::kRGBA, info.width, info.height);
-  const auto av = static_cast<AVPixelFormat>(src->format);
   // Lossy WebP is BT.601 limited range by definition; RGB is full range.
-  const SwsKey key{src->width, src->height, src->width, src->height, av, AV_PIX_FMT_RGBA, SWS_CS_ITU601,
-                   false, true, SWS_BICUBIC};
-  SwsContext* sws = sws_.Get(key);
-  if (!sws || sws_scale_frame(sws, rgba.get(), src) < 0) {
-    return BadData(std::string("A WebP frame in ") + av_get_pix_fmt_name(av) + " cannot be converted to RGBA.");
+  if (!SwsConvert(*src, rgba.get(), SWS_CS_ITU601, false, true, sws_)) {
+    return BadData(std::string("A WebP frame in ") + av_get_pix_fmt_name(static_cast<AVPixelFormat>(src->format)) +
+                   " cannot be converted to RGBA.");
   }
   compositor_.Draw(rgba->data[0], rgba->linesize[0], info);
   return Status::Ok();
@@ -518,9 +580,21 @@ Status ImageFrameDecoder::DecodeInSequence(uint32_t index, FramePtr* out) {
   return s;
 }
 
-Status ImageFrameDecoder::Decode(uint32_t index, DecodedVideo* out) {
+Status ImageFrameDecoder::Decode(uint32_t track, uint32_t index, DecodedVideo* out) {
   std::lock_guard<std::mutex> lock(mutex_);
   ClearLastLogError();
+  ImagePicture picture;
+  if (std::shared_ptr<AvifTrack> avif = frames_->avif_track(track)) {
+    if (Status s = avif->Decode(index, sws_, &picture); !s.ok()) return s;
+  } else if (track != 0) {
+    return Status::Error(ErrorKind::kRangeError, "The image has no track " + std::to_string(track) + ".");
+  } else if (Status s = DecodeWithFFmpeg(index, &picture); !s.ok()) {
+    return s;
+  }
+  return Finish(std::move(picture), out);
+}
+
+Status ImageFrameDecoder::DecodeWithFFmpeg(uint32_t index, ImagePicture* out) {
   ImageFrameTable::Frame entry;
   if (!frames_->Get(index, &entry)) {
     return Status::Error(ErrorKind::kRangeError, "Frame " + std::to_string(index) + " has not arrived.");
@@ -538,40 +612,72 @@ Status ImageFrameDecoder::Decode(uint32_t index, DecodedVideo* out) {
     ctx_.reset();
     if (!s.ok()) return s;
   }
-  return Finish(std::move(frame), entry, out);
-}
-
-Status ImageFrameDecoder::Finish(FramePtr frame, const ImageFrameTable::Frame& entry, DecodedVideo* out) {
   std::optional<PixelFormat> format = ToSpecFormat(frame, /*gray_as_rgb=*/true, sws_);
   if (!format) {
     return BadData(std::string("Decoded images in ") + av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format)) +
                    " cannot be converted.");
   }
-  const bool full_range = !Info(*format).yuv || IsFullRange(*frame);
-  const uint32_t dw = settings_.desired_width, dh = settings_.desired_height;
-  if (dw > 0 && dh > 0 && (static_cast<uint32_t>(frame->width) != dw || static_cast<uint32_t>(frame->height) != dh)) {
-    FramePtr scaled = AllocatePooledFrame(*format, dw, dh);
-    const AVPixelFormat av = Info(*format).av;
-    const SwsKey key{frame->width, frame->height, static_cast<int>(dw), static_cast<int>(dh), av, av,
-                     SwsColorspaceFor(frame->colorspace), full_range, full_range, SWS_BICUBIC};
-    SwsContext* sws = sws_.Get(key);
-    if (!sws || sws_scale_frame(sws, scaled.get(), frame.get()) < 0) {
+  // Odd sizes of subsampled formats still start the visible rect at 0,0.
+  out->visible = Rect{0, 0, static_cast<uint64_t>(frame->width), static_cast<uint64_t>(frame->height)};
+  out->frame = std::move(frame);
+  out->format = *format;
+  out->orientation = entry.orientation;
+  out->timestamp = entry.timestamp;
+  out->duration = entry.duration;
+  return Status::Ok();
+}
+
+Status ImageFrameDecoder::Finish(ImagePicture picture, DecodedVideo* out) {
+  FramePtr frame = std::move(picture.frame);
+  PixelFormat format = picture.format;
+  Rect visible = picture.visible;
+  // An ICC profile is converted to sRGB ("default"), or describes the
+  // samples ("none", or a profile lcms2 cannot transform from).
+  std::unique_ptr<IccProfile> profile;
+  if (const AVFrameSideData* icc = av_frame_get_side_data(frame.get(), AV_FRAME_DATA_ICC_PROFILE)) {
+    profile = IccProfile::Read(icc->data, icc->size);
+  }
+  const bool converted =
+      profile && settings_.convert_color && !profile->is_srgb() && icc_.ToSrgb(*profile, &frame, &format, sws_);
+  if (profile && !converted) {
+    frame->color_primaries = profile->primaries();
+    frame->color_trc = profile->transfer();
+  } else if (!profile && !Info(format).yuv && frame->color_primaries == AVCOL_PRI_UNSPECIFIED &&
+             frame->color_trc == AVCOL_TRC_UNSPECIFIED) {
+    // Untagged RGB images are sRGB, as browsers take them.
+    frame->color_primaries = AVCOL_PRI_BT709;
+    frame->color_trc = AVCOL_TRC_IEC61966_2_1;
+  }
+  const bool full_range = !Info(format).yuv || IsFullRange(*frame);
+  // The desired size is the displayed one: a quarter turn swaps it. Formats
+  // FFmpeg has no layout for (I420AP12) keep their size: the spec makes
+  // scaling best effort.
+  const bool turned = picture.orientation.quarter_turn();
+  const uint32_t dw = turned ? settings_.desired_height : settings_.desired_width;
+  const uint32_t dh = turned ? settings_.desired_width : settings_.desired_height;
+  if (dw > 0 && dh > 0 && Info(format).av != AV_PIX_FMT_NONE && (visible.width != dw || visible.height != dh)) {
+    FramePtr scaled = AllocatePooledFrame(format, dw, dh);
+    if (!SwsConvert(*CropView(*frame, format, visible), scaled.get(), SwsColorspaceFor(frame->colorspace), full_range,
+                    full_range, sws_)) {
       return BadData("Scaling the image to the desired size failed.");
     }
     av_frame_copy_props(scaled.get(), frame.get());
     frame = std::move(scaled);
+    visible = Rect{0, 0, dw, dh};
   }
-  // Odd sizes of subsampled formats still start the visible rect at 0,0.
-  out->visible = Rect{0, 0, static_cast<uint64_t>(frame->width), static_cast<uint64_t>(frame->height)};
-  out->display_width = static_cast<uint32_t>(frame->width);
-  out->display_height = static_cast<uint32_t>(frame->height);
-  out->timestamp = entry.timestamp;
-  out->duration = entry.duration;
+  out->visible = visible;
+  // Display size is the oriented size (the spec's "Create a VideoFrame").
+  out->display_width = static_cast<uint32_t>(turned ? visible.height : visible.width);
+  out->display_height = static_cast<uint32_t>(turned ? visible.width : visible.height);
+  out->timestamp = picture.timestamp;
+  out->duration = picture.duration;
   out->color.primaries = frame->color_primaries;
   out->color.transfer = frame->color_trc;
   out->color.matrix = frame->colorspace;
   out->color.full_range = full_range;
-  out->format = *format;
+  out->rotation = picture.orientation.rotation;
+  out->flip = picture.orientation.flip;
+  out->format = format;
   out->frame = std::move(frame);
   return Status::Ok();
 }

@@ -5,6 +5,7 @@
 // frames, replaying earlier frames where a format composites them.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -13,10 +14,13 @@
 #include <thread>
 #include <vector>
 
+#include "core/avif_image.h"
 #include "core/codec_events.h"
+#include "core/icc_color.h"
 #include "core/ffmpeg_raii.h"
 #include "core/image_probe.h"
 #include "core/image_source.h"
+#include "core/image_still.h"
 #include "core/sws_cache.h"
 #include "core/webp_anim.h"
 
@@ -27,6 +31,8 @@ struct ImageDecoderSettings {
   // 0 x 0: the image's own size.
   uint32_t desired_width = 0;
   uint32_t desired_height = 0;
+  // colorSpaceConversion "default": images with an ICC profile become sRGB.
+  bool convert_color = true;
 };
 
 // Demuxed frames: written by the demux thread, read by decodes.
@@ -38,6 +44,7 @@ class ImageFrameTable {
     int64_t timestamp = 0;  // microseconds
     std::optional<int64_t> duration;
     WebpFrameInfo webp;
+    ImageOrientation orientation;
   };
 
   // Set once by the demux thread before the track is reported.
@@ -54,6 +61,10 @@ class ImageFrameTable {
   uint32_t webp_width() const;
   uint32_t webp_height() const;
 
+  // AVIF: libavif reads the frames itself, one AvifTrack per track.
+  void SetAvifTracks(std::vector<std::shared_ptr<AvifTrack>> tracks);
+  std::shared_ptr<AvifTrack> avif_track(uint32_t index) const;
+
  private:
   mutable std::mutex mutex_;
   std::vector<CodecParamsPtr> streams_;
@@ -61,9 +72,11 @@ class ImageFrameTable {
   uint32_t available_ = 0;
   bool sequential_ = false;
   uint32_t webp_width_ = 0, webp_height_ = 0;
+  std::vector<std::shared_ptr<AvifTrack>> avif_tracks_;
 };
 
-// Runs the demuxer on its own thread from construction. Reports through
+// Runs the demuxer on its own thread from construction. Once it ends, the
+// store is closed unless AVIF decodes still read it. Reports through
 // `sink`: kOutput events carrying ImageDemuxEvent, kError for bad data or
 // the memory cap, kDone each time it waits for bytes that have not arrived
 // (so the event loop is not held open by a stalled stream), and kClosed
@@ -72,7 +85,8 @@ class ImageDemuxer {
  public:
   ImageDemuxer(ImageDecoderSettings settings, std::shared_ptr<ByteStore> store,
                std::shared_ptr<ImageFrameTable> frames, std::shared_ptr<EventSink> sink);
-  // Closes the store (ending any wait) and joins the thread.
+  // Closes the store if the thread is still running (ending any wait) and
+  // joins it.
   ~ImageDemuxer();
   ImageDemuxer(const ImageDemuxer&) = delete;
   ImageDemuxer& operator=(const ImageDemuxer&) = delete;
@@ -84,15 +98,19 @@ class ImageDemuxer {
   Status DemuxWithFFmpeg(const ImageHeader& header);
   Status ReadStill();
   Status DemuxWebpAnimation(const ImageHeader& header);
-  void Establish(const ImageTrackInfo& track);
-  void Post(ImageDemuxEvent::Kind kind, uint32_t available, std::string malformed = {});
+  Status DemuxAvif(const ImageHeader& header);
+  // Reports the tracks (track 0 for every format but AVIF).
+  void Establish(std::vector<ImageTrackInfo> tracks, uint32_t primary = 0);
+  void Post(ImageDemuxEvent::Kind kind, std::string malformed = {});
 
   ImageDecoderSettings settings_;
   std::shared_ptr<ByteStore> store_;
   std::shared_ptr<ImageFrameTable> frames_;
   std::shared_ptr<EventSink> sink_;
-  ImageTrackInfo track_;
+  std::vector<ImageTrackInfo> tracks_;
+  uint32_t primary_ = 0;
   bool established_ = false;
+  std::atomic<bool> finished_{false};
   std::thread thread_;  // last: starts after everything above exists
 };
 
@@ -102,8 +120,9 @@ class ImageFrameDecoder {
   ImageFrameDecoder(ImageDecoderSettings settings, std::shared_ptr<ImageFrameTable> frames)
       : settings_(settings), frames_(std::move(frames)) {}
 
-  // Frame `index`, which must have arrived, as a VideoFrame's contents.
-  Status Decode(uint32_t index, DecodedVideo* out);
+  // Frame `index` of track `track`, which must have arrived, as a
+  // VideoFrame's contents.
+  Status Decode(uint32_t track, uint32_t index, DecodedVideo* out);
 
  private:
   Status Open(int stream);
@@ -112,7 +131,8 @@ class ImageFrameDecoder {
   Status DecodeOutputs(uint32_t index, FramePtr* out);
   Status DecodeInSequence(uint32_t index, FramePtr* out);
   Status Composite(FramePtr* frame, const WebpFrameInfo& info);
-  Status Finish(FramePtr frame, const ImageFrameTable::Frame& entry, DecodedVideo* out);
+  Status DecodeWithFFmpeg(uint32_t index, ImagePicture* out);
+  Status Finish(ImagePicture picture, DecodedVideo* out);
 
   ImageDecoderSettings settings_;
   std::shared_ptr<ImageFrameTable> frames_;
@@ -123,6 +143,7 @@ class ImageFrameDecoder {
   uint32_t outputs_ = 0;      // the frame the next output is
   std::vector<WebpFrameInfo> webp_info_;  // of frames sent, for compositing
   WebpCompositor compositor_;
+  IccConverter icc_;
   SwsCache sws_;
 };
 

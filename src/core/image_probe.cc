@@ -1,18 +1,16 @@
 #include "core/image_probe.h"
 
+#include <avif/avif.h>
+
 #include <cstring>
 #include <limits>
 
+#include "core/byte_order.h"
 #include "core/ffmpeg.h"
 
 namespace wcn {
 
 namespace {
-
-uint32_t Be32(const uint8_t* p) { return (uint32_t{p[0]} << 24) | (p[1] << 16) | (p[2] << 8) | p[3]; }
-uint32_t Le32(const uint8_t* p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t{p[3]} << 24); }
-uint32_t Le24(const uint8_t* p) { return p[0] | (p[1] << 8) | (p[2] << 16); }
-uint16_t Le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
 
 constexpr double kInfinite = std::numeric_limits<double>::infinity();
 
@@ -119,6 +117,21 @@ ProbeResult ProbeWebp(const uint8_t* d, size_t n, ImageHeader* out) {
   }
 }
 
+ProbeResult ProbeAvif(const uint8_t* d, size_t n, ImageHeader* out) {
+  if (n < 8) return ProbeResult::kNeedMore;
+  const uint32_t size = Be32(d);
+  if (std::memcmp(d + 4, "ftyp", 4) != 0 || size < 16 || size > kMaxProbeBytes) return ProbeResult::kInvalid;
+  if (n < size) return ProbeResult::kNeedMore;
+  // The major brand, then compatible brands after the minor version.
+  for (uint32_t pos = 8; pos + 4 <= size; pos += pos == 8 ? 8 : 4) {
+    if (std::memcmp(d + pos, "avif", 4) == 0) out->avif_item = true;
+    if (std::memcmp(d + pos, "avis", 4) == 0) out->animated = true;
+  }
+  // Neither brand: look for an item, as libavif does.
+  if (!out->avif_item && !out->animated) out->avif_item = true;
+  return ProbeResult::kDone;
+}
+
 ProbeResult ProbeMagic(const uint8_t* d, size_t n, const uint8_t* magic, size_t magic_size) {
   const size_t m = n < magic_size ? n : magic_size;
   if (std::memcmp(d, magic, m) != 0) return ProbeResult::kInvalid;
@@ -160,7 +173,7 @@ bool ImageTypeAvailable(ImageType type) {
     case ImageType::kGif: return has(AV_CODEC_ID_GIF) && demuxer("gif");
     case ImageType::kWebp: return has(AV_CODEC_ID_WEBP);
     case ImageType::kBmp: return has(AV_CODEC_ID_BMP);
-    case ImageType::kAvif: return has(AV_CODEC_ID_AV1) && demuxer("mov");
+    case ImageType::kAvif: return avifCodecName(AVIF_CODEC_CHOICE_AUTO, AVIF_CODEC_FLAG_CAN_DECODE) != nullptr;
     case ImageType::kIco: return has(AV_CODEC_ID_BMP) && has(AV_CODEC_ID_PNG) && demuxer("ico");
   }
   return false;
@@ -181,10 +194,7 @@ ProbeResult ProbeImageHeader(ImageType type, const uint8_t* d, size_t n, ImageHe
       static constexpr uint8_t kIcon[4] = {0, 0, 1, 0};
       return ProbeMagic(d, n, kIcon, 4);
     }
-    case ImageType::kAvif: {
-      if (n < 8) return ProbeResult::kNeedMore;
-      return std::memcmp(d + 4, "ftyp", 4) == 0 ? ProbeResult::kDone : ProbeResult::kInvalid;
-    }
+    case ImageType::kAvif: return ProbeAvif(d, n, out);
   }
   return ProbeResult::kInvalid;
 }

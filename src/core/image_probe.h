@@ -1,6 +1,7 @@
 // What the ImageDecoder needs from an image's header that FFmpeg's demuxers
 // do not export: whether it is animated and how often the animation repeats
-// (GIF's NETSCAPE2.0 loop count, APNG's acTL, WebP's VP8X and ANIM chunks).
+// (GIF's NETSCAPE2.0 loop count, APNG's acTL, WebP's VP8X and ANIM chunks),
+// and which images an AVIF holds (its ftyp brands).
 // Pure functions over the bytes received so far, so a stream can be probed
 // again as more arrives.
 #pragma once
@@ -28,6 +29,9 @@ struct ImageHeader {
   // A repetition count the header states (GIF loop extension, APNG acTL,
   // WebP ANIM), already in the spec's terms: Infinity for endless loops.
   std::optional<double> repetition_count;
+  // AVIF: its ftyp brands promise a primary image item ("avif"); `animated`
+  // is an image sequence ("avis"). A file may hold both.
+  bool avif_item = false;
   // An animated WebP's canvas (FFmpeg cannot decode those; we composite).
   uint32_t canvas_width = 0;
   uint32_t canvas_height = 0;

@@ -30,9 +30,13 @@ Status ByteStore::Add(Chunk chunk, bool* reader_was_waiting) {
 }
 
 Status ByteStore::Append(const uint8_t* data, size_t size, bool* reader_was_waiting) {
-  Chunk c{0, nullptr, size, std::vector<uint8_t>(data, data + size)};
-  c.data = c.owned.data();
-  return Add(std::move(c), reader_was_waiting);
+  // Padded as FFmpeg's packets are, so a still's only chunk can become its packet.
+  BufferRefPtr buf(av_buffer_alloc(size + AV_INPUT_BUFFER_PADDING_SIZE));
+  if (!buf) throw std::bad_alloc();
+  std::memcpy(buf->data, data, size);
+  std::memset(buf->data + size, 0, AV_INPUT_BUFFER_PADDING_SIZE);
+  const uint8_t* bytes = buf->data;
+  return Add(Chunk{0, bytes, size, std::move(buf)}, reader_was_waiting);
 }
 
 Status ByteStore::AppendBorrowed(const uint8_t* data, size_t size, bool* reader_was_waiting) {
@@ -88,8 +92,13 @@ bool ByteStore::WaitFor(uint64_t end) {
 int64_t ByteStore::Read(uint64_t pos, uint8_t* dst, size_t size, bool block) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (closed_) return -1;
-  if (!block && received_ <= pos) return 0;
-  if (!WaitLocked(lock, pos + 1)) return closed_ ? -1 : 0;
+  // Another thread may read without blocking while the reader waits: only
+  // a blocking read may touch the waiting state.
+  if (!block) {
+    if (received_ <= pos) return 0;
+  } else if (!WaitLocked(lock, pos + 1)) {
+    return closed_ ? -1 : 0;
+  }
   if (chunks_.empty() || pos < chunks_.front().start) return -1;
   // Chunks are few (stream chunks, or one buffer), and reads mostly hit
   // the first ones; a binary search keeps long streams cheap too.
@@ -112,6 +121,24 @@ void ByteStore::ReleaseBefore(uint64_t pos) {
     held_ -= chunks_.front().size;
     chunks_.pop_front();
   }
+}
+
+bool ByteStore::TakeAll(PacketPtr* out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_ || (!chunks_.empty() && chunks_.front().start != 0)) return false;
+  PacketPtr pkt = AllocPacket();
+  if (chunks_.size() == 1 && chunks_.front().owned) {
+    Chunk& c = chunks_.front();
+    pkt->buf = c.owned.release();
+    pkt->data = pkt->buf->data;
+    pkt->size = static_cast<int>(c.size);
+  } else {
+    if (av_new_packet(pkt.get(), static_cast<int>(received_)) < 0) throw std::bad_alloc();
+    for (const Chunk& c : chunks_) std::memcpy(pkt->data + c.start, c.data, c.size);
+  }
+  chunks_.clear();
+  *out = std::move(pkt);
+  return true;
 }
 
 Status ByteStore::Charge(int64_t bytes) {

@@ -45,17 +45,25 @@ class ByteStore {
   // Reader thread. Copies up to `size` bytes at `pos`. Returns the count,
   // 0 at the end of complete data, or -1 once closed (or when `pos` was
   // released). Blocks while no byte at `pos` has arrived.
-  // With `block` false, returns 0 instead of waiting.
+  // With `block` false, returns 0 instead of waiting (safe from a second
+  // thread while the reader waits).
   int64_t Read(uint64_t pos, uint8_t* dst, size_t size, bool block = true);
   // Blocks until `end` bytes have arrived (true), or the data is complete
   // with fewer, or the store is closed (false).
   bool WaitFor(uint64_t end);
   // Drops stored chunks that end at or before `pos`.
   void ReleaseBefore(uint64_t pos);
+  // Once the data is complete: moves every byte into one packet (with
+  // FFmpeg's padding) and empties the store; the bytes stay counted against
+  // the cap as the packet's. A single copied-in chunk becomes the packet
+  // without a copy; borrowed or several chunks are copied once. False when
+  // the store was closed or bytes were released.
+  bool TakeAll(PacketPtr* out);
   // Adjusts the bytes held outside the store (demuxed packets) against the
   // cap; fails without changing anything when the cap would be passed.
   Status Charge(int64_t bytes);
 
+  uint64_t max_bytes() const { return max_bytes_; }
   uint64_t received() const;
   bool complete() const;
   bool closed() const;
@@ -67,7 +75,7 @@ class ByteStore {
     uint64_t start;
     const uint8_t* data;
     size_t size;
-    std::vector<uint8_t> owned;  // empty when borrowed
+    BufferRefPtr owned;  // null when borrowed; padded for FFmpeg
   };
   Status Add(Chunk chunk, bool* reader_was_waiting);
   Status QuotaError(uint64_t wanted) const;

@@ -10,6 +10,17 @@ import { manualStream, makeImage } from '../helpers/images.mjs';
 const SRC = 'testsrc2=size=64x48:rate=10';
 const png = makeImage('png', { source: SRC }).data;
 const gif = makeImage('gif', { source: SRC, frames: 5, args: ['-loop', '0'] }).data;
+const jpeg = makeImage('jpg', { source: SRC, args: ['-q:v', '3'] }).data;
+const webp = makeImage('webp', { source: SRC, args: ['-c:v', 'libwebp'] }).data;
+const bmp = makeImage('bmp', { source: SRC }).data;
+
+/** Offset of the first JPEG marker segment `marker` (before the scan data). */
+function jpegSegment(data, marker) {
+  for (let pos = 2; ; pos += 2 + data.readUInt16BE(pos + 2)) {
+    if (data[pos + 1] === marker) return pos;
+    if (data[pos + 1] === 0xda) throw new Error(`no marker ${marker.toString(16)} before the scan`);
+  }
+}
 
 const isDom = (name) => (e) => e instanceof DOMException && e.name === name && e.message.length > 0;
 
@@ -124,14 +135,48 @@ describe('decode(options)', () => {
     await assert.rejects(junk.tracks.ready, isDom('EncodingError'));
   });
 
-  test('truncated files: complete frames decode, the cut one does not', async () => {
+  test('truncated animation: complete frames decode, the cut one is a RangeError', async () => {
     const cut = new ImageDecoder({ type: 'image/gif', data: gif.subarray(0, gif.length - 30) });
     const { image } = await cut.decode({ frameIndex: 3 });
     image.close();
     await assert.rejects(cut.decode({ frameIndex: 4 }), RangeError);
     cut.close();
-    const half = new ImageDecoder({ type: 'image/png', data: png.subarray(0, png.length >> 1) });
-    await assert.rejects(half.decode(), isDom('EncodingError'));
+  });
+
+  test('truncated stills (the data complete): RangeError naming what is missing; the decoder stays open', async () => {
+    for (const [type, data, reason] of [
+      ['image/png', png.subarray(0, 100), /^The PNG data \(100 bytes\) ends inside its IDAT chunk/],
+      ['image/png', png.subarray(0, png.length - 12), /^The PNG data \(\d+ bytes\) ends before its IEND chunk\.$/],
+      ['image/jpeg', jpeg.subarray(0, jpeg.length - 300), /^The JPEG data \(\d+ bytes\) ends before its EOI marker\.$/],
+      ['image/jpeg', jpeg.subarray(0, jpegSegment(jpeg, 0xc4) + 20), /ends inside its 0xFFC4 marker segment/],
+      ['image/webp', webp.subarray(0, webp.length - 40), /^The WebP data \(\d+ bytes\) is shorter than its RIFF header declares/],
+      ['image/bmp', bmp.subarray(0, 3000), /^The BMP data \(3000 bytes\) ends inside its pixel array \(9270 bytes needed\)\.$/],
+    ]) {
+      const decoder = new ImageDecoder({ type, data });
+      await assert.rejects(decoder.decode(), (e) => e instanceof RangeError && reason.test(e.message), `${type} ${data.length}`);
+      // Reject Infeasible Decode does not close the decoder.
+      assert.equal(decoder.tracks.length, 1);
+      assert.equal(decoder.tracks.selectedTrack.frameCount, 1);
+      await assert.rejects(decoder.decode(), RangeError);
+      decoder.close();
+    }
+  });
+
+  test('corrupt JPEGs: Close(EncodingError) with the decoder\'s reason', async () => {
+    const sos = jpegSegment(jpeg, 0xda);
+    for (const [label, corrupt, reason] of [
+      ['scan data', (b) => b.fill(0x5a, sos + 20, sos + 60), /Decoding the image failed/],
+      ['Huffman table', (b) => b.fill(0xff, jpegSegment(b, 0xc4) + 5, jpegSegment(b, 0xc4) + 25), /huffman table/i],
+      ['quantisation table precision', (b) => { b[jpegSegment(b, 0xdb) + 4] = 0x5f; }, /dqt/],
+      ['zero height', (b) => b.writeUInt16BE(0, jpegSegment(b, 0xc0) + 5), /64x0 is invalid/],
+      ['reserved marker in the scan', (b) => b.fill(0xff, sos + 20, sos + 24), /Decoding the image failed/],
+    ]) {
+      const data = Buffer.from(jpeg);
+      corrupt(data);
+      const decoder = new ImageDecoder({ type: 'image/jpeg', data });
+      await assert.rejects(decoder.decode(), (e) => isDom('EncodingError')(e) && reason.test(e.message), label);
+      await assert.rejects(decoder.decode(), isDom('InvalidStateError'), label);
+    }
   });
 
   test('dimension bombs are rejected before any allocation (EncodingError)', async () => {

@@ -1,5 +1,7 @@
-// Image test media: files written by the ffmpeg CLI from lavfi sources, the
-// CLI's own decode of them (the reference), and ImageDecoder drivers.
+// Image test media: files written by the ffmpeg CLI from lavfi sources (and
+// AVIF by avifenc), the CLI's or avifdec's own decode of them (the
+// reference), and ImageDecoder drivers.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -36,6 +38,61 @@ export function sourceFrames(source, frames, pixFmt, frameBytes) {
   const raw = ffmpeg(['-f', 'lavfi', '-i', source, '-frames:v', String(frames), '-f', 'rawvideo', '-pix_fmt', pixFmt, '-']);
   const out = [];
   for (let pos = 0; pos + frameBytes <= raw.length; pos += frameBytes) out.push(new Uint8Array(raw.subarray(pos, pos + frameBytes)));
+  return out;
+}
+
+/**
+ * An AVIF written by avifenc (speed 10, `args`) from a PNG, or a y4m for
+ * `frames` > 1 (`input`), that the ffmpeg CLI made of `source` through
+ * `filter`.
+ */
+export function makeAvif({ source = 'testsrc2=size=64x48:rate=10', frames = 1, filter, args = [] } = {}) {
+  const input = join(dir, `avif-input${counter++}.${frames > 1 ? 'y4m' : 'png'}`);
+  const pixFmt = frames > 1 ? 'yuv420p' : 'rgba';
+  ffmpeg(['-f', 'lavfi', '-i', source, '-frames:v', String(frames), ...(filter ? ['-vf', filter] : []), '-pix_fmt', pixFmt, input]);
+  const file = join(dir, `img${counter++}.avif`);
+  execFileSync('avifenc', ['-s', '10', ...args, input, file], { stdio: 'ignore' });
+  return { file, data: readFileSync(file), input };
+}
+
+/** The planes of a YUV4MPEG2 stream, per frame: [Y, U, V] (and A for C444alpha). */
+export function readY4m(buffer) {
+  const headerEnd = buffer.indexOf(0x0a);
+  const fields = buffer.subarray(0, headerEnd).toString('latin1').split(' ');
+  const field = (key) => fields.find((f) => f[0] === key)?.slice(1);
+  const width = Number(field('W'));
+  const height = Number(field('H'));
+  const c = field('C') ?? '420jpeg';
+  const bytes = /p1[02]/.test(c) ? 2 : 1;
+  const [cw, ch] = c.startsWith('444') ? [width, height] : c.startsWith('422') ? [Math.ceil(width / 2), height] : [Math.ceil(width / 2), Math.ceil(height / 2)];
+  const sizes = [width * height, cw * ch, cw * ch, ...(c.endsWith('alpha') ? [width * height] : [])].map((n) => n * bytes);
+  const frames = [];
+  for (let pos = headerEnd + 1; pos < buffer.length; ) {
+    pos = buffer.indexOf(0x0a, pos) + 1;  // FRAME line
+    frames.push(sizes.map((n) => {
+      const plane = new Uint8Array(buffer.subarray(pos, pos + n));
+      pos += n;
+      return plane;
+    }));
+  }
+  return { width, height, frames };
+}
+
+/**
+ * avifdec's decode of frame `index`: its colour planes (from its y4m
+ * output, which leaves clap/irot/imir unapplied) and, with `alpha`, its
+ * alpha channel (from its PNG output).
+ */
+export function avifdecFrame(file, { index = 0, alpha = false } = {}) {
+  const y4m = join(dir, `avifdec${counter++}.y4m`);
+  execFileSync('avifdec', ['--index', String(index), file, y4m], { stdio: 'ignore' });
+  const { width, height, frames } = readY4m(readFileSync(y4m));
+  const out = { width, height, planes: frames[0].slice(0, 3) };
+  if (alpha) {
+    const png = join(dir, `avifdec${counter++}.png`);
+    execFileSync('avifdec', ['--index', String(index), file, png], { stdio: 'ignore' });
+    [out.alpha] = cliFrames(png, 'gray', width * height, { filter: 'alphaextract' });
+  }
   return out;
 }
 

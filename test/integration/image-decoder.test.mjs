@@ -240,10 +240,14 @@ describe('ImageDecoder: streamed data', () => {
     ['avif', 'image/avif', ['-c:v', 'libaom-av1', '-cpu-used', '8']],
     ['jpg', 'image/jpeg', []],
     ['png', 'image/png', []],
+    ['webp', 'image/webp', ['-c:v', 'libwebp', '-quality', '80']],
+    ['bmp', 'image/bmp', []],
+    ['ico', 'image/x-icon', ['-c:v', 'png', '-pix_fmt', 'rgba']],
   ];
   for (const [ext, type, args] of cases) {
     test(`${ext} in 97-byte chunks decodes exactly as the whole buffer`, async () => {
-      const { data } = makeImage(ext, { source: SRC, frames: ['jpg', 'png'].includes(ext) ? 1 : 4, args });
+      const still = ['jpg', 'png', 'bmp', 'ico'].includes(ext) || (ext === 'webp' && args.includes('libwebp'));
+      const { data } = makeImage(ext, { source: SRC, frames: still ? 1 : 4, args });
       const whole = await decodeAll({ data, type });
       const streamed = await decodeAll({ data: chunkedStream(data, 97), type });
       assert.deepEqual(streamed.info, whole.info);
@@ -331,14 +335,15 @@ describe('ImageDecoder: options', () => {
     assert.ok(psnr(rgbOf(frames[0].bytes, 4), reference) >= 35);
   });
 
-  test('colorSpaceConversion "none" ignores the tagged primaries and transfer', async () => {
+  test('CICP colour tags are reported as they are, whatever colorSpaceConversion says', async () => {
     const args = ['-c:v', 'libaom-av1', '-still-picture', '1', '-cpu-used', '8', '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc'];
     const { data } = makeImage('avif', { source: SRC, args });
     const tagged = await decodeAll({ data, type: 'image/avif' });
-    assert.deepEqual(tagged.frames[0].colorSpace, { primaries: 'bt2020', transfer: 'pq', matrix: 'bt2020-ncl', fullRange: false });
-    const ignored = await decodeAll({ data, type: 'image/avif', colorSpaceConversion: 'none' });
-    assert.deepEqual(ignored.frames[0].colorSpace, { primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'bt2020-ncl', fullRange: false });
-    assert.ok(sameBytes(ignored.frames[0].bytes, tagged.frames[0].bytes));
+    const expected = { primaries: 'bt2020', transfer: 'pq', matrix: 'bt2020-ncl', fullRange: false };
+    assert.deepEqual(tagged.frames[0].colorSpace, expected);
+    const none = await decodeAll({ data, type: 'image/avif', colorSpaceConversion: 'none' });
+    assert.deepEqual(none.frames[0].colorSpace, expected);
+    assert.ok(sameBytes(none.frames[0].bytes, tagged.frames[0].bytes));
   });
 
   test('preferAnimation with a single track keeps it selected', async () => {
@@ -350,6 +355,24 @@ describe('ImageDecoder: options', () => {
     assert.equal(decoder.tracks[0], decoder.tracks.selectedTrack);
     assert.equal(decoder.tracks[0].selected, true);
     decoder.close();
+  });
+
+  test('maxEncodedBytes counts a still\'s bytes once, and never a BufferSource\'s own bytes', async () => {
+    for (const [ext, type, pixFmt, bpp] of [['png', 'image/png', 'rgb24', 3], ['jpg', 'image/jpeg', 'yuvj420p', 1.5]]) {
+      const { file, data } = makeImage(ext, { source: SRC });
+      const [reference] = cliFrames(file, pixFmt, W * H * bpp);
+      const pixels = (f) => (bpp === 3 ? rgbOf(f.bytes, 4) : f.bytes);
+      for (const transfer of [false, true]) {
+        const buffer = new Uint8Array(data).buffer;
+        const { frames } = await decodeAll({ data: buffer, type, maxEncodedBytes: 10, transfer: transfer ? [buffer] : [] });
+        assert.ok(sameBytes(pixels(frames[0]), reference), `${ext}, transfer ${transfer}`);
+      }
+      // Streamed, the bytes are held once: as stream chunks, then as the image.
+      const streamed = await decodeAll({ data: chunkedStream(data, 97), type, maxEncodedBytes: data.length });
+      assert.ok(sameBytes(pixels(streamed.frames[0]), reference), `${ext} streamed`);
+      const capped = new ImageDecoder({ data: chunkedStream(data, 97), type, maxEncodedBytes: data.length - 1 });
+      await assert.rejects(capped.decode(), { name: 'QuotaExceededError' });
+    }
   });
 
   test('a transferred buffer is decoded without a copy and detached', async () => {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 #include <thread>
 #include <vector>
 
@@ -145,6 +146,42 @@ TEST(ImageProbe, WebpAnimationHeader) {
   for (size_t n = 0; n + 1 < anim.size(); n++) {
     EXPECT_EQ(ProbeImageHeader(ImageType::kWebp, anim.data(), n, &h), ProbeResult::kNeedMore) << n;
   }
+}
+
+Bytes AvifFtyp(const char* major, std::initializer_list<const char*> compatible) {
+  Bytes b;
+  Be32(&b, static_cast<uint32_t>(16 + 4 * compatible.size()));
+  Put(&b, "ftyp");
+  Put(&b, major);
+  Be32(&b, 0);
+  for (const char* brand : compatible) Put(&b, brand);
+  return b;
+}
+
+TEST(ImageProbe, AvifBrandsNameItsImages) {
+  struct Case {
+    Bytes ftyp;
+    bool item, sequence;
+  };
+  const Case cases[] = {
+      {AvifFtyp("avif", {"mif1", "miaf"}), true, false},
+      {AvifFtyp("avis", {"avif", "avis", "msf1"}), true, true},
+      {AvifFtyp("avis", {"msf1"}), false, true},
+      {AvifFtyp("mif1", {"miaf"}), true, false},  // neither brand: look for an item
+  };
+  for (const Case& c : cases) {
+    ImageHeader h;
+    ASSERT_EQ(ProbeImageHeader(ImageType::kAvif, c.ftyp.data(), c.ftyp.size(), &h), ProbeResult::kDone);
+    EXPECT_EQ(h.avif_item, c.item);
+    EXPECT_EQ(h.animated, c.sequence);
+    for (size_t n = 0; n < c.ftyp.size(); n++) {
+      EXPECT_EQ(ProbeImageHeader(ImageType::kAvif, c.ftyp.data(), n, &h), ProbeResult::kNeedMore) << n;
+    }
+  }
+  Bytes moov = AvifFtyp("avif", {});
+  std::memcpy(moov.data() + 4, "moov", 4);
+  ImageHeader h;
+  EXPECT_EQ(ProbeImageHeader(ImageType::kAvif, moov.data(), moov.size(), &h), ProbeResult::kInvalid);
 }
 
 TEST(ImageProbe, MimeTypes) {

@@ -1,0 +1,35 @@
+// What the ImageDecoder reads from a still image's own container before
+// decoding it (JPEG markers, PNG chunks, WebP's RIFF chunks, BMP's headers):
+// whether the data holds the whole frame, which decides between the spec's
+// RangeError (not enough data, and the data is complete) and EncodingError
+// (bad data), and the EXIF orientation the browsers apply.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/image_picture.h"
+#include "core/image_probe.h"
+
+namespace wcn {
+
+// EXIF Orientation 1-8 as rotation and flip; other values are upright.
+ImageOrientation OrientationFromExif(int value);
+
+// The Orientation tag (1-8) of IFD0 in a TIFF structure (an EXIF payload,
+// with or without the "Exif\0\0" prefix), or 0 when it has none.
+int ExifOrientation(const uint8_t* data, size_t size);
+
+struct StillInfo {
+  // Empty when the data holds the whole frame; otherwise why it does not.
+  std::string truncated;
+  // The first EXIF orientation in the container (1 when there is none).
+  int exif_orientation = 1;
+};
+
+// Walks a complete JPEG, PNG, WebP or BMP file. Malformed structure that is
+// not a premature end is left for the decoder to report.
+StillInfo InspectStill(ImageType type, const uint8_t* data, size_t size);
+
+}  // namespace wcn
