@@ -301,6 +301,55 @@ export function snr(reference, actual) {
   return noise === 0 ? Infinity : 10 * Math.log10(signal / noise);
 }
 
+/** ffprobe's hexdump ("00000000: 4f70 7573 ...  OpusHead" lines) as bytes. */
+function hexDumpBytes(dump) {
+  return Buffer.from((dump ?? '').split('\n').map((l) => l.slice(10, 49).replace(/ /g, '')).join(''), 'hex');
+}
+
+/**
+ * `value` in units of `timeBase` ("1/90000") as microseconds, rounded as
+ * FFmpeg's av_rescale_q rounds (to nearest, halves away from zero).
+ */
+export function toMicroseconds(value, timeBase) {
+  const [num, den] = timeBase.split('/').map(BigInt);
+  const x = BigInt(value) * num * 1000000n;
+  const q = x / den;
+  const r = x % den;
+  const away = 2n * (r < 0n ? -r : r) >= den;
+  return Number(away ? q + (x < 0n ? -1n : 1n) : q);
+}
+
+/**
+ * A file as ffprobe demuxes it: its streams (ffprobe's fields, plus
+ * `extradataBytes`, null when none) and packets ({stream, key, size,
+ * timestamp: pts or else dts in microseconds, null when neither; duration
+ * in microseconds; skipStart, skipEnd: the samples the container says to
+ * drop from the start and the end of the packet's decode}).
+ */
+export function probeContainer(file) {
+  const { streams } = ffprobeJson(['-show_streams', '-show_data', file]);
+  for (const s of streams) s.extradataBytes = s.extradata_size > 0 ? new Uint8Array(hexDumpBytes(s.extradata)) : null;
+  const entries = 'packet=stream_index,pts,dts,duration,flags,size:packet_side_data=side_data_type,skip_samples,discard_padding';
+  const { packets } = ffprobeJson(['-show_entries', entries, file]);
+  const timeBase = (i) => streams.find((s) => s.index === i).time_base;
+  return {
+    streams,
+    packets: packets.map((p) => {
+      const ts = p.pts ?? p.dts;
+      const skip = (p.side_data_list ?? []).find((d) => d.side_data_type === 'Skip Samples');
+      return {
+        stream: p.stream_index,
+        key: p.flags[0] === 'K',
+        size: Number(p.size),
+        timestamp: ts === undefined ? null : toMicroseconds(ts, timeBase(p.stream_index)),
+        duration: p.duration === undefined ? null : toMicroseconds(p.duration, timeBase(p.stream_index)),
+        skipStart: skip?.skip_samples ?? 0,
+        skipEnd: skip?.discard_padding ?? 0,
+      };
+    }),
+  };
+}
+
 /**
  * The audio packets of a media file as ffprobe demuxes them: each packet's
  * bytes, pts and duration in microseconds, and the stream's codec
@@ -308,8 +357,7 @@ export function snr(reference, actual) {
  */
 export function probeAudioPackets(file) {
   const j = ffprobeJson(['-select_streams', 'a:0', '-show_packets', '-show_streams', '-show_data', file]);
-  // ffprobe's hexdump: "00000000: 4f70 7573 ...  OpusHead" lines.
-  const hex = (dump) => Buffer.from((dump ?? '').split('\n').map((l) => l.slice(10, 49).replace(/ /g, '')).join(''), 'hex');
+  const hex = hexDumpBytes;
   const stream = j.streams[0];
   const [num, den] = stream.time_base.split('/').map(Number);
   const us = (t) => Math.round((Number(t) * num * 1e6) / den);
