@@ -267,6 +267,15 @@ function garbage(size) {
   return out;
 }
 
+/**
+ * A source giving `bytes` in slices, then failing with `error`. (An async
+ * generator: a Node Readable destroyed with an error drops what it buffered.)
+ */
+async function* failingSource(bytes, error) {
+  for (let pos = 0; pos < bytes.length; pos += 4096) yield bytes.subarray(pos, pos + 4096);
+  throw error;
+}
+
 describe('Demuxer: hostile input is a clean rejection', () => {
   const HOSTILE = ['h264-aac.mp4', 'vp9-opus.mp4', 'vp9-opus.webm', 'h264-flac.mkv', 'opus.ogg', 'h264-aac.ts', 'vp9.ivf', 'a.mp3', 'a.flac', 's16.wav', 'a.aac'];
 
@@ -314,6 +323,42 @@ describe('Demuxer: hostile input is a clean rejection', () => {
   test('a missing file is Node ENOENT; a directory is a clean rejection', async () => {
     await assert.rejects(demuxAll(join(dir, 'missing.mp4')), { code: 'ENOENT' });
     await assert.rejects(demuxAll(dir), (e) => cleanRejection(e) && /directory/i.test(e.message));
+  });
+
+  test('a stream that fails: its own error, after the chunks of the bytes it gave', async () => {
+    const early = new Error('the source failed at once');
+    await assert.rejects(demuxAll(failingSource(new Uint8Array(0), early)), (e) => e === early);
+    const bytes = readFileSync(fileOf(FILES.find((e) => e.file === 'vp9-opus.webm')));
+    for (const cut of [Math.floor(bytes.length / 3), Math.floor(bytes.length / 2)]) {
+      const given = bytes.subarray(0, cut);
+      const expected = (await demuxAll(given)).chunks.map(digest);
+      const late = new Error(`the source failed after ${cut} bytes`);
+      const demuxer = await Demuxer.open(failingSource(given, late));
+      const read = [];
+      await assert.rejects(
+        (async () => {
+          for await (const { track, chunk } of demuxer.chunks()) read.push(digest({ track: track.id, chunk }));
+        })(),
+        (e) => e === late,
+      );
+      demuxer.close();
+      assert.ok(expected.length > 0);
+      assert.deepEqual(read, expected, `cut at ${cut}: the chunks of the bytes given, as a Buffer of them has`);
+    }
+  });
+
+  test('a stream of strings or numbers: DataError', async () => {
+    const strings = new ReadableStream({ pull: (c) => c.enqueue('OggS not bytes') });
+    await assert.rejects(demuxAll(strings), (e) => isDom('DataError')(e) && /string/.test(e.message));
+    await assert.rejects(demuxAll(Readable.from([42], { objectMode: true })), isDom('DataError'));
+  });
+
+  test('a stream beyond maxBufferedBytes: QuotaExceededError', async () => {
+    const file = fileOf(FILES.find((e) => e.file === 'vp9-opus.webm'));
+    await assert.rejects(
+      demuxAll(createReadStream(file, { highWaterMark: 16384 }), { maxBufferedBytes: 4096 }),
+      (e) => isDom('QuotaExceededError')(e) && /maxBufferedBytes/.test(e.message),
+    );
   });
 
   test('after all of that, the process still demuxes', async () => {
