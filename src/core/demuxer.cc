@@ -293,9 +293,14 @@ Status DemuxEngine::SeekTo(int64_t timestamp) {
   }
   ClearLastLogError();
   // The last key frame at or before the time; failing that (a time before
-  // the first key frame), the first one after it.
-  int err = avformat_seek_file(input_.get(), -1, INT64_MIN, timestamp, timestamp, 0);
-  if (err < 0) err = avformat_seek_file(input_.get(), -1, INT64_MIN, timestamp, INT64_MAX, 0);
+  // the first key frame), the first one after it. The time goes into the
+  // default (video) stream's time base rounded down: FFmpeg's own rescaling
+  // rounds to nearest, which can land on a key frame just after the time.
+  const int stream = av_find_default_stream_index(input_.get());
+  if (stream < 0) return Status::Error(ErrorKind::kNotSupportedError, "This input has no stream to seek in.");
+  const int64_t ts = av_rescale_q_rnd(timestamp, kMicroseconds, input_->streams[stream]->time_base, AV_ROUND_DOWN);
+  int err = avformat_seek_file(input_.get(), stream, INT64_MIN, ts, ts, 0);
+  if (err < 0) err = avformat_seek_file(input_.get(), stream, INT64_MIN, ts, INT64_MAX, 0);
   if (err < 0) return CodecFailure("Seeking failed", err);
   ended_ = false;
   return Status::Ok();

@@ -248,6 +248,44 @@ describe('Demuxer: files the ffmpeg CLI wrote, against ffprobe', () => {
   }
 });
 
+// --- seek -----------------------------------------------------------------------------------
+
+describe('Demuxer.seek', () => {
+  for (const entry of FILES.filter((e) => e.seek)) {
+    test(`${entry.name}: reading resumes at the last key frame at or before the time`, async () => {
+      const file = fileOf(entry);
+      const probe = probeContainer(file);
+      const video = probe.streams.find((s) => s.codec_type === 'video');
+      const packets = probe.packets.filter((p) => p.stream === video.index).map((p) => [p.key, p.timestamp]);
+      const keys = packets.filter(([key]) => key).map(([, t]) => t);
+      assert.ok(keys.length >= 3, 'several key frames');
+      const demuxer = await Demuxer.open(file);
+      const [track] = demuxer.videoTracks;
+      const times = [keys[1] - 1, keys[1], keys[1] + 1, keys[2] + 100000, keys[0], 1e9, -1000];
+      for (const t of times) {
+        // Start reading first, so a read-ahead is in flight when the seek comes.
+        const before = demuxer.chunks(track);
+        await before.next();
+        await demuxer.seek(t);
+        const expected = keys.filter((k) => k <= t).at(-1) ?? keys[0];
+        const rest = [];
+        for await (const { chunk } of demuxer.chunks(track)) rest.push([chunk.type === 'key', chunk.timestamp]);
+        const from = packets.findIndex(([key, ts]) => key && ts === expected);
+        assert.deepEqual(rest, packets.slice(from), `seek(${t}): from the key frame at ${expected} to the end`);
+        assert.deepEqual(await before.next(), { done: true, value: undefined }, 'the earlier iteration ended');
+      }
+      demuxer.close();
+    });
+  }
+
+  test('a stream input cannot seek: NotSupportedError', async () => {
+    const webm = FILES.find((e) => e.file.endsWith('.webm'));
+    const demuxer = await Demuxer.open(createReadStream(fileOf(webm)));
+    await assert.rejects(demuxer.seek(0), (e) => e instanceof DOMException && e.name === 'NotSupportedError');
+    demuxer.close();
+  });
+});
+
 // --- Hostile input ----------------------------------------------------------------------------
 
 const isDom = (...names) => (e) => e instanceof DOMException && names.includes(e.name);
