@@ -176,6 +176,7 @@ void DemuxEngine::Reset() {
   input_.reset();  // before the reader: the format context reads through it
   reader_.reset();
   source_ = DemuxSource{};
+  next_ts_.clear();
   ended_ = false;
 }
 
@@ -184,8 +185,9 @@ Status DemuxEngine::Configure(const DemuxSource& source, Emitter& emit) {
   source_ = source;
   AVFormatContext* raw = avformat_alloc_context();
   if (!raw) throw std::bad_alloc();
-  // Raw streams (Annex B, ADTS...) have no presentation timestamps of
-  // their own; FFmpeg derives them as the CLI does.
+  // Packets without a presentation timestamp get one from the decode
+  // timestamps that follow, where the container has them (ReadBatch
+  // stamps packets that have neither).
   raw->flags |= AVFMT_FLAG_GENPTS;
   std::string url;
   AVDictionary* opts = nullptr;
@@ -233,6 +235,7 @@ Status DemuxEngine::Configure(const DemuxSource& source, Emitter& emit) {
   if (input_->duration != AV_NOPTS_VALUE) header.duration = input_->duration;  // AV_TIME_BASE is microseconds
   if (input_->start_time != AV_NOPTS_VALUE) header.start = input_->start_time;
   header.bitrate = std::max<int64_t>(input_->bit_rate, 0);
+  next_ts_.assign(input_->nb_streams, 0);
   for (unsigned i = 0; i < input_->nb_streams; i++) header.tracks.push_back(DescribeStream(*input_->streams[i]));
   emit.Output(std::move(header));
   return Status::Ok();
@@ -271,11 +274,16 @@ Status DemuxEngine::ReadBatch(const Read& read, Emitter& emit) {
     // decoder). Packets FFmpeg read while probing come back even for
     // streams since deselected.
     if (pkt->size == 0 || st->discard == AVDISCARD_ALL) continue;
-    int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+    // Raw streams (Annex B) have neither timestamp: packets follow each
+    // other by their durations, from zero, as the CLI counts them.
+    if (static_cast<size_t>(pkt->stream_index) >= next_ts_.size()) next_ts_.resize(input_->nb_streams, 0);
+    int64_t& next = next_ts_[static_cast<size_t>(pkt->stream_index)];
+    const int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts != AV_NOPTS_VALUE ? pkt->dts : next;
+    next = (pkt->dts != AV_NOPTS_VALUE ? pkt->dts : ts) + std::max<int64_t>(pkt->duration, 0);
     DemuxedPacket out;
     out.track = pkt->stream_index;
     out.key = (pkt->flags & AV_PKT_FLAG_KEY) != 0;
-    out.timestamp = ts == AV_NOPTS_VALUE ? 0 : ToMicros(ts, st->time_base);
+    out.timestamp = ToMicros(ts, st->time_base);
     if (pkt->duration > 0) out.duration = ToMicros(pkt->duration, st->time_base);
     packets++;
     bytes += static_cast<uint64_t>(pkt->size);
