@@ -150,6 +150,18 @@ void DescribeAudio(const AVCodecParameters& par, DemuxTrack* t) {
   }
 }
 
+// An MP4/MOV read from a stream whose index (moov) came after the media:
+// the reader is past the samples the index points at.
+bool MediaBehindReader(AVFormatContext* input) {
+  if (std::strncmp(input->iformat->name, "mov,", 4) != 0) return false;
+  const int64_t position = avio_tell(input->pb);
+  for (unsigned i = 0; i < input->nb_streams; i++) {
+    AVStream* st = input->streams[i];
+    if (avformat_index_get_entries_count(st) > 0 && avformat_index_get_entry(st, 0)->pos < position) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 DemuxTrack DescribeStream(const AVStream& stream) {
@@ -221,6 +233,12 @@ Status DemuxEngine::Configure(const DemuxSource& source, Emitter& emit) {
     return CodecFailure("Opening the input failed", err);
   }
   input_.reset(raw);
+  if (source.sequential && MediaBehindReader(input_.get())) {
+    return Status::Error(ErrorKind::kNotSupportedError,
+                         "This MP4/MOV has its index (moov) after the media: a stream is read once, front to back, so "
+                         "the media has gone by when the index says where it is. Open it from a path or a Buffer, or "
+                         "write it with fast start (index first).");
+  }
 
   // Stream analysis decodes a few frames: keep hostile sizes from allocating.
   std::vector<AVDictionary*> stream_opts(input_->nb_streams, nullptr);

@@ -254,6 +254,13 @@ describe('Demuxer: files the ffmpeg CLI wrote, against ffprobe', () => {
             assert.deepEqual((await demuxAll(source)).chunks.map(digest), expected, label);
           }
         });
+      } else {
+        test('from a stream: a clear NotSupportedError (the index comes after the media)', async () => {
+          const file = fileOf(entry);
+          await assert.rejects(demuxAll(createReadStream(file)), (e) => e instanceof DOMException && e.name === 'NotSupportedError' && /fast ?start/i.test(e.message));
+          // A Buffer of the same file reads, as the path does.
+          assert.deepEqual((await demuxAll(readFileSync(file))).chunks.map(digest), (await demuxPath(entry)).chunks.map(digest));
+        });
       }
     });
   }
