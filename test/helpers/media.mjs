@@ -2,11 +2,12 @@
 // SNR, the simple stream files (IVF, Annex B) the CLI reads and writes, and
 // audio packets as ffprobe demuxes them.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { AudioData, VideoFrame } from 'webcodecs-native';
+import { AudioData, Demuxer, VideoFrame } from 'webcodecs-native';
 
 /** Runs the ffmpeg CLI (or ffprobe) and returns stdout as a Buffer. */
 export function ffmpeg(args, { tool = 'ffmpeg', input } = {}) {
@@ -236,6 +237,29 @@ export function chunkBytes(chunk) {
   return out;
 }
 
+// --- Containers ------------------------------------------------------------------
+
+/** Every chunk a Demuxer reads from `source` (all tracks with a config): {tracks, chunks: [{track (id), chunk}]}. */
+export async function demuxAll(source, init) {
+  const demuxer = await Demuxer.open(source, init);
+  try {
+    const chunks = [];
+    for await (const { track, chunk } of demuxer.chunks()) chunks.push({ track: track.id, chunk });
+    return { tracks: demuxer.tracks, chunks };
+  } finally {
+    demuxer.close();
+  }
+}
+
+/** A demuxed chunk as comparable data: track, type, timestamp, duration and a hash of the bytes. */
+export const chunkDigest = ({ track, chunk }) => ({
+  track,
+  type: chunk.type,
+  timestamp: chunk.timestamp,
+  duration: chunk.duration,
+  sha1: createHash('sha1').update(chunkBytes(chunk)).digest('hex'),
+});
+
 // --- Audio -------------------------------------------------------------------
 
 /**
@@ -307,23 +331,28 @@ function hexDumpBytes(dump) {
 }
 
 /**
- * `value` in units of `timeBase` ("1/90000") as microseconds, rounded as
- * FFmpeg's av_rescale_q rounds (to nearest, halves away from zero).
+ * `value` in units of time base `from` ("1/90000") in units of `to`,
+ * rounded as FFmpeg's av_rescale_q rounds (to nearest, halves away from zero).
  */
-export function toMicroseconds(value, timeBase) {
-  const [num, den] = timeBase.split('/').map(BigInt);
-  const x = BigInt(value) * num * 1000000n;
+export function rescaleTime(value, from, to) {
+  const [fromNum, fromDen] = from.split('/').map(BigInt);
+  const [toNum, toDen] = to.split('/').map(BigInt);
+  const x = BigInt(value) * fromNum * toDen;
+  const den = fromDen * toNum;
   const q = x / den;
   const r = x % den;
   const away = 2n * (r < 0n ? -r : r) >= den;
   return Number(away ? q + (x < 0n ? -1n : 1n) : q);
 }
 
+/** `value` in units of `timeBase` as microseconds (FFmpeg's rounding). */
+export const toMicroseconds = (value, timeBase) => rescaleTime(value, timeBase, '1/1000000');
+
 /**
  * A file as ffprobe demuxes it: its streams (ffprobe's fields, plus
  * `extradataBytes`, null when none) and packets ({stream, key, size,
- * timestamp: pts or else dts in microseconds, null when neither; duration
- * in microseconds; skipStart, skipEnd: the samples the container says to
+ * timestamp: pts or else dts in microseconds, null when neither; dts in
+ * microseconds or null; duration in microseconds; skipStart, skipEnd: the samples the container says to
  * drop from the start and the end of the packet's decode}).
  */
 export function probeContainer(file) {
@@ -342,6 +371,7 @@ export function probeContainer(file) {
         key: p.flags[0] === 'K',
         size: Number(p.size),
         timestamp: ts === undefined ? null : toMicroseconds(ts, timeBase(p.stream_index)),
+        dts: p.dts === undefined ? null : toMicroseconds(p.dts, timeBase(p.stream_index)),
         duration: p.duration === undefined ? null : toMicroseconds(p.duration, timeBase(p.stream_index)),
         skipStart: skip?.skip_samples ?? 0,
         skipEnd: skip?.discard_padding ?? 0,

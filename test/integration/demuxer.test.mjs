@@ -14,7 +14,6 @@
 //   clean rejection and the process keeps working.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,7 +22,17 @@ import { Demuxer } from 'webcodecs-native';
 
 import { decodeAudio, decodeChunks } from '../helpers/codecs.mjs';
 import { chunkedStream, cliFrames, sameBytes } from '../helpers/images.mjs';
-import { annexbNals, chunkBytes, cliDecodeAudio, ffmpeg, ffprobeJson, frameI420, probeContainer, tempDir } from '../helpers/media.mjs';
+import {
+  annexbNals,
+  chunkDigest,
+  cliDecodeAudio,
+  demuxAll,
+  ffmpeg,
+  ffprobeJson,
+  frameI420,
+  probeContainer,
+  tempDir,
+} from '../helpers/media.mjs';
 
 const dir = tempDir('wcn-demux-');
 const W = 160;
@@ -77,26 +86,6 @@ function fileOf(entry) {
   }
   return made.get(entry.file);
 }
-
-/** Every chunk of `source` (all tracks with a config), with the tracks. */
-async function demuxAll(source, init) {
-  const demuxer = await Demuxer.open(source, init);
-  try {
-    const chunks = [];
-    for await (const { track, chunk } of demuxer.chunks()) chunks.push({ track: track.id, chunk });
-    return { tracks: demuxer.tracks, chunks };
-  } finally {
-    demuxer.close();
-  }
-}
-
-const digest = ({ track, chunk }) => ({
-  track,
-  type: chunk.type,
-  timestamp: chunk.timestamp,
-  duration: chunk.duration,
-  sha1: createHash('sha1').update(chunkBytes(chunk)).digest('hex'),
-});
 
 const fromPath = new Map();
 /** The path's demux, once per file. */
@@ -244,14 +233,14 @@ describe('Demuxer: files the ffmpeg CLI wrote, against ffprobe', () => {
       if (entry.stream) {
         test('a Buffer, a Node Readable and a web ReadableStream give the same chunks', async () => {
           const file = fileOf(entry);
-          const expected = (await demuxPath(entry)).chunks.map(digest);
+          const expected = (await demuxPath(entry)).chunks.map(chunkDigest);
           const bytes = readFileSync(file);
           for (const [label, source] of [
             ['Buffer', bytes],
             ['Node Readable', createReadStream(file, { highWaterMark: 4096 })],
             ['ReadableStream', chunkedStream(bytes, 3001)],
           ]) {
-            assert.deepEqual((await demuxAll(source)).chunks.map(digest), expected, label);
+            assert.deepEqual((await demuxAll(source)).chunks.map(chunkDigest), expected, label);
           }
         });
       } else {
@@ -259,7 +248,7 @@ describe('Demuxer: files the ffmpeg CLI wrote, against ffprobe', () => {
           const file = fileOf(entry);
           await assert.rejects(demuxAll(createReadStream(file)), (e) => e instanceof DOMException && e.name === 'NotSupportedError' && /fast ?start/i.test(e.message));
           // A Buffer of the same file reads, as the path does.
-          assert.deepEqual((await demuxAll(readFileSync(file))).chunks.map(digest), (await demuxPath(entry)).chunks.map(digest));
+          assert.deepEqual((await demuxAll(readFileSync(file))).chunks.map(chunkDigest), (await demuxPath(entry)).chunks.map(chunkDigest));
         });
       }
     });
@@ -339,7 +328,7 @@ describe('Demuxer: hostile input is a clean rejection', () => {
     test(`${name}: truncated at several points and with flipped header bytes`, async () => {
       const entry = FILES.find((e) => e.file === name);
       const bytes = readFileSync(fileOf(entry));
-      const whole = (await demuxPath(entry)).chunks.map(digest);
+      const whole = (await demuxPath(entry)).chunks.map(chunkDigest);
       for (const cut of [1, 16, 100, Math.floor(bytes.length / 3), Math.floor(bytes.length / 2), bytes.length - 1]) {
         let result;
         try {
@@ -349,7 +338,7 @@ describe('Demuxer: hostile input is a clean rejection', () => {
           continue;
         }
         // Per track, a truncated file gives the whole file's first chunks (its last one may be cut short).
-        const got = result.chunks.map(digest);
+        const got = result.chunks.map(chunkDigest);
         for (const track of new Set(got.map((c) => c.track))) {
           const mine = got.filter((c) => c.track === track);
           const all = whole.filter((c) => c.track === track);
@@ -387,13 +376,13 @@ describe('Demuxer: hostile input is a clean rejection', () => {
     const bytes = readFileSync(fileOf(FILES.find((e) => e.file === 'vp9-opus.webm')));
     for (const cut of [Math.floor(bytes.length / 3), Math.floor(bytes.length / 2)]) {
       const given = bytes.subarray(0, cut);
-      const expected = (await demuxAll(given)).chunks.map(digest);
+      const expected = (await demuxAll(given)).chunks.map(chunkDigest);
       const late = new Error(`the source failed after ${cut} bytes`);
       const demuxer = await Demuxer.open(failingSource(given, late));
       const read = [];
       await assert.rejects(
         (async () => {
-          for await (const { track, chunk } of demuxer.chunks()) read.push(digest({ track: track.id, chunk }));
+          for await (const { track, chunk } of demuxer.chunks()) read.push(chunkDigest({ track: track.id, chunk }));
         })(),
         (e) => e === late,
       );
@@ -419,6 +408,6 @@ describe('Demuxer: hostile input is a clean rejection', () => {
 
   test('after all of that, the process still demuxes', async () => {
     const entry = FILES.find((e) => e.file === 'h264-aac.mp4');
-    assert.deepEqual((await demuxAll(fileOf(entry))).chunks.map(digest), (await demuxPath(entry)).chunks.map(digest));
+    assert.deepEqual((await demuxAll(fileOf(entry))).chunks.map(chunkDigest), (await demuxPath(entry)).chunks.map(chunkDigest));
   });
 });
