@@ -115,6 +115,20 @@ int ReorderDepth(AVCodecID codec, const std::vector<uint8_t>& extradata, const A
   return std::clamp(ctx->has_b_frames, 0, kMaxReorderDepth);
 }
 
+// An Opus packet that decodes to more samples than its chunk lasts (the
+// stream's last, padded to a whole frame): the excess is end trimming for
+// the muxer (Matroska's DiscardPadding), in `sample_rate` units.
+void MarkOpusPadding(AVPacket* p, int64_t duration, int sample_rate) {
+  const int64_t decoded = OpusPacketSamples(p->data, static_cast<size_t>(p->size));
+  const int64_t lasts = av_rescale(duration, 48000, 1000000);
+  if (decoded <= lasts) return;
+  uint8_t* sd = av_packet_new_side_data(p, AV_PKT_DATA_SKIP_SAMPLES, 10);
+  if (!sd) throw std::bad_alloc();
+  const auto padding = static_cast<uint32_t>(av_rescale(decoded - lasts, sample_rate, 48000));
+  std::memset(sd, 0, 10);  // no samples skipped at the start, reasons 0
+  for (int i = 0; i < 4; i++) sd[4 + i] = static_cast<uint8_t>(padding >> (8 * i));
+}
+
 }  // namespace
 
 // --- DecodeTimestamps -----------------------------------------------------------
@@ -419,6 +433,9 @@ Status MuxEngine::Write(Track& track, Packet& packet, int64_t dts) {
   p->pts = av_rescale_q(packet.timestamp, kMicroseconds, tb);
   p->dts = av_rescale_q(dts, kMicroseconds, tb);
   p->duration = packet.duration ? av_rescale_q(*packet.duration, kMicroseconds, tb) : 0;
+  if (track.config.codec == AV_CODEC_ID_OPUS && packet.duration) {
+    MarkOpusPadding(p, *packet.duration, track.stream->codecpar->sample_rate);
+  }
   if (packet.key) p->flags |= AV_PKT_FLAG_KEY;
   ClearLastLogError();
   const int err = av_interleaved_write_frame(output_.get(), p);
