@@ -150,6 +150,17 @@ void DescribeAudio(const AVCodecParameters& par, DemuxTrack* t) {
   }
 }
 
+// Opus's pre-skip in the stream's time base (0 for other codecs). FFmpeg's
+// demuxers place an Opus stream's first packet that far before zero (the
+// samples its decoder drops); a WebCodecs chunk is stamped with its first
+// sample after them, as encoders stamp theirs and decoders output them.
+int64_t OpusPreSkip(const AVStream& st) {
+  const AVCodecParameters& par = *st.codecpar;
+  if (par.codec_id != AV_CODEC_ID_OPUS || !par.extradata) return 0;
+  const auto head = ParseOpusHead(par.extradata, static_cast<size_t>(par.extradata_size));
+  return head ? av_rescale_q(head->pre_skip, AVRational{1, 48000}, st.time_base) : 0;
+}
+
 // An MP4/MOV read from a stream whose index (moov) came after the media:
 // the reader is past the samples the index points at.
 bool MediaBehindReader(AVFormatContext* input) {
@@ -301,7 +312,7 @@ Status DemuxEngine::ReadBatch(const Read& read, Emitter& emit) {
     DemuxedPacket out;
     out.track = pkt->stream_index;
     out.key = (pkt->flags & AV_PKT_FLAG_KEY) != 0;
-    out.timestamp = ToMicros(ts, st->time_base);
+    out.timestamp = ToMicros(ts + OpusPreSkip(*st), st->time_base);
     if (pkt->duration > 0) out.duration = ToMicros(pkt->duration, st->time_base);
     packets++;
     bytes += static_cast<uint64_t>(pkt->size);

@@ -340,8 +340,13 @@ Status MuxEngine::AddStream(Track& track) {
     par->sample_rate = static_cast<int>(c.sample_rate);
     av_channel_layout_default(&par->ch_layout, static_cast<int>(c.channels));
     if (c.codec == AV_CODEC_ID_OPUS) {
-      // The pre-skip: Matroska's CodecDelay, MP4's edit list.
-      if (auto head = ParseOpusHead(c.description.data(), c.description.size())) par->initial_padding = head->pre_skip;
+      // The pre-skip: Matroska's CodecDelay; in MP4 an edit list, which
+      // FFmpeg writes for packets that start before zero (as its own Opus
+      // encoder's do).
+      if (auto head = ParseOpusHead(c.description.data(), c.description.size())) {
+        par->initial_padding = head->pre_skip;
+        if (IsMp4Family(output_->oformat)) track.pre_skip_shift = head->pre_skip;
+      }
     }
     st->time_base = AVRational{1, static_cast<int>(c.sample_rate)};
   }
@@ -429,9 +434,10 @@ Status MuxEngine::WriteStamped(Track& track, const std::vector<DecodeTimestamps:
 Status MuxEngine::Write(Track& track, Packet& packet, int64_t dts) {
   AVPacket* p = packet.packet.get();
   const AVRational tb = track.stream->time_base;
+  const int64_t shift = av_rescale_q(track.pre_skip_shift, AVRational{1, 48000}, tb);
   p->stream_index = track.stream->index;
-  p->pts = av_rescale_q(packet.timestamp, kMicroseconds, tb);
-  p->dts = av_rescale_q(dts, kMicroseconds, tb);
+  p->pts = av_rescale_q(packet.timestamp, kMicroseconds, tb) - shift;
+  p->dts = av_rescale_q(dts, kMicroseconds, tb) - shift;
   p->duration = packet.duration ? av_rescale_q(*packet.duration, kMicroseconds, tb) : 0;
   if (track.config.codec == AV_CODEC_ID_OPUS && packet.duration) {
     MarkOpusPadding(p, *packet.duration, track.stream->codecpar->sample_rate);

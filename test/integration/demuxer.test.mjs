@@ -31,7 +31,9 @@ import {
   ffprobeJson,
   frameI420,
   probeContainer,
+  rescaleTime,
   tempDir,
+  toMicroseconds,
 } from '../helpers/media.mjs';
 
 const dir = tempDir('wcn-demux-');
@@ -169,6 +171,9 @@ function checkTracks(entry, tracks, probe) {
 function checkChunks(chunks, probe) {
   for (const s of probe.streams) {
     const ours = chunks.filter((c) => c.track === s.index).map(({ chunk }) => [chunk.type === 'key', chunk.timestamp, chunk.byteLength]);
+    // FFmpeg places an Opus stream's pre-skip before zero; chunks are
+    // stamped from the first sample after it (as our encoder's are).
+    const preSkip = s.codec_name === 'opus' ? toMicroseconds(rescaleTime(s.extradataBytes[10] | (s.extradataBytes[11] << 8), '1/48000', s.time_base), s.time_base) : 0;
     // A stream without timestamps (Annex B) is stamped by its packets' durations, as the CLI predicts them.
     let next = 0;
     const theirs = probe.packets
@@ -176,7 +181,7 @@ function checkChunks(chunks, probe) {
       .map((p) => {
         const timestamp = p.timestamp ?? next;
         next = timestamp + p.duration;
-        return [p.key, timestamp, p.size];
+        return [p.key, timestamp + preSkip, p.size];
       });
     assert.ok(theirs.length > 0);
     assert.deepEqual(ours, theirs, `stream ${s.index}: [key, timestamp, size] per chunk`);

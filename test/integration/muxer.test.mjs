@@ -16,7 +16,7 @@
 // - misuse is the documented error, and close() mid-way is harmless.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
@@ -217,15 +217,16 @@ async function checkAudio(file, probe, c) {
   assert.deepEqual([a.codec_name, Number(a.sample_rate), a.channels], [FFPROBE_NAME[c.audio], RATE, 2]);
   const matroska = /\.(webm|mkv)$/.test(file);
   const { chunks } = await encode(c.audio);
-  // Opus's pre-skip (312 samples, 6.5 ms): Matroska's CodecDelay (in
-  // milliseconds) puts the start before zero.
+  // Opus's pre-skip (312 samples, 6.5 ms) comes before zero: MP4 packets
+  // start there and the edit list presents from zero; Matroska's CodecDelay
+  // (in milliseconds) puts the start before zero.
   const preSkip = c.audio === 'opus' ? 6500 : 0;
   assert.ok(Math.abs(Number(a.start_time) * 1e6 + (matroska ? preSkip : 0)) <= (matroska ? 500 : 0), `audio starts at ${a.start_time} s`);
   if (!matroska && !c.options?.fragmented) {
     // MP4 keeps each chunk's duration (fragments do not keep the last one's):
     // the track ends where the chunks do (within the two roundings to microseconds).
     const last = probe.packets.filter((p) => p.stream === a.index).at(-1);
-    const end = chunks.at(-1).timestamp + chunks.at(-1).duration;
+    const end = chunks.at(-1).timestamp + chunks.at(-1).duration - preSkip;
     assert.ok(Math.abs(last.timestamp + last.duration - end) <= 1, `the audio ends at ${last.timestamp + last.duration} us, the chunks at ${end}`);
   }
   const planes = cliDecodeAudio(['-i', file, '-map', '0:a:0'], 2);
@@ -255,6 +256,32 @@ describe('Muxer: our encoders into files the CLI reads', () => {
 
 // --- Opus: pre-skip and end trimming ------------------------------------------------------
 
+/** Boxes of an ISO BMFF byte range: [{type, start (payload), end}]. */
+function boxes(bytes, start = 0, end = bytes.length) {
+  const out = [];
+  for (let pos = start; pos + 8 <= end; ) {
+    const size = bytes.readUInt32BE(pos);
+    out.push({ type: bytes.toString('latin1', pos + 4, pos + 8), start: pos + 8, end: pos + size });
+    pos += size;
+  }
+  return out;
+}
+
+/** The edit list of an MP4's audio track: [{segmentDuration (movie timescale), mediaTime (media timescale)}]. */
+function audioEditList(file) {
+  const bytes = readFileSync(file);
+  const child = (box, type) => boxes(bytes, box.start, box.end).find((b) => b.type === type);
+  const moov = boxes(bytes).find((b) => b.type === 'moov');
+  const trak = boxes(bytes, moov.start, moov.end).find((t) => t.type === 'trak' && bytes.toString('latin1', child(child(t, 'mdia'), 'hdlr').start + 8, child(child(t, 'mdia'), 'hdlr').start + 12) === 'soun');
+  const elst = child(child(trak, 'edts'), 'elst');
+  assert.equal(bytes[elst.start], 0, 'a version 0 edit list');
+  const count = bytes.readUInt32BE(elst.start + 4);
+  return Array.from({ length: count }, (_, i) => ({
+    segmentDuration: bytes.readUInt32BE(elst.start + 8 + 12 * i),
+    mediaTime: bytes.readInt32BE(elst.start + 12 + 12 * i),
+  }));
+}
+
 describe('Muxer: Opus pre-skip and end trimming reach the container', () => {
   const INPUT = BLOCKS * BLOCK;
   const PRE_SKIP = 312; // libopus's, in 48 kHz samples
@@ -277,6 +304,14 @@ describe('Muxer: Opus pre-skip and end trimming reach the container', () => {
       assert.equal(left.length, INPUT, 'decoded samples');
     });
   }
+
+  test('opus.mp4: the edit list skips the pre-skip and spans the input', async () => {
+    const { file, left } = await opusFile('opus.mp4');
+    // Movie timescale 1000: the input's one second; media time in 48 kHz samples.
+    assert.deepEqual(audioEditList(file), [{ segmentDuration: 1000, mediaTime: PRE_SKIP }]);
+    // FFmpeg's MP4 demuxer applies an edit list's start, not its end (its own Opus MP4s decode the same).
+    assert.equal(left.length, probeContainer(file).packets.length * 960 - PRE_SKIP, 'decoded samples');
+  });
 });
 
 // --- Backpressure --------------------------------------------------------------------------
@@ -352,6 +387,7 @@ describe('Muxer: demux -> mux copies keep every chunk', () => {
   const SOURCES = [
     { name: 'mp4 (H.264 with B-frames + AAC) to mp4', file: 'cli.mp4', args: ['-c:v', 'libx264', '-g', '12', '-c:a', 'aac'], to: 'copy.mp4' },
     { name: 'mov (HEVC + PCM) to mov', file: 'cli.mov', args: ['-c:v', 'libx265', '-x265-params', 'log-level=error', '-c:a', 'pcm_s16le'], to: 'copy.mov' },
+    { name: 'webm (VP9 + Opus) to webm', file: 'cli.webm', args: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-c:a', 'libopus'], to: 'copy.webm' },
     { name: 'mkv (H.264 + FLAC) to mkv', file: 'cli.mkv', args: ['-c:v', 'libx264', '-c:a', 'flac'], to: 'copy.mkv' },
     // Video only: FFmpeg's fragmenting muxer moves a track that starts before zero (AAC priming, Opus pre-skip) to zero.
     { name: 'mp4 (AV1) to fragmented mp4', file: 'cli-av1.mp4', args: ['-c:v', 'libaom-av1', '-cpu-used', '8', '-an'], to: 'copy-frag.mp4', options: { fragmented: true } },
