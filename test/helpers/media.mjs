@@ -19,6 +19,12 @@ export function ffprobeJson(args) {
   return JSON.parse(ffmpeg(['-of', 'json', ...args], { tool: 'ffprobe' }).toString());
 }
 
+/** ffmpeg input arguments of a lavfi test pattern (testsrc2). */
+export const lavfiVideo = (width, height, { rate = 25, seconds = 1 } = {}) => ['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${rate}:duration=${seconds}`];
+
+/** ffmpeg input arguments of two channels, two tones (440 Hz left, 660 Hz right). */
+export const lavfiTones = (rate = 48000, { seconds = 1 } = {}) => ['-f', 'lavfi', '-i', `aevalsrc=0.5*sin(2*PI*440*t)|0.4*sin(2*PI*660*t):s=${rate}:d=${seconds}`];
+
 /** A temporary directory removed when the test process exits. */
 export function tempDir(prefix = 'wcn-test-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));

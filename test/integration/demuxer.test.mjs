@@ -30,6 +30,8 @@ import {
   ffmpeg,
   ffprobeJson,
   frameI420,
+  lavfiTones,
+  lavfiVideo,
   probeContainer,
   rescaleTime,
   tempDir,
@@ -39,9 +41,7 @@ import {
 const dir = tempDir('wcn-demux-');
 const W = 160;
 const H = 120;
-const VIDEO = ['-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=25:duration=1`];
-// Two channels, two tones.
-const AUDIO = (rate = 48000) => ['-f', 'lavfi', '-i', `aevalsrc=0.5*sin(2*PI*440*t)|0.4*sin(2*PI*660*t):s=${rate}:d=1`];
+const VIDEO = lavfiVideo(W, H);
 const X264 = ['-c:v', 'libx264', '-g', '12', '-bf', '2'];
 const X265 = ['-c:v', 'libx265', '-x265-params', 'log-level=error:keyint=12'];
 const VP9 = ['-c:v', 'libvpx-vp9', '-g', '12', '-deadline', 'realtime'];
@@ -52,30 +52,30 @@ const AV1 = ['-c:v', 'libaom-av1', '-cpu-used', '8', '-g', '12'];
 // an MP4/MOV whose index comes after its media. lossless: tracks whose
 // decode must equal the CLI's sample for sample.
 const FILES = [
-  { name: 'mp4: H.264 with B-frames + AAC, index last', file: 'h264-aac.mp4', args: [...VIDEO, ...AUDIO(), ...X264, '-c:a', 'aac'], description: [true, true], stream: false, seek: true },
-  { name: 'mp4 fast start: VP9 + Opus', file: 'vp9-opus.mp4', args: [...VIDEO, ...AUDIO(), ...VP9, '-c:a', 'libopus', '-movflags', '+faststart'], description: [false, true], stream: true },
-  { name: 'fragmented mp4: H.264 + AAC', file: 'frag.mp4', args: [...VIDEO, ...AUDIO(), ...X264, '-c:a', 'aac', '-movflags', '+frag_keyframe+empty_moov+default_base_moof'], description: [true, true], stream: true },
-  { name: 'mov: HEVC + PCM s16', file: 'hevc-pcm.mov', args: [...VIDEO, ...AUDIO(), ...X265, '-c:a', 'pcm_s16le'], description: [true, false], stream: false, lossless: ['audio'] },
-  { name: 'webm: VP9 + Opus', file: 'vp9-opus.webm', args: [...VIDEO, ...AUDIO(), ...VP9, '-c:a', 'libopus'], description: [false, true], stream: true, seek: true },
-  { name: 'mkv: H.264 + FLAC', file: 'h264-flac.mkv', args: [...VIDEO, ...AUDIO(), ...X264, '-c:a', 'flac'], description: [true, true], stream: true, lossless: ['audio'] },
+  { name: 'mp4: H.264 with B-frames + AAC, index last', file: 'h264-aac.mp4', args: [...VIDEO, ...lavfiTones(), ...X264, '-c:a', 'aac'], description: [true, true], stream: false, seek: true },
+  { name: 'mp4 fast start: VP9 + Opus', file: 'vp9-opus.mp4', args: [...VIDEO, ...lavfiTones(), ...VP9, '-c:a', 'libopus', '-movflags', '+faststart'], description: [false, true], stream: true },
+  { name: 'fragmented mp4: H.264 + AAC', file: 'frag.mp4', args: [...VIDEO, ...lavfiTones(), ...X264, '-c:a', 'aac', '-movflags', '+frag_keyframe+empty_moov+default_base_moof'], description: [true, true], stream: true },
+  { name: 'mov: HEVC + PCM s16', file: 'hevc-pcm.mov', args: [...VIDEO, ...lavfiTones(), ...X265, '-c:a', 'pcm_s16le'], description: [true, false], stream: false, lossless: ['audio'] },
+  { name: 'webm: VP9 + Opus', file: 'vp9-opus.webm', args: [...VIDEO, ...lavfiTones(), ...VP9, '-c:a', 'libopus'], description: [false, true], stream: true, seek: true },
+  { name: 'mkv: H.264 + FLAC', file: 'h264-flac.mkv', args: [...VIDEO, ...lavfiTones(), ...X264, '-c:a', 'flac'], description: [true, true], stream: true, lossless: ['audio'] },
   { name: 'ivf: VP8', file: 'vp8.ivf', args: [...VIDEO, '-c:v', 'libvpx', '-g', '12', '-deadline', 'realtime'], description: [false], stream: true },
   { name: 'ivf: VP9', file: 'vp9.ivf', args: [...VIDEO, ...VP9], description: [false], stream: true },
   { name: 'ivf: AV1', file: 'av1.ivf', args: [...VIDEO, ...AV1], description: [false], stream: true },
   // Raw streams carry no timestamps; without B-frames decode order is presentation order.
   { name: 'Annex B H.264', file: 'raw.h264', args: [...VIDEO, '-c:v', 'libx264', '-g', '12', '-bf', '0'], description: [false], stream: true },
   { name: 'Annex B HEVC', file: 'raw.hevc', args: [...VIDEO, ...X265, '-bf', '0'], description: [false], stream: true },
-  { name: 'ogg: Opus', file: 'opus.ogg', args: [...AUDIO(), '-c:a', 'libopus'], description: [true], stream: true },
-  { name: 'ogg: Vorbis', file: 'vorbis.ogg', args: [...AUDIO(44100), '-c:a', 'libvorbis'], description: [true], stream: true },
-  { name: 'ogg: FLAC', file: 'flac.oga', args: [...AUDIO(), '-c:a', 'flac'], description: [true], stream: true, lossless: ['audio'] },
-  { name: 'mp3', file: 'a.mp3', args: [...AUDIO(44100), '-c:a', 'libmp3lame'], description: [false], stream: true },
-  { name: 'flac', file: 'a.flac', args: [...AUDIO(), '-c:a', 'flac'], description: [true], stream: true, lossless: ['audio'] },
-  { name: 'wav: PCM s16', file: 's16.wav', args: [...AUDIO(44100), '-c:a', 'pcm_s16le'], description: [false], stream: true, lossless: ['audio'] },
-  { name: 'wav: PCM f32', file: 'f32.wav', args: [...AUDIO(), '-c:a', 'pcm_f32le'], description: [false], stream: true, lossless: ['audio'] },
-  { name: 'wav: PCM u8', file: 'u8.wav', args: [...AUDIO(8000), '-c:a', 'pcm_u8'], description: [false], stream: true, lossless: ['audio'] },
-  { name: 'wav: u-law', file: 'ulaw.wav', args: [...AUDIO(8000), '-c:a', 'pcm_mulaw'], description: [false], stream: true, lossless: ['audio'] },
-  { name: 'wav: A-law', file: 'alaw.wav', args: [...AUDIO(8000), '-c:a', 'pcm_alaw'], description: [false], stream: true, lossless: ['audio'] },
-  { name: 'ADTS AAC', file: 'a.aac', args: [...AUDIO(44100), '-c:a', 'aac'], description: [false], stream: true },
-  { name: 'mpegts: H.264 + AAC', file: 'h264-aac.ts', args: [...VIDEO, ...AUDIO(), ...X264, '-c:a', 'aac'], description: [false, false], stream: true },
+  { name: 'ogg: Opus', file: 'opus.ogg', args: [...lavfiTones(), '-c:a', 'libopus'], description: [true], stream: true },
+  { name: 'ogg: Vorbis', file: 'vorbis.ogg', args: [...lavfiTones(44100), '-c:a', 'libvorbis'], description: [true], stream: true },
+  { name: 'ogg: FLAC', file: 'flac.oga', args: [...lavfiTones(), '-c:a', 'flac'], description: [true], stream: true, lossless: ['audio'] },
+  { name: 'mp3', file: 'a.mp3', args: [...lavfiTones(44100), '-c:a', 'libmp3lame'], description: [false], stream: true },
+  { name: 'flac', file: 'a.flac', args: [...lavfiTones(), '-c:a', 'flac'], description: [true], stream: true, lossless: ['audio'] },
+  { name: 'wav: PCM s16', file: 's16.wav', args: [...lavfiTones(44100), '-c:a', 'pcm_s16le'], description: [false], stream: true, lossless: ['audio'] },
+  { name: 'wav: PCM f32', file: 'f32.wav', args: [...lavfiTones(), '-c:a', 'pcm_f32le'], description: [false], stream: true, lossless: ['audio'] },
+  { name: 'wav: PCM u8', file: 'u8.wav', args: [...lavfiTones(8000), '-c:a', 'pcm_u8'], description: [false], stream: true, lossless: ['audio'] },
+  { name: 'wav: u-law', file: 'ulaw.wav', args: [...lavfiTones(8000), '-c:a', 'pcm_mulaw'], description: [false], stream: true, lossless: ['audio'] },
+  { name: 'wav: A-law', file: 'alaw.wav', args: [...lavfiTones(8000), '-c:a', 'pcm_alaw'], description: [false], stream: true, lossless: ['audio'] },
+  { name: 'ADTS AAC', file: 'a.aac', args: [...lavfiTones(44100), '-c:a', 'aac'], description: [false], stream: true },
+  { name: 'mpegts: H.264 + AAC', file: 'h264-aac.ts', args: [...VIDEO, ...lavfiTones(), ...X264, '-c:a', 'aac'], description: [false, false], stream: true },
 ];
 
 const made = new Map();

@@ -32,6 +32,8 @@ import {
   cliDecodeAudio,
   demuxAll,
   ffmpeg,
+  lavfiTones,
+  lavfiVideo,
   makeAudioData,
   patternI420,
   probeContainer,
@@ -382,8 +384,6 @@ async function chunksByType(file) {
 }
 
 describe('Muxer: demux -> mux copies keep every chunk', () => {
-  const VIDEO_SRC = ['-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=25:duration=1`];
-  const AUDIO_SRC = ['-f', 'lavfi', '-i', `aevalsrc=0.5*sin(2*PI*440*t)|0.4*sin(2*PI*660*t):s=${RATE}:d=1`];
   const SOURCES = [
     { name: 'mp4 (H.264 with B-frames + AAC) to mp4', file: 'cli.mp4', args: ['-c:v', 'libx264', '-g', '12', '-c:a', 'aac'], to: 'copy.mp4' },
     { name: 'mov (HEVC + PCM) to mov', file: 'cli.mov', args: ['-c:v', 'libx265', '-x265-params', 'log-level=error', '-c:a', 'pcm_s16le'], to: 'copy.mov' },
@@ -395,7 +395,7 @@ describe('Muxer: demux -> mux copies keep every chunk', () => {
   for (const s of SOURCES) {
     test(s.name, async () => {
       const source = join(dir, s.file);
-      ffmpeg([...VIDEO_SRC, ...AUDIO_SRC, ...s.args, source]);
+      ffmpeg([...lavfiVideo(W, H), ...lavfiTones(RATE), ...s.args, source]);
       const copied = await copy(source, s.to, s.options);
       assert.deepEqual(await chunksByType(copied), await chunksByType(source));
     });
