@@ -19,8 +19,11 @@ export function ffprobeJson(args) {
   return JSON.parse(ffmpeg(['-of', 'json', ...args], { tool: 'ffprobe' }).toString());
 }
 
-/** ffmpeg input arguments of a lavfi test pattern (testsrc2). */
-export const lavfiVideo = (width, height, { rate = 25, seconds = 1 } = {}) => ['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${rate}:duration=${seconds}`];
+/** A lavfi test pattern (testsrc2), as a filter graph. */
+export const testPattern = (width, height, { rate = 25, seconds = 1 } = {}) => `testsrc2=size=${width}x${height}:rate=${rate}:duration=${seconds}`;
+
+/** ffmpeg input arguments of the test pattern. */
+export const lavfiVideo = (width, height, options) => ['-f', 'lavfi', '-i', testPattern(width, height, options)];
 
 /** ffmpeg input arguments of two channels, two tones (440 Hz left, 660 Hz right). */
 export const lavfiTones = (rate = 48000, { seconds = 1 } = {}) => ['-f', 'lavfi', '-i', `aevalsrc=0.5*sin(2*PI*440*t)|0.4*sin(2*PI*660*t):s=${rate}:d=${seconds}`];
@@ -255,6 +258,18 @@ export async function demuxAll(source, init) {
   } finally {
     demuxer.close();
   }
+}
+
+/** A file's chunks per track type ("video", "audio"): [{key: the chunk's type, timestamp, sha1 of the bytes}]. */
+export async function chunksByType(file) {
+  const { tracks, chunks } = await demuxAll(file);
+  const out = {};
+  for (const c of chunks) {
+    const { type } = tracks.find((t) => t.id === c.track);
+    const { sha1, timestamp, type: key } = chunkDigest(c);
+    (out[type] ??= []).push({ key, timestamp, sha1 });
+  }
+  return out;
 }
 
 /** A demuxed chunk as comparable data: track, type, timestamp, duration and a hash of the bytes. */
