@@ -1,6 +1,7 @@
 #include "core/muxer.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "core/audio_codec_data.h"
@@ -374,7 +375,19 @@ Status MuxEngine::WriteHeader(bool finishing) {
   ClearLastLogError();
   const int err = avformat_write_header(output_.get(), &opts);
   av_dict_free(&opts);
-  if (err < 0) return CodecFailure("Writing the file header failed", err);
+  if (err < 0) {
+    if (err != AVERROR_EXPERIMENTAL && err != AVERROR_PATCHWELCOME && err != AVERROR(EINVAL)) {
+      return CodecFailure("Writing the file header failed", err);
+    }
+    // Codecs FFmpeg refuses only here (VP8, AV1 and FLAC in MOV, FLAC in
+    // MP4 as experimental): the tracks are not supported, and the file
+    // opened for them stays empty, so it goes.
+    Status s = CodecFailure(("The " + config_.format + " container cannot hold these tracks").c_str(), err);
+    s.kind = ErrorKind::kNotSupportedError;
+    CloseOutput();
+    if (!config_.path.empty()) std::remove(config_.path.c_str());
+    return s;
+  }
   header_written_ = true;
   for (Track& t : tracks_) {
     std::deque<Packet> held;

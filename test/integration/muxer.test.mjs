@@ -405,6 +405,10 @@ describe('Muxer: misuse is the documented error', () => {
       ['vp8.mp4', 'vp8', 'video'],
       ['h264.webm', 'h264', 'video'],
       ['aac.webm', 'aac', 'audio'],
+      // FFmpeg refuses these only when it writes the header.
+      ['vp8.mov', 'vp8', 'video'],
+      ['av1.mov', 'av1', 'video'],
+      ['flac.mp4', 'flac', 'audio'],
     ]) {
       const { chunks, metadata } = await encode(key);
       const target = join(dir, file);
