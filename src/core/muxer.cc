@@ -366,7 +366,11 @@ Status MuxEngine::WriteHeader(bool finishing) {
   AVDictionary* opts = nullptr;
   std::string movflags;
   if (config_.fragmented) {
-    movflags = "+frag_keyframe+empty_moov+default_base_moof";
+    // delay_moov: the index waits for the first fragment, so it knows where
+    // each track starts and writes the edit lists (B-frames' decode
+    // timestamps before zero, priming, pre-skip); without them FFmpeg moved
+    // each such track to start at zero, out of step with the others.
+    movflags = "+frag_keyframe+empty_moov+delay_moov+default_base_moof";
     if (config_.fragment_duration > 0) av_dict_set_int(&opts, "frag_duration", config_.fragment_duration, 0);
   } else if (config_.fast_start) {
     movflags = "+faststart";
