@@ -278,8 +278,14 @@ export class Demuxer {
     } else {
       throw invalid('source', 'a file path, a BufferSource or an async iterable of Uint8Array', source);
     }
-    await this.#worker.configure(config, { kind: 'open', stale: false });
-    if (this.#inputError) throw this.#inputError;
+    try {
+      await this.#worker.configure(config, { kind: 'open', stale: false });
+    } catch (err) {
+      // A stream that failed (or was not bytes, or passed the cap) ended the
+      // input early: its own error says why opening failed. Once open,
+      // reading reports it after the chunks of the bytes that did arrive.
+      throw this.#inputError ?? err;
+    }
   }
 
   /** FFmpeg's name of the container format ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"...). */
@@ -379,9 +385,11 @@ export class Demuxer {
         continue;
       }
       // The stream's own error explains a failure (or an early end) best.
-      if (this.#inputError) throw this.#inputError;
-      if (this.#worker.failure) throw this.#worker.failure;
-      if (this.#ended) return;
+      if (this.#worker.failure) throw this.#inputError ?? this.#worker.failure;
+      if (this.#ended) {
+        if (this.#inputError) throw this.#inputError;
+        return;
+      }
       this.#readAhead();
       await new Promise<void>((resolve) => (this.#wake = resolve));
     }

@@ -92,6 +92,25 @@ std::optional<OpusHead> ParseOpusHead(const uint8_t* data, size_t size) {
   return head;
 }
 
+int OpusPacketSamples(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  const int config = data[0] >> 3;
+  // Frame durations: SILK 10/20/40/60 ms, hybrid 10/20 ms, CELT 2.5/5/10/20 ms.
+  int frame = 0;
+  if (config < 12) {
+    frame = (config & 3) == 3 ? 2880 : 480 << (config & 3);
+  } else if (config < 16) {
+    frame = 480 << (config & 1);
+  } else {
+    frame = 120 << (config & 3);
+  }
+  // Frame count code: one frame, two (equal or not), or an arbitrary count.
+  const int code = data[0] & 3;
+  if (code < 3) return frame * (code == 0 ? 1 : 2);
+  if (size < 2) return 0;
+  return frame * (data[1] & 0x3f);
+}
+
 bool MpegAudioFramesComplete(const uint8_t* data, size_t size) {
   // kbit/s by [MPEG-1?][layer - 1][index] (ISO 11172-3, 13818-3).
   static constexpr int kBitrates[2][3][15] = {

@@ -30,6 +30,9 @@ struct OpusHead {
   int mapping_family = 0;
 };
 std::optional<OpusHead> ParseOpusHead(const uint8_t* data, size_t size);
+// The 48 kHz samples an Opus packet decodes to, from its TOC byte and frame
+// count (RFC 6716 section 3.1); 0 for an empty or malformed packet.
+int OpusPacketSamples(const uint8_t* data, size_t size);
 
 // MPEG audio (MP3): whether `size` bytes hold whole frames, walking the
 // frame headers (free-format frames, whose length the header does not

@@ -150,6 +150,29 @@ void DescribeAudio(const AVCodecParameters& par, DemuxTrack* t) {
   }
 }
 
+// Opus's pre-skip in the stream's time base (0 for other codecs). FFmpeg's
+// demuxers place an Opus stream's first packet that far before zero (the
+// samples its decoder drops); a WebCodecs chunk is stamped with its first
+// sample after them, as encoders stamp theirs and decoders output them.
+int64_t OpusPreSkip(const AVStream& st) {
+  const AVCodecParameters& par = *st.codecpar;
+  if (par.codec_id != AV_CODEC_ID_OPUS || !par.extradata) return 0;
+  const auto head = ParseOpusHead(par.extradata, static_cast<size_t>(par.extradata_size));
+  return head ? av_rescale_q(head->pre_skip, AVRational{1, 48000}, st.time_base) : 0;
+}
+
+// An MP4/MOV read from a stream whose index (moov) came after the media:
+// the reader is past the samples the index points at.
+bool MediaBehindReader(AVFormatContext* input) {
+  if (std::strncmp(input->iformat->name, "mov,", 4) != 0) return false;
+  const int64_t position = avio_tell(input->pb);
+  for (unsigned i = 0; i < input->nb_streams; i++) {
+    AVStream* st = input->streams[i];
+    if (avformat_index_get_entries_count(st) > 0 && avformat_index_get_entry(st, 0)->pos < position) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 DemuxTrack DescribeStream(const AVStream& stream) {
@@ -176,6 +199,7 @@ void DemuxEngine::Reset() {
   input_.reset();  // before the reader: the format context reads through it
   reader_.reset();
   source_ = DemuxSource{};
+  next_ts_.clear();
   ended_ = false;
 }
 
@@ -184,8 +208,9 @@ Status DemuxEngine::Configure(const DemuxSource& source, Emitter& emit) {
   source_ = source;
   AVFormatContext* raw = avformat_alloc_context();
   if (!raw) throw std::bad_alloc();
-  // Raw streams (Annex B, ADTS...) have no presentation timestamps of
-  // their own; FFmpeg derives them as the CLI does.
+  // Packets without a presentation timestamp get one from the decode
+  // timestamps that follow, where the container has them (ReadBatch
+  // stamps packets that have neither).
   raw->flags |= AVFMT_FLAG_GENPTS;
   std::string url;
   AVDictionary* opts = nullptr;
@@ -219,6 +244,12 @@ Status DemuxEngine::Configure(const DemuxSource& source, Emitter& emit) {
     return CodecFailure("Opening the input failed", err);
   }
   input_.reset(raw);
+  if (source.sequential && MediaBehindReader(input_.get())) {
+    return Status::Error(ErrorKind::kNotSupportedError,
+                         "This MP4/MOV has its index (moov) after the media: a stream is read once, front to back, so "
+                         "the media has gone by when the index says where it is. Open it from a path or a Buffer, or "
+                         "write it with fast start (index first).");
+  }
 
   // Stream analysis decodes a few frames: keep hostile sizes from allocating.
   std::vector<AVDictionary*> stream_opts(input_->nb_streams, nullptr);
@@ -233,6 +264,7 @@ Status DemuxEngine::Configure(const DemuxSource& source, Emitter& emit) {
   if (input_->duration != AV_NOPTS_VALUE) header.duration = input_->duration;  // AV_TIME_BASE is microseconds
   if (input_->start_time != AV_NOPTS_VALUE) header.start = input_->start_time;
   header.bitrate = std::max<int64_t>(input_->bit_rate, 0);
+  next_ts_.assign(input_->nb_streams, 0);
   for (unsigned i = 0; i < input_->nb_streams; i++) header.tracks.push_back(DescribeStream(*input_->streams[i]));
   emit.Output(std::move(header));
   return Status::Ok();
@@ -271,11 +303,16 @@ Status DemuxEngine::ReadBatch(const Read& read, Emitter& emit) {
     // decoder). Packets FFmpeg read while probing come back even for
     // streams since deselected.
     if (pkt->size == 0 || st->discard == AVDISCARD_ALL) continue;
-    int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+    // Raw streams (Annex B) have neither timestamp: packets follow each
+    // other by their durations, from zero, as the CLI counts them.
+    if (static_cast<size_t>(pkt->stream_index) >= next_ts_.size()) next_ts_.resize(input_->nb_streams, 0);
+    int64_t& next = next_ts_[static_cast<size_t>(pkt->stream_index)];
+    const int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts != AV_NOPTS_VALUE ? pkt->dts : next;
+    next = (pkt->dts != AV_NOPTS_VALUE ? pkt->dts : ts) + std::max<int64_t>(pkt->duration, 0);
     DemuxedPacket out;
     out.track = pkt->stream_index;
     out.key = (pkt->flags & AV_PKT_FLAG_KEY) != 0;
-    out.timestamp = ts == AV_NOPTS_VALUE ? 0 : ToMicros(ts, st->time_base);
+    out.timestamp = ToMicros(ts + OpusPreSkip(*st), st->time_base);
     if (pkt->duration > 0) out.duration = ToMicros(pkt->duration, st->time_base);
     packets++;
     bytes += static_cast<uint64_t>(pkt->size);
@@ -293,9 +330,14 @@ Status DemuxEngine::SeekTo(int64_t timestamp) {
   }
   ClearLastLogError();
   // The last key frame at or before the time; failing that (a time before
-  // the first key frame), the first one after it.
-  int err = avformat_seek_file(input_.get(), -1, INT64_MIN, timestamp, timestamp, 0);
-  if (err < 0) err = avformat_seek_file(input_.get(), -1, INT64_MIN, timestamp, INT64_MAX, 0);
+  // the first key frame), the first one after it. The time goes into the
+  // default (video) stream's time base rounded down: FFmpeg's own rescaling
+  // rounds to nearest, which can land on a key frame just after the time.
+  const int stream = av_find_default_stream_index(input_.get());
+  if (stream < 0) return Status::Error(ErrorKind::kNotSupportedError, "This input has no stream to seek in.");
+  const int64_t ts = av_rescale_q_rnd(timestamp, kMicroseconds, input_->streams[stream]->time_base, AV_ROUND_DOWN);
+  int err = avformat_seek_file(input_.get(), stream, INT64_MIN, ts, ts, 0);
+  if (err < 0) err = avformat_seek_file(input_.get(), stream, INT64_MIN, ts, INT64_MAX, 0);
   if (err < 0) return CodecFailure("Seeking failed", err);
   ended_ = false;
   return Status::Ok();

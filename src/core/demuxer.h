@@ -64,7 +64,9 @@ class DemuxEngine {
   DemuxSource source_;
   std::unique_ptr<StoreReader> reader_;
   InputContextPtr input_;
-  std::vector<int64_t> start_pts_;  // per stream, for streams that lack pts
+  // Per stream, in its time base: where a packet without timestamps (raw
+  // Annex B) starts, the previous packet's end.
+  std::vector<int64_t> next_ts_;
   bool ended_ = false;
 };
 

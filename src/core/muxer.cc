@@ -1,6 +1,7 @@
 #include "core/muxer.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "core/audio_codec_data.h"
@@ -113,6 +114,20 @@ int ReorderDepth(AVCodecID codec, const std::vector<uint8_t>& extradata, const A
   FramePtr frame = AllocFrame();
   while (avcodec_receive_frame(ctx.get(), frame.get()) >= 0) av_frame_unref(frame.get());
   return std::clamp(ctx->has_b_frames, 0, kMaxReorderDepth);
+}
+
+// An Opus packet that decodes to more samples than its chunk lasts (the
+// stream's last, padded to a whole frame): the excess is end trimming for
+// the muxer (Matroska's DiscardPadding), in `sample_rate` units.
+void MarkOpusPadding(AVPacket* p, int64_t duration, int sample_rate) {
+  const int64_t decoded = OpusPacketSamples(p->data, static_cast<size_t>(p->size));
+  const int64_t lasts = av_rescale(duration, 48000, 1000000);
+  if (decoded <= lasts) return;
+  uint8_t* sd = av_packet_new_side_data(p, AV_PKT_DATA_SKIP_SAMPLES, 10);
+  if (!sd) throw std::bad_alloc();
+  const auto padding = static_cast<uint32_t>(av_rescale(decoded - lasts, sample_rate, 48000));
+  std::memset(sd, 0, 10);  // no samples skipped at the start, reasons 0
+  for (int i = 0; i < 4; i++) sd[4 + i] = static_cast<uint8_t>(padding >> (8 * i));
 }
 
 }  // namespace
@@ -326,8 +341,13 @@ Status MuxEngine::AddStream(Track& track) {
     par->sample_rate = static_cast<int>(c.sample_rate);
     av_channel_layout_default(&par->ch_layout, static_cast<int>(c.channels));
     if (c.codec == AV_CODEC_ID_OPUS) {
-      // The pre-skip: Matroska's CodecDelay, MP4's edit list.
-      if (auto head = ParseOpusHead(c.description.data(), c.description.size())) par->initial_padding = head->pre_skip;
+      // The pre-skip: Matroska's CodecDelay; in MP4 an edit list, which
+      // FFmpeg writes for packets that start before zero (as its own Opus
+      // encoder's do).
+      if (auto head = ParseOpusHead(c.description.data(), c.description.size())) {
+        par->initial_padding = head->pre_skip;
+        if (IsMp4Family(output_->oformat)) track.pre_skip_shift = head->pre_skip;
+      }
     }
     st->time_base = AVRational{1, static_cast<int>(c.sample_rate)};
   }
@@ -346,7 +366,11 @@ Status MuxEngine::WriteHeader(bool finishing) {
   AVDictionary* opts = nullptr;
   std::string movflags;
   if (config_.fragmented) {
-    movflags = "+frag_keyframe+empty_moov+default_base_moof";
+    // delay_moov: the index waits for the first fragment, so it knows where
+    // each track starts and writes the edit lists (B-frames' decode
+    // timestamps before zero, priming, pre-skip); without them FFmpeg moved
+    // each such track to start at zero, out of step with the others.
+    movflags = "+frag_keyframe+empty_moov+delay_moov+default_base_moof";
     if (config_.fragment_duration > 0) av_dict_set_int(&opts, "frag_duration", config_.fragment_duration, 0);
   } else if (config_.fast_start) {
     movflags = "+faststart";
@@ -355,7 +379,19 @@ Status MuxEngine::WriteHeader(bool finishing) {
   ClearLastLogError();
   const int err = avformat_write_header(output_.get(), &opts);
   av_dict_free(&opts);
-  if (err < 0) return CodecFailure("Writing the file header failed", err);
+  if (err < 0) {
+    if (err != AVERROR_EXPERIMENTAL && err != AVERROR_PATCHWELCOME && err != AVERROR(EINVAL)) {
+      return CodecFailure("Writing the file header failed", err);
+    }
+    // Codecs FFmpeg refuses only here (VP8, AV1 and FLAC in MOV, FLAC in
+    // MP4 as experimental): the tracks are not supported, and the file
+    // opened for them stays empty, so it goes.
+    Status s = CodecFailure(("The " + config_.format + " container cannot hold these tracks").c_str(), err);
+    s.kind = ErrorKind::kNotSupportedError;
+    CloseOutput();
+    if (!config_.path.empty()) std::remove(config_.path.c_str());
+    return s;
+  }
   header_written_ = true;
   for (Track& t : tracks_) {
     std::deque<Packet> held;
@@ -415,10 +451,14 @@ Status MuxEngine::WriteStamped(Track& track, const std::vector<DecodeTimestamps:
 Status MuxEngine::Write(Track& track, Packet& packet, int64_t dts) {
   AVPacket* p = packet.packet.get();
   const AVRational tb = track.stream->time_base;
+  const int64_t shift = av_rescale_q(track.pre_skip_shift, AVRational{1, 48000}, tb);
   p->stream_index = track.stream->index;
-  p->pts = av_rescale_q(packet.timestamp, kMicroseconds, tb);
-  p->dts = av_rescale_q(dts, kMicroseconds, tb);
+  p->pts = av_rescale_q(packet.timestamp, kMicroseconds, tb) - shift;
+  p->dts = av_rescale_q(dts, kMicroseconds, tb) - shift;
   p->duration = packet.duration ? av_rescale_q(*packet.duration, kMicroseconds, tb) : 0;
+  if (track.config.codec == AV_CODEC_ID_OPUS && packet.duration) {
+    MarkOpusPadding(p, *packet.duration, track.stream->codecpar->sample_rate);
+  }
   if (packet.key) p->flags |= AV_PKT_FLAG_KEY;
   ClearLastLogError();
   const int err = av_interleaved_write_frame(output_.get(), p);

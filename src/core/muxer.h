@@ -120,6 +120,9 @@ class MuxEngine {
     BsfPtr bsf;             // ADTS -> raw AAC and its AudioSpecificConfig
     bool ready = false;     // extradata and reorder depth known
     bool received = false;  // a packet has arrived
+    // Opus in MP4/MOV: the pre-skip (48 kHz samples) packets are moved back
+    // by, so the muxer's edit list skips it.
+    int64_t pre_skip_shift = 0;
     std::unique_ptr<DecodeTimestamps> dts;
     std::deque<Packet> held;  // until the header is written / dts known
   };

@@ -2,11 +2,12 @@
 // SNR, the simple stream files (IVF, Annex B) the CLI reads and writes, and
 // audio packets as ffprobe demuxes them.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { AudioData, VideoFrame } from 'webcodecs-native';
+import { AudioData, Demuxer, VideoFrame } from 'webcodecs-native';
 
 /** Runs the ffmpeg CLI (or ffprobe) and returns stdout as a Buffer. */
 export function ffmpeg(args, { tool = 'ffmpeg', input } = {}) {
@@ -17,6 +18,15 @@ export function ffmpeg(args, { tool = 'ffmpeg', input } = {}) {
 export function ffprobeJson(args) {
   return JSON.parse(ffmpeg(['-of', 'json', ...args], { tool: 'ffprobe' }).toString());
 }
+
+/** A lavfi test pattern (testsrc2), as a filter graph. */
+export const testPattern = (width, height, { rate = 25, seconds = 1 } = {}) => `testsrc2=size=${width}x${height}:rate=${rate}:duration=${seconds}`;
+
+/** ffmpeg input arguments of the test pattern. */
+export const lavfiVideo = (width, height, options) => ['-f', 'lavfi', '-i', testPattern(width, height, options)];
+
+/** ffmpeg input arguments of two channels, two tones (440 Hz left, 660 Hz right). */
+export const lavfiTones = (rate = 48000, { seconds = 1 } = {}) => ['-f', 'lavfi', '-i', `aevalsrc=0.5*sin(2*PI*440*t)|0.4*sin(2*PI*660*t):s=${rate}:d=${seconds}`];
 
 /** A temporary directory removed when the test process exits. */
 export function tempDir(prefix = 'wcn-test-') {
@@ -267,6 +277,41 @@ export function chunkBytes(chunk) {
   return out;
 }
 
+// --- Containers ------------------------------------------------------------------
+
+/** Every chunk a Demuxer reads from `source` (all tracks with a config): {tracks, chunks: [{track (id), chunk}]}. */
+export async function demuxAll(source, init) {
+  const demuxer = await Demuxer.open(source, init);
+  try {
+    const chunks = [];
+    for await (const { track, chunk } of demuxer.chunks()) chunks.push({ track: track.id, chunk });
+    return { tracks: demuxer.tracks, chunks };
+  } finally {
+    demuxer.close();
+  }
+}
+
+/** A file's chunks per track type ("video", "audio"): [{key: the chunk's type, timestamp, sha1 of the bytes}]. */
+export async function chunksByType(file) {
+  const { tracks, chunks } = await demuxAll(file);
+  const out = {};
+  for (const c of chunks) {
+    const { type } = tracks.find((t) => t.id === c.track);
+    const { sha1, timestamp, type: key } = chunkDigest(c);
+    (out[type] ??= []).push({ key, timestamp, sha1 });
+  }
+  return out;
+}
+
+/** A demuxed chunk as comparable data: track, type, timestamp, duration and a hash of the bytes. */
+export const chunkDigest = ({ track, chunk }) => ({
+  track,
+  type: chunk.type,
+  timestamp: chunk.timestamp,
+  duration: chunk.duration,
+  sha1: createHash('sha1').update(chunkBytes(chunk)).digest('hex'),
+});
+
 // --- Audio -------------------------------------------------------------------
 
 /**
@@ -332,6 +377,61 @@ export function snr(reference, actual) {
   return noise === 0 ? Infinity : 10 * Math.log10(signal / noise);
 }
 
+/** ffprobe's hexdump ("00000000: 4f70 7573 ...  OpusHead" lines) as bytes. */
+function hexDumpBytes(dump) {
+  return Buffer.from((dump ?? '').split('\n').map((l) => l.slice(10, 49).replace(/ /g, '')).join(''), 'hex');
+}
+
+/**
+ * `value` in units of time base `from` ("1/90000") in units of `to`,
+ * rounded as FFmpeg's av_rescale_q rounds (to nearest, halves away from zero).
+ */
+export function rescaleTime(value, from, to) {
+  const [fromNum, fromDen] = from.split('/').map(BigInt);
+  const [toNum, toDen] = to.split('/').map(BigInt);
+  const x = BigInt(value) * fromNum * toDen;
+  const den = fromDen * toNum;
+  const q = x / den;
+  const r = x % den;
+  const away = 2n * (r < 0n ? -r : r) >= den;
+  return Number(away ? q + (x < 0n ? -1n : 1n) : q);
+}
+
+/** `value` in units of `timeBase` as microseconds (FFmpeg's rounding). */
+export const toMicroseconds = (value, timeBase) => rescaleTime(value, timeBase, '1/1000000');
+
+/**
+ * A file as ffprobe demuxes it: its streams (ffprobe's fields, plus
+ * `extradataBytes`, null when none) and packets ({stream, key, size,
+ * timestamp: pts or else dts in microseconds, null when neither; dts in
+ * microseconds or null; duration in microseconds; skipStart, skipEnd: the samples the container says to
+ * drop from the start and the end of the packet's decode}).
+ */
+export function probeContainer(file) {
+  const { streams } = ffprobeJson(['-show_streams', '-show_data', file]);
+  for (const s of streams) s.extradataBytes = s.extradata_size > 0 ? new Uint8Array(hexDumpBytes(s.extradata)) : null;
+  const entries = 'packet=stream_index,pts,dts,duration,flags,size:packet_side_data=side_data_type,skip_samples,discard_padding';
+  const { packets } = ffprobeJson(['-show_entries', entries, file]);
+  const timeBase = (i) => streams.find((s) => s.index === i).time_base;
+  return {
+    streams,
+    packets: packets.map((p) => {
+      const ts = p.pts ?? p.dts;
+      const skip = (p.side_data_list ?? []).find((d) => d.side_data_type === 'Skip Samples');
+      return {
+        stream: p.stream_index,
+        key: p.flags[0] === 'K',
+        size: Number(p.size),
+        timestamp: ts === undefined ? null : toMicroseconds(ts, timeBase(p.stream_index)),
+        dts: p.dts === undefined ? null : toMicroseconds(p.dts, timeBase(p.stream_index)),
+        duration: p.duration === undefined ? null : toMicroseconds(p.duration, timeBase(p.stream_index)),
+        skipStart: skip?.skip_samples ?? 0,
+        skipEnd: skip?.discard_padding ?? 0,
+      };
+    }),
+  };
+}
+
 /**
  * The audio packets of a media file as ffprobe demuxes them: each packet's
  * bytes, pts and duration in microseconds, and the stream's codec
@@ -339,8 +439,7 @@ export function snr(reference, actual) {
  */
 export function probeAudioPackets(file) {
   const j = ffprobeJson(['-select_streams', 'a:0', '-show_packets', '-show_streams', '-show_data', file]);
-  // ffprobe's hexdump: "00000000: 4f70 7573 ...  OpusHead" lines.
-  const hex = (dump) => Buffer.from((dump ?? '').split('\n').map((l) => l.slice(10, 49).replace(/ /g, '')).join(''), 'hex');
+  const hex = hexDumpBytes;
   const stream = j.streams[0];
   const [num, den] = stream.time_base.split('/').map(Number);
   const us = (t) => Math.round((Number(t) * num * 1e6) / den);

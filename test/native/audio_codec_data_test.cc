@@ -61,6 +61,20 @@ TEST(OpusHead, ParsesPreSkipAndMapping) {
   EXPECT_FALSE(ParseOpusHead(head.data(), head.size()));
 }
 
+TEST(OpusPacket, SamplesFromTheTocByte) {
+  const auto samples = [](std::vector<uint8_t> packet) { return OpusPacketSamples(packet.data(), packet.size()); };
+  // config << 3 | frame count code.
+  EXPECT_EQ(samples({0 << 3}), 480);                 // SILK NB 10 ms
+  EXPECT_EQ(samples({3 << 3}), 2880);                // SILK NB 60 ms
+  EXPECT_EQ(samples({(11 << 3) | 1}), 5760);         // SILK WB 60 ms, two frames
+  EXPECT_EQ(samples({13 << 3}), 960);                // hybrid SWB 20 ms
+  EXPECT_EQ(samples({16 << 3}), 120);                // CELT NB 2.5 ms
+  EXPECT_EQ(samples({(31 << 3) | 2}), 1920);         // CELT FB 20 ms, two frames of different sizes
+  EXPECT_EQ(samples({(28 << 3) | 3, 0x80 | 5}), 600);  // CELT FB 2.5 ms, five frames (VBR flag set)
+  EXPECT_EQ(samples({(28 << 3) | 3}), 0);            // code 3 without its frame count byte
+  EXPECT_EQ(samples({}), 0);
+}
+
 TEST(Adts, HeaderFields) {
   uint8_t h[7];
   ASSERT_TRUE(WriteAdtsHeader(h, 2, AacSampleRateIndex(44100), 2, 100, false));
