@@ -32,7 +32,7 @@ export type DemuxerSource = string | URL | ArrayBuffer | ArrayBufferView | Async
 export interface DemuxerInit {
   /** FFmpeg's demuxer name ("mov", "matroska", "mpegts"...), when probing should not decide. */
   format?: string;
-  /** For a stream: the most bytes held at once (default 64 MiB); beyond it reading fails with QuotaExceededError. */
+  /** For a stream source: the most bytes held at once (default 64 MiB); beyond it reading fails with QuotaExceededError. */
   maxBufferedBytes?: number;
 }
 
@@ -252,7 +252,8 @@ export class Demuxer {
       options.maxBufferedBytes === undefined
         ? DEFAULT_MAX_BUFFERED
         : enforceU64(options.maxBufferedBytes, 'DemuxerInit.maxBufferedBytes');
-    const demuxer = new Demuxer(maxBuffered);
+    // The cap bounds what a stream buffers; a Buffer is already all in memory.
+    const demuxer = new Demuxer(isAsyncIterable(source) ? maxBuffered : 0);
     try {
       await demuxer.#open(source, format);
     } catch (err) {

@@ -188,7 +188,13 @@ DemuxTrack DescribeStream(const AVStream& stream) {
   if (par.codec_type == AVMEDIA_TYPE_VIDEO) DescribeVideo(stream, par, &t);
   if (par.codec_type == AVMEDIA_TYPE_AUDIO) DescribeAudio(par, &t);
   if (stream.duration != AV_NOPTS_VALUE) t.duration = ToMicros(stream.duration, stream.time_base);
-  if (stream.start_time != AV_NOPTS_VALUE) t.start = ToMicros(stream.start_time, stream.time_base);
+  if (stream.start_time != AV_NOPTS_VALUE) {
+    // Chunks of an Opus stream start after its pre-skip (see OpusPreSkip).
+    // FFmpeg's MP4 and Matroska demuxers give the first packet's time, the
+    // pre-skip before zero; its Ogg demuxer gives the time after it.
+    const int64_t start = stream.start_time < 0 ? stream.start_time + OpusPreSkip(stream) : stream.start_time;
+    t.start = ToMicros(start, stream.time_base);
+  }
   t.frames = std::max<int64_t>(stream.nb_frames, 0);
   t.bitrate = std::max<int64_t>(par.bit_rate, 0);
   if (const AVDictionaryEntry* lang = av_dict_get(stream.metadata, "language", nullptr, 0)) t.language = lang->value;

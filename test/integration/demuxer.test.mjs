@@ -411,6 +411,25 @@ describe('Demuxer: hostile input is a clean rejection', () => {
     );
   });
 
+  test('a Buffer beyond maxBufferedBytes reads (the cap bounds streams; a Buffer is already in memory)', async () => {
+    const entry = FILES.find((e) => e.file === 'vp9-opus.webm');
+    const bytes = readFileSync(fileOf(entry));
+    const { chunks } = await demuxAll(bytes, { maxBufferedBytes: 4096 });
+    assert.deepEqual(chunks.map(chunkDigest), (await demuxPath(entry)).chunks.map(chunkDigest));
+  });
+
+  test("each track's start is its first chunk's timestamp (Opus after its pre-skip, as its chunks)", async () => {
+    for (const file of ['vp9-opus.webm', 'opus.ogg', 'vp9-opus.mp4']) {
+      const demuxer = await Demuxer.open(fileOf(FILES.find((e) => e.file === file)));
+      const first = new Map();
+      for await (const { track, chunk } of demuxer.chunks()) if (!first.has(track.id)) first.set(track.id, chunk.timestamp);
+      for (const track of demuxer.tracks.filter((t) => t.config)) {
+        assert.equal(track.start, first.get(track.id), `${file} track ${track.id} (${track.codec})`);
+      }
+      demuxer.close();
+    }
+  });
+
   test('after all of that, the process still demuxes', async () => {
     const entry = FILES.find((e) => e.file === 'h264-aac.mp4');
     assert.deepEqual((await demuxAll(fileOf(entry))).chunks.map(chunkDigest), (await demuxPath(entry)).chunks.map(chunkDigest));
