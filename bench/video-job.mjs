@@ -4,6 +4,8 @@
 //   node bench/video-job.mjs encode '{"source":..., "width":..., "height":..., "frames":..., "config":{...}, "out":...}'
 //   node bench/video-job.mjs decode '{"stream":..., "codec":..., "copy":null|"I420"|"RGBA"}'
 //   node bench/video-job.mjs idle   '{"width":..., "height":...}'
+//   node bench/video-job.mjs beside '{"args":[...ffmpeg arguments]}'
+import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 
 import { EncodedVideoChunk, VideoDecoder, VideoEncoder, VideoFrame } from 'webcodecs-native';
@@ -122,6 +124,17 @@ async function idle() {
   report({ seconds: stop() });
 }
 
-const jobs = { encode, decode, idle };
-if (!jobs[mode]) throw new Error(`unknown mode ${mode}; expected encode, decode or idle`);
+// The same harness with no codec work while the ffmpeg CLI does the same
+// work beside it: the event-loop lag that CPU sharing alone causes.
+async function beside() {
+  start();
+  const cli = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...job.args], { stdio: 'ignore' });
+  const code = await new Promise((resolve) => cli.on('exit', resolve));
+  const seconds = stop();
+  if (code !== 0) throw new Error(`ffmpeg ${job.args.join(' ')} exited with ${code}`);
+  report({ seconds });
+}
+
+const jobs = { encode, decode, idle, beside };
+if (!jobs[mode]) throw new Error(`unknown mode ${mode}; expected encode, decode, idle or beside`);
 await jobs[mode]();

@@ -3,7 +3,7 @@
 // (ours / CLI, higher is better), plus event-loop lag, call latency and peak
 // RSS of our side. Each measurement runs in its own process.
 //
-//   node bench/video.mjs [--runs 3] [--only h264-1080-rt,vp9] [--json out.json]
+//   node bench/video.mjs [--runs 3] [--only h264-1080-rt,vp9] [--lag] [--json out.json]
 //
 // The CLI's time is its own `-benchmark` rtime (transcoding only, without
 // process start-up); ours is from the first encode()/decode() to the
@@ -25,6 +25,9 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     only: { type: 'string' },
     json: { type: 'string' },
+    // Also measure the event-loop lag of the same harness doing no codec
+    // work while the CLI does the same work beside it (CPU sharing alone).
+    lag: { type: 'boolean' },
   },
 });
 const RUNS = Number(values.runs);
@@ -106,7 +109,22 @@ function sourceFile(size, frames) {
 }
 
 const ours = (mode, params) => job(join(import.meta.dirname, 'video-job.mjs'), mode, params);
-const compareRuns = (label, runCli, runOurs) => compare(label, RUNS, runCli, runOurs);
+
+/**
+ * compare() of both sides; with --lag, the row also gets the p99 event-loop
+ * lag of an idle harness beside the CLI doing the same work (median of
+ * RUNS), and our excess over it.
+ */
+function compareRuns(label, runCli, runOurs, cliArgs) {
+  const row = compare(label, RUNS, runCli, runOurs);
+  if (values.lag && cliArgs) {
+    const lags = Array.from({ length: RUNS }, () => ours('beside', { args: cliArgs }).lagMs.p99).sort((a, b) => a - b);
+    row.besideLagP99Ms = lags[Math.floor(RUNS / 2)];
+    row.excessLagP99Ms = Number((row.lagMs.p99 - row.besideLagP99Ms).toFixed(2));
+    console.log(`${' '.repeat(24)} lag p99 beside the CLI ${row.besideLagP99Ms}ms: ours exceeds it by ${row.excessLagP99Ms}ms`);
+  }
+  return row;
+}
 
 const results = { machine: `${cpus().length} x ${cpus()[0].model}`, node: process.version, runs: RUNS, encode: [], decode: [], idle: [] };
 for (const size of Object.keys(SIZES)) {
@@ -123,10 +141,9 @@ for (const c of CASES) {
   const out = join(media, `ours-${c.id}`);
   const config = { ...c.config, width, height, framerate: 30 };
   const input = ['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', '30', '-i', source, '-frames:v', String(c.frames)];
+  const cliArgs = [...input, ...c.cli, '-flags', '+global_header', '-f', 'null', '-'];
   results.encode.push(
-    compareRuns(`encode ${c.id}`, () => cli([...input, ...c.cli, '-flags', '+global_header', '-f', 'null', '-']), () =>
-      ours('encode', { source, width, height, frames: c.frames, config, out }),
-    ),
+    compareRuns(`encode ${c.id}`, () => cli(cliArgs), () => ours('encode', { source, width, height, frames: c.frames, config, out }), cliArgs),
   );
   streams[c.id] = { out, family: c.family, width, height };
 }
@@ -151,7 +168,8 @@ for (const [id, s] of Object.entries(streams)) {
   }
   const cliDecoder = CLI_DECODERS[s.family];
   const input = [...(cliDecoder ? ['-c:v', cliDecoder] : []), '-f', format, '-i', file];
-  results.decode.push(compareRuns(`decode ${id}`, () => cli([...input, '-f', 'null', '-']), () => ours('decode', { stream: s.out })));
+  const decodeArgs = [...input, '-f', 'null', '-'];
+  results.decode.push(compareRuns(`decode ${id}`, () => cli(decodeArgs), () => ours('decode', { stream: s.out }), decodeArgs));
   results.decode.push(
     compareRuns(`decode ${id} +I420`, () => cli([...input, '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-y', '/dev/null']), () =>
       ours('decode', { stream: s.out, copy: 'I420' }),
