@@ -28,6 +28,7 @@ class AudioDataHandle : public Napi::ObjectWrap<AudioDataHandle> {
 
  private:
   static Napi::Value FromBuffer(const Napi::CallbackInfo& info);
+  static Napi::Value Preallocate(const Napi::CallbackInfo& info);
   Napi::Value Clone(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
   Napi::Value AllocationSize(const Napi::CallbackInfo& info);

@@ -30,6 +30,7 @@ class VideoFrameHandle : public Napi::ObjectWrap<VideoFrameHandle> {
  private:
   static Napi::Value FromBuffer(const Napi::CallbackInfo& info);
   static Napi::Value ParseRect(const Napi::CallbackInfo& info);
+  static Napi::Value Preallocate(const Napi::CallbackInfo& info);
   Napi::Value Clone(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
   Napi::Value AllocationSize(const Napi::CallbackInfo& info);
