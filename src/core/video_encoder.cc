@@ -177,6 +177,11 @@ Status VideoEncoderEngine::Process(Work& work, Emitter& emit) {
   const int err = avcodec_send_frame(ctx_.get(), input.get());
   if (err < 0) return CodecFailure("Encoding failed", err);
   frames_sent_++;
+  // The encoder holds what it still needs; our references go now, so the
+  // planes are back in their pools before the chunks reach JS (which may
+  // build the next frame at once).
+  input.reset();
+  work.frame.reset();
   return Receive(emit);
 }
 
