@@ -16,12 +16,13 @@
 // class. A 1080p I420 frame's planes are 518,400 and 2,073,600 bytes: the
 // target is that no recurring class reaches 64 KiB.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { job } from './lib/harness.mjs';
+import { h264Stream1080, media } from './lib/streams.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -35,8 +36,6 @@ const N = Number(values.frames);
 const RUNS = Number(values.runs);
 const only = values.only ? values.only.split(',') : null;
 const here = import.meta.dirname;
-const media = join(here, '.media');
-mkdirSync(media, { recursive: true });
 const LARGE = 64 * 1024;
 const RECURRING = 0.25; // allocations per frame
 
@@ -49,16 +48,11 @@ function buildShim() {
   return shim;
 }
 
-// Inputs made once: an H.264 stream by the ffmpeg CLI (with access unit
-// delimiters, so the job can split it) and an AAC stream by our own encoder
-// (through the throughput benchmark's job script).
+// Inputs made once: an H.264 stream by the ffmpeg CLI and an AAC stream by
+// our own encoder (through the throughput benchmark's job script).
 function prepare() {
   const frames = 2 * N;
-  const video = join(media, `alloc-h264-1080-${frames}.h264`);
-  if (!existsSync(video)) {
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30,noise=alls=6:allf=t',
-      '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-b:v', '5M', '-x264-params', 'aud=1', video]);
-  }
+  const video = h264Stream1080(frames);
   const tone = join(media, 'alloc-tone.f32');
   const aac = { codec: 'mp4a.40.2', bitrate: 128000 };
   const audio = join(media, `alloc-aac-${frames}`);
