@@ -13,7 +13,8 @@ export interface NativeVideoFrameHandle {
   readonly codedWidth: number;
   readonly codedHeight: number;
   readonly closed: boolean;
-  clone(discardAlpha: boolean): NativeVideoFrameHandle;
+  /** A new handle on the same planes, in the format's opaque equivalent. */
+  cloneOpaque(): NativeVideoFrameHandle;
   close(): void;
   allocationSize(visibleRect: number[], rect: number[] | null, format: string | null, layout: number[] | null): number;
   copyTo(
@@ -57,7 +58,6 @@ export interface NativeAudioDataHandle {
   readonly sampleRate: number;
   readonly numberOfFrames: number;
   readonly numberOfChannels: number;
-  clone(): NativeAudioDataHandle;
   close(): void;
   allocationSize(planeIndex: number, frameOffset: number, frameCount: number | null, format: string | null): number;
   copyTo(

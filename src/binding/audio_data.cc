@@ -69,7 +69,6 @@ void AudioDataHandle::Init(Napi::Env env, Napi::Object exports) {
                                     {
                                         StaticMethod<&AudioDataHandle::FromBuffer>("fromBuffer"),
                                         StaticMethod<&AudioDataHandle::Preallocate>("preallocate"),
-                                        InstanceMethod<&AudioDataHandle::Clone>("clone"),
                                         InstanceMethod<&AudioDataHandle::Close>("close"),
                                         InstanceMethod<&AudioDataHandle::AllocationSize>("allocationSize"),
                                         InstanceMethod<&AudioDataHandle::CopyTo>("copyTo"),
@@ -84,19 +83,13 @@ void AudioDataHandle::Init(Napi::Env env, Napi::Object exports) {
 
 AudioDataHandle::AudioDataHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<AudioDataHandle>(info) {}
 
-Napi::Object AudioDataHandle::Create(Napi::Env env, FramePtr frame, SampleFormat format,
-                                     std::shared_ptr<ExternalMemory> memory) {
+Napi::Object AudioDataHandle::Wrap(Napi::Env env, FramePtr frame, SampleFormat format) {
   Napi::Object obj = AddonData::Get(env).audio_data_handle.New({});
   AudioDataHandle* self = Unwrap(obj);
+  self->memory_ = ExternalMemory::Report(env, FrameBufferBytes(*frame));
   self->frame_ = std::move(frame);
   self->format_ = format;
-  self->memory_ = std::move(memory);
   return obj;
-}
-
-Napi::Object AudioDataHandle::Wrap(Napi::Env env, FramePtr frame, SampleFormat format) {
-  auto memory = ExternalMemory::Report(env, FrameBufferBytes(*frame));
-  return Create(env, std::move(frame), format, std::move(memory));
 }
 
 const AVFrame& AudioDataHandle::Live(Napi::Env env) const {
@@ -136,11 +129,6 @@ Napi::Value AudioDataHandle::Preallocate(const Napi::CallbackInfo& info) {
   const auto [frames, channels] = ReadShape(info[1], info[2], format);
   const uint32_t count = ReadU32(info[3], "count");
   return Napi::Number::New(info.Env(), static_cast<double>(PreallocateAudioFrames(format, channels, frames, count)));
-}
-
-Napi::Value AudioDataHandle::Clone(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return Create(env, RefFrame(&Live(env)), format_, memory_);
 }
 
 void AudioDataHandle::Close(const Napi::CallbackInfo&) {

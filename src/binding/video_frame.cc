@@ -50,7 +50,7 @@ void VideoFrameHandle::Init(Napi::Env env, Napi::Object exports) {
           StaticMethod<&VideoFrameHandle::FromBuffer>("fromBuffer"),
           StaticMethod<&VideoFrameHandle::ParseRect>("parseRect"),
           StaticMethod<&VideoFrameHandle::Preallocate>("preallocate"),
-          InstanceMethod<&VideoFrameHandle::Clone>("clone"),
+          InstanceMethod<&VideoFrameHandle::CloneOpaque>("cloneOpaque"),
           InstanceMethod<&VideoFrameHandle::Close>("close"),
           InstanceMethod<&VideoFrameHandle::AllocationSize>("allocationSize"),
           InstanceMethod<&VideoFrameHandle::CopyTo>("copyTo"),
@@ -134,13 +134,13 @@ Napi::Value VideoFrameHandle::ParseRect(const Napi::CallbackInfo& info) {
   return RectToArray(env, out);
 }
 
-// clone(discardAlpha?: boolean): a new reference to the same planes; with
-// discardAlpha the new handle sees the format's opaque equivalent.
-Napi::Value VideoFrameHandle::Clone(const Napi::CallbackInfo& info) {
+// cloneOpaque(): a new reference to the same planes, seen in the format's
+// opaque equivalent (new VideoFrame(frame, {alpha: "discard"})). Plain
+// clones share one handle, counted in lib/leak-warning.ts.
+Napi::Value VideoFrameHandle::CloneOpaque(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const AVFrame& frame = Live(env);
-  const bool discard_alpha = info[0].ToBoolean();
-  const PixelFormat format = discard_alpha ? Info(format_).opaque : format_;
+  const PixelFormat format = Info(format_).opaque;
   FramePtr ref = RefFrame(&frame);
   if (format != format_) {
     ref->format = Info(format).av;
