@@ -90,8 +90,8 @@ class BufferPool : public std::enable_shared_from_this<BufferPool> {
   BufferRefPtr AcquireFallback();
   // TryAcquire(), or AcquireFallback() at a limit.
   BufferRefPtr Acquire();
-  // Adds idle buffers until the pool owns `count`, within the limits.
-  // Returns how many it added.
+  // Adds idle buffers, their pages faulted in, until the pool owns `count`,
+  // within the limits. Returns how many it added.
   uint64_t Reserve(uint64_t count);
   // Frees idle buffers until `bytes` are freed (all of them by default),
   // and those beyond the per-pool limit. Buffers in use still return here
