@@ -155,8 +155,8 @@ if (values.job) {
     `200 construct/close of 1920x1080: RSS +${y.rssGrowthMiB.toFixed(1)} MiB (peak +${y.peakGrowthMiB.toFixed(1)}; target < +20 MiB), ` +
       `GCs meanwhile ${JSON.stringify(y.gcsDuringCycles)}, after gc() +${y.rssAfterGcMiB.toFixed(1)} MiB`,
   );
-  const cold = median([0, 1, 2].map(() => run('firstFrame', { prealloc: false }).firstConstructMs));
-  const warm = median([0, 1, 2].map(() => run('firstFrame', { prealloc: true }).firstConstructMs));
+  const cold = median([0, 1, 2, 3, 4].map(() => run('firstFrame', { prealloc: false }).firstConstructMs));
+  const warm = median([0, 1, 2, 3, 4].map(() => run('firstFrame', { prealloc: true }).firstConstructMs));
   results.firstFrame = { coldMs: cold, preallocatedMs: warm };
   console.log(`first 3840x2160 frame of a process (code already warm): ${cold.toFixed(3)} ms with empty pools, ${warm.toFixed(3)} ms after preallocate() (pages faulted in)`);
   console.log(`machine: ${results.machine}; load average ${results.load.toFixed(2)}`);
