@@ -18,7 +18,9 @@ export const {
   VideoDecoder,
   VideoEncoder,
   VideoFrame,
+  configurePools,
   getPoolStats,
+  preallocate,
   trimPools,
   ffmpegVersions,
 } = api;

@@ -2,7 +2,7 @@
 // over a native handle that owns one reference to the samples
 // (src/binding/audio_data.cc).
 import { invalidState } from './errors';
-import { trackUnclosed, untrack } from './leak-warning';
+import { SharedHandle } from './leak-warning';
 import { native, type NativeAudioDataHandle } from './native';
 import { checkTransferList, detachAll, readTransferList } from './transfer';
 import {
@@ -40,7 +40,7 @@ export interface AudioDataCopyToOptions {
 
 /** Everything an AudioData holds until close(). */
 interface DataState {
-  handle: NativeAudioDataHandle;
+  ref: SharedHandle<NativeAudioDataHandle>;
   format: AudioSampleFormat;
   sampleRate: number;
   numberOfFrames: number;
@@ -72,7 +72,7 @@ function readCopyToOptions(value: unknown): [number, number, number | null, Audi
   return [planeIndex, frameOffset, frameCount, format];
 }
 
-let handleOf: (data: AudioData) => NativeAudioDataHandle | null;
+let refOf: (data: AudioData) => SharedHandle<NativeAudioDataHandle> | null;
 
 // Passed as the constructor's argument by lib/ code that already holds a
 // complete state (clones, decoder outputs); not exported.
@@ -88,7 +88,7 @@ export class AudioData {
   #timestamp = 0;
 
   static {
-    handleOf = (data) => data.#state?.handle ?? null;
+    refOf = (data) => data.#state?.ref ?? null;
   }
 
   constructor(init: AudioDataInit) {
@@ -96,7 +96,6 @@ export class AudioData {
       const i = init as unknown as InternalInit;
       this.#state = i.state;
       this.#timestamp = i.timestamp;
-      trackUnclosed(this, 'AudioData', i.state.handle);
       return;
     }
     const F = 'AudioDataInit';
@@ -130,9 +129,8 @@ export class AudioData {
       throw err;
     }
     detachAll(transfer);
-    this.#state = { handle, format, sampleRate, numberOfFrames, numberOfChannels };
+    this.#state = { ref: new SharedHandle(handle, 'AudioData'), format, sampleRate, numberOfFrames, numberOfChannels };
     this.#timestamp = timestamp;
-    trackUnclosed(this, 'AudioData', handle);
   }
 
   get format(): AudioSampleFormat | null {
@@ -160,7 +158,7 @@ export class AudioData {
     const opts = readCopyToOptions(options);
     const s = this.#state;
     if (!s) throw invalidState('allocationSize() called on a closed AudioData.');
-    return s.handle.allocationSize(...opts);
+    return s.ref.handle.allocationSize(...opts);
   }
 
   copyTo(destination: AllowSharedBufferSource, options: AudioDataCopyToOptions): void {
@@ -168,21 +166,20 @@ export class AudioData {
     const opts = readCopyToOptions(options);
     const s = this.#state;
     if (!s) throw invalidState('copyTo() called on a closed AudioData.');
-    s.handle.copyTo(dest, ...opts);
+    s.ref.handle.copyTo(dest, ...opts);
   }
 
   clone(): AudioData {
     const s = this.#state;
     if (!s) throw invalidState('clone() called on a closed AudioData.');
-    return internalData({ ...s, handle: s.handle.clone() }, this.#timestamp);
+    return internalData({ ...s, ref: s.ref.retain() }, this.#timestamp);
   }
 
   close(): void {
     const s = this.#state;
     if (!s) return;
     this.#state = null;
-    untrack(this);
-    s.handle.close();
+    s.ref.release();
   }
 
   get [Symbol.toStringTag](): string {
@@ -199,7 +196,7 @@ function internalData(state: DataState, timestamp: number): AudioData {
 export function audioDataFromNative(handle: NativeAudioDataHandle, timestamp: number): AudioData {
   return internalData(
     {
-      handle,
+      ref: new SharedHandle(handle, 'AudioData'),
       format: handle.format as AudioSampleFormat,
       sampleRate: handle.sampleRate,
       numberOfFrames: handle.numberOfFrames,
@@ -209,7 +206,7 @@ export function audioDataFromNative(handle: NativeAudioDataHandle, timestamp: nu
   );
 }
 
-/** The native handle of an open AudioData, or null once it is closed. */
-export function audioDataHandle(data: AudioData): NativeAudioDataHandle | null {
-  return handleOf(data);
+/** The shared native reference of an open AudioData, or null once it is closed. */
+export function audioDataRef(data: AudioData): SharedHandle<NativeAudioDataHandle> | null {
+  return refOf(data);
 }

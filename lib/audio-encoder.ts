@@ -1,6 +1,6 @@
 // AudioEncoder: the spec's interface over a native encoder running on its
 // own worker thread (src/binding/audio_encoder.cc, src/core/audio_encoder.cc).
-import { AudioData, audioDataHandle } from './audio-data';
+import { AudioData, audioDataRef } from './audio-data';
 import type { AudioDecoderConfig } from './audio-decoder';
 import { CodecBase, invokeCallback, readCodecInit, sameConfig, type NativeEvent } from './codec-base';
 import {
@@ -194,15 +194,15 @@ export class AudioEncoder extends CodecBase<Configuration> {
 
   encode(data: AudioData): void {
     if (!(data instanceof AudioData)) throw invalid('data', 'an AudioData', data);
-    const handle = audioDataHandle(data);
-    if (!handle) throw new TypeError('encode() was given a closed AudioData.');
+    const ref = audioDataRef(data);
+    if (!ref) throw new TypeError('encode() was given a closed AudioData.');
     if (this.state !== 'configured') {
       throw domError('InvalidStateError', `encode() called on an encoder that is ${this.state}.`);
     }
     // The spec's dataClone: our own reference, released once the worker has
     // taken its own (or the message is dropped by reset).
-    const clone = handle.clone();
-    this.enqueueWork([clone, data.timestamp, data.sampleRate], () => clone.close());
+    ref.retain();
+    this.enqueueWork([ref.handle, data.timestamp, data.sampleRate], () => ref.release());
   }
 
   flush(): Promise<void> {

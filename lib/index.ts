@@ -1,5 +1,5 @@
 // The package's public surface: every WebCodecs interface by name, plus a few
-// server-side extras (pool statistics, FFmpeg versions).
+// server-side extras (buffer pool limits and statistics, FFmpeg versions).
 import { native } from './native';
 
 export { AudioData } from './audio-data';
@@ -81,36 +81,8 @@ export type {
 } from './video-frame';
 export type { AllowSharedBufferSource } from './validate';
 export type { CodecState } from './codec-base';
-
-export interface PoolStats {
-  capacity: number;
-  available: number;
-  inUse: number;
-  peakInUse: number;
-  acquires: number;
-  releases: number;
-  freshAllocations: number;
-  hits: number;
-  bytesHeld: number;
-}
-
-/**
- * Statistics of the native buffer pools, per buffer size and in total, and
- * externalMemory: the bytes of frame and sample memory currently reported to
- * V8, counted once per allocation however many clones share it.
- */
-export function getPoolStats(): {
-  pools: (PoolStats & { bufferSize: number })[];
-  total: PoolStats;
-  externalMemory: number;
-} {
-  return native.getPoolStats();
-}
-
-/** Frees idle pooled buffers (buffers in use return to their pools as usual). */
-export function trimPools(): void {
-  native.trimPools();
-}
+export { configurePools, getPoolStats, preallocate, trimPools } from './pools';
+export type { AudioPoolShape, PoolConfig, PoolStats, VideoPoolShape } from './pools';
 
 /** Versions of the FFmpeg libraries the addon was built against. */
 export function ffmpegVersions(): Record<string, string> {

@@ -1,8 +1,17 @@
-// Browsers warn when a VideoFrame or AudioData is garbage-collected without
-// close(): the memory it pinned was held far longer than needed. The
-// collected object's native reference is dropped here, in the same callback
-// that warns (once per kind), so its memory is back in the pools by the time
-// the warning is seen rather than whenever the handle's own finalizer runs.
+// One native reference shared by a VideoFrame (or AudioData) and its clones,
+// and the warning browsers give when one is garbage-collected unclosed.
+//
+// clone() and close() count in JS: a clone is a new JS object over the same
+// SharedHandle, and the native reference is dropped when the count reaches
+// zero. (A native reference per clone cost microseconds of wrapper objects
+// and finalizers; a count costs nothing.)
+//
+// The FinalizationRegistry watches the SharedHandle, not each frame: a closed
+// frame lets go of it, so it is collected once every frame holding it is
+// either closed or collected itself. Collected with a count above zero, some
+// frame was never closed: the native reference is dropped here, in the same
+// callback that warns (once per kind), so its memory is back in the pools by
+// the time the warning is seen.
 interface Unclosed {
   kind: string;
   handle: { close(): void };
@@ -21,11 +30,26 @@ const registry = new FinalizationRegistry<Unclosed>(({ kind, handle }) => {
   );
 });
 
-/** Watches `obj` until untrack(): if it is collected first, `handle` is closed and a warning is emitted. */
-export function trackUnclosed(obj: object, kind: string, handle: { close(): void }): void {
-  registry.register(obj, { kind, handle }, obj);
-}
+export class SharedHandle<H extends { close(): void }> {
+  readonly handle: H;
+  #refs = 1;
 
-export function untrack(obj: object): void {
-  registry.unregister(obj);
+  /** Takes over `handle` (one reference, for the frame being built). */
+  constructor(handle: H, kind: string) {
+    this.handle = handle;
+    registry.register(this, { kind, handle }, this);
+  }
+
+  /** One more reference (a clone, a queued encode); returns this. */
+  retain(): this {
+    this.#refs++;
+    return this;
+  }
+
+  /** Drops a reference; the last one closes the native handle. */
+  release(): void {
+    if (--this.#refs > 0) return;
+    registry.unregister(this);
+    this.handle.close();
+  }
 }

@@ -5,6 +5,7 @@ import { debuglog } from 'node:util';
 
 import type { NativeCodec } from './codec-base';
 import { errorFromKind } from './errors';
+import type { PoolConfig, PoolStats } from './pools';
 
 /** src/binding/video_frame.cc */
 export interface NativeVideoFrameHandle {
@@ -12,7 +13,8 @@ export interface NativeVideoFrameHandle {
   readonly codedWidth: number;
   readonly codedHeight: number;
   readonly closed: boolean;
-  clone(discardAlpha: boolean): NativeVideoFrameHandle;
+  /** A new handle on the same planes, in the format's opaque equivalent. */
+  cloneOpaque(): NativeVideoFrameHandle;
   close(): void;
   allocationSize(visibleRect: number[], rect: number[] | null, format: string | null, layout: number[] | null): number;
   copyTo(
@@ -45,6 +47,8 @@ export interface NativeVideoFrameHandleClass {
     overrideRect: number[] | null,
     field: string,
   ): number[];
+  /** Pool buffers for `count` frames of the shape; returns how many were added. */
+  preallocate(format: string, codedWidth: number, codedHeight: number, count: number): number;
 }
 
 /** src/binding/audio_data.cc */
@@ -54,7 +58,6 @@ export interface NativeAudioDataHandle {
   readonly sampleRate: number;
   readonly numberOfFrames: number;
   readonly numberOfChannels: number;
-  clone(): NativeAudioDataHandle;
   close(): void;
   allocationSize(planeIndex: number, frameOffset: number, frameCount: number | null, format: string | null): number;
   copyTo(
@@ -74,6 +77,8 @@ export interface NativeAudioDataHandleClass {
     numberOfFrames: number,
     numberOfChannels: number,
   ): NativeAudioDataHandle;
+  /** Pool buffers for `count` AudioData of the shape; returns how many were added. */
+  preallocate(format: string, numberOfFrames: number, numberOfChannels: number, count: number): number;
 }
 
 /** src/binding/codec_binding.h: the native half of a codec. */
@@ -144,18 +149,6 @@ export interface NativeDemuxer extends NativeCodec {
   end(): void;
 }
 
-export interface NativePoolStats {
-  capacity: number;
-  available: number;
-  inUse: number;
-  peakInUse: number;
-  acquires: number;
-  releases: number;
-  freshAllocations: number;
-  hits: number;
-  bytesHeld: number;
-}
-
 export interface NativeBinding {
   VideoFrameHandle: NativeVideoFrameHandleClass;
   ImageDecoderNative: NativeImageDecoderClass;
@@ -172,8 +165,9 @@ export interface NativeBinding {
   /** src/core/keyframe.cc: does a chunk labelled key really hold a key frame? */
   checkKeyFrame(family: string, data: Uint8Array, description: Uint8Array | null): 'key' | 'delta' | 'unknown';
   setErrorFactory(factory: (kind: string, message: string) => Error): void;
-  getPoolStats(): { pools: (NativePoolStats & { bufferSize: number })[]; total: NativePoolStats; externalMemory: number };
+  getPoolStats(): { pools: (PoolStats & { bufferSize: number })[]; total: PoolStats; externalMemory: number };
   trimPools(): void;
+  configurePools(maxBytes: number | null, maxBuffersPerPool: number | null): PoolConfig;
   detachArrayBuffer(buffer: ArrayBuffer): void;
   versions(): Record<string, string>;
   setLogHandler(handler: ((lines: string[]) => void) | null, level: number): void;

@@ -29,7 +29,7 @@ import {
 import type { ParsedColorSpace, VideoColorSpaceInit } from './video-color-space';
 import type { VideoDecoderConfig } from './video-decoder';
 import { HARDWARE_ACCELERATION, type HardwareAcceleration } from './video-decoder';
-import { VideoFrame, videoFrameHandle, type AlphaOption } from './video-frame';
+import { VideoFrame, videoFrameRef, type AlphaOption } from './video-frame';
 
 export type VideoEncoderBitrateMode = 'constant' | 'variable' | 'quantizer';
 export type LatencyMode = 'quality' | 'realtime';
@@ -316,8 +316,8 @@ export class VideoEncoder extends CodecBase<Configuration> {
 
   encode(frame: VideoFrame, options?: VideoEncoderEncodeOptions): void {
     if (!(frame instanceof VideoFrame)) throw invalid('frame', 'a VideoFrame', frame);
-    const handle = videoFrameHandle(frame);
-    if (!handle) throw new TypeError('encode() was given a closed VideoFrame.');
+    const ref = videoFrameRef(frame);
+    if (!ref) throw new TypeError('encode() was given a closed VideoFrame.');
     if (this.state !== 'configured') {
       throw domError('InvalidStateError', `encode() called on an encoder that is ${this.state}.`);
     }
@@ -338,10 +338,10 @@ export class VideoEncoder extends CodecBase<Configuration> {
     const cs = frame.colorSpace;
     // The spec's frameClone: our own reference, released once the worker has
     // taken its own (or the message is dropped by reset).
-    const clone = handle.clone(false);
+    ref.retain();
     this.enqueueWork(
       [
-        clone,
+        ref.handle,
         [visible.x, visible.y, visible.width, visible.height],
         frame.timestamp,
         frame.duration ?? -1,
@@ -349,7 +349,7 @@ export class VideoEncoder extends CodecBase<Configuration> {
         quantizer,
         { primaries: cs.primaries, transfer: cs.transfer, matrix: cs.matrix, fullRange: cs.fullRange },
       ],
-      () => clone.close(),
+      () => ref.release(),
     );
   }
 

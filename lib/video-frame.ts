@@ -24,7 +24,7 @@ import {
   type ParsedColorSpace,
   type VideoColorSpaceInit,
 } from './video-color-space';
-import { trackUnclosed, untrack } from './leak-warning';
+import { SharedHandle } from './leak-warning';
 
 export const VIDEO_PIXEL_FORMATS = [
   'I420', 'I420P10', 'I420P12', 'I420A', 'I420AP10', 'I420AP12',
@@ -90,7 +90,7 @@ type Rect = [x: number, y: number, width: number, height: number];
 
 /** Everything a VideoFrame holds until close(). */
 interface FrameState {
-  handle: NativeVideoFrameHandle;
+  ref: SharedHandle<NativeVideoFrameHandle>;
   format: VideoPixelFormat;
   codedWidth: number;
   codedHeight: number;
@@ -228,7 +228,7 @@ function isBufferSource(value: unknown): value is AllowSharedBufferSource {
 
 // --- VideoFrame ---------------------------------------------------------------
 
-let handleOf: (frame: VideoFrame) => NativeVideoFrameHandle | null;
+let refOf: (frame: VideoFrame) => SharedHandle<NativeVideoFrameHandle> | null;
 
 // Passed as the constructor's first argument by lib/ code that already holds
 // a complete frame state (clones, decoder outputs). Not exported, so callers
@@ -242,13 +242,14 @@ interface InternalInit {
 }
 
 export class VideoFrame {
-  #state: FrameState | null = null;
-  #timestamp = 0;
-  #duration: number | null = null;
-  #colorSpace: VideoColorSpace = new VideoColorSpace();
+  // Every constructor path ends in #init(), which sets them all.
+  #state!: FrameState | null;
+  #timestamp!: number;
+  #duration!: number | null;
+  #colorSpace!: VideoColorSpace;
 
   static {
-    handleOf = (frame) => frame.#state?.handle ?? null;
+    refOf = (frame) => frame.#state?.ref ?? null;
   }
 
   constructor(image: VideoFrame, init?: VideoFrameInit);
@@ -274,7 +275,6 @@ export class VideoFrame {
     this.#timestamp = timestamp;
     this.#duration = duration;
     this.#colorSpace = colorSpace;
-    trackUnclosed(this, 'VideoFrame', state.handle);
   }
 
   #initFromBuffer(data: AllowSharedBufferSource, init: VideoFrameBufferInit): void {
@@ -326,7 +326,7 @@ export class VideoFrame {
     const [displayWidth, displayHeight] =
       display ?? (quarterTurn ? [visible[3], visible[2]] : [visible[2], visible[3]]);
     this.#init(
-      { handle, format, codedWidth, codedHeight, visible, displayWidth, displayHeight, rotation, flip, metadata },
+      { ref: new SharedHandle(handle, 'VideoFrame'), format, codedWidth, codedHeight, visible, displayWidth, displayHeight, rotation, flip, metadata },
       timestamp,
       duration,
       pickColorSpace(colorSpace, format),
@@ -360,7 +360,9 @@ export class VideoFrame {
         ) as Rect)
       : base.visible;
 
-    const handle = base.handle.clone(discard);
+    // Dropping alpha needs a native view in the opaque format; anything
+    // else shares the source's reference.
+    const ref = discard ? new SharedHandle(base.ref.handle.cloneOpaque(), 'VideoFrame') : base.ref.retain();
     const finalRotation = addRotations(base.rotation, base.flip, rotation);
     let displayWidth: number;
     let displayHeight: number;
@@ -380,8 +382,8 @@ export class VideoFrame {
     }
     this.#init(
       {
-        handle,
-        format: handle.format as VideoPixelFormat,
+        ref,
+        format: ref.handle.format as VideoPixelFormat,
         codedWidth: base.codedWidth,
         codedHeight: base.codedHeight,
         visible,
@@ -446,7 +448,7 @@ export class VideoFrame {
     const s = this.#state;
     if (!s) throw invalidState('allocationSize() called on a closed VideoFrame.');
     const opts = readCopyToOptions(options);
-    return s.handle.allocationSize(s.visible, opts.rect, opts.format, opts.layout);
+    return s.ref.handle.allocationSize(s.visible, opts.rect, opts.format, opts.layout);
   }
 
   copyTo(destination: AllowSharedBufferSource, options?: VideoFrameCopyToOptions): Promise<PlaneLayout[]> {
@@ -456,7 +458,7 @@ export class VideoFrame {
       const dest = toBytes(destination, 'destination');
       const opts = readCopyToOptions(options);
       const cs = this.#colorSpace;
-      const flat = s.handle.copyTo(
+      const flat = s.ref.handle.copyTo(
         s.visible,
         opts.rect,
         opts.format,
@@ -479,7 +481,7 @@ export class VideoFrame {
     const s = this.#state;
     if (!s) throw invalidState('clone() called on a closed VideoFrame.');
     return internalFrame({
-      state: { ...s, handle: s.handle.clone(false), metadata: copyMetadata(s.metadata) },
+      state: { ...s, ref: s.ref.retain(), metadata: copyMetadata(s.metadata) },
       timestamp: this.#timestamp,
       duration: this.#duration,
       colorSpace: this.#colorSpace,
@@ -490,8 +492,7 @@ export class VideoFrame {
     const s = this.#state;
     if (!s) return;
     this.#state = null;
-    untrack(this);
-    s.handle.close();
+    s.ref.release();
   }
 
   get [Symbol.toStringTag](): string {
@@ -527,7 +528,7 @@ function internalFrame(init: InternalInit): VideoFrame {
 export function videoFrameFromNative(handle: NativeVideoFrameHandle, props: DecodedFrameProps): VideoFrame {
   return internalFrame({
     state: {
-      handle,
+      ref: new SharedHandle(handle, 'VideoFrame'),
       format: handle.format as VideoPixelFormat,
       codedWidth: handle.codedWidth,
       codedHeight: handle.codedHeight,
@@ -544,7 +545,7 @@ export function videoFrameFromNative(handle: NativeVideoFrameHandle, props: Deco
   });
 }
 
-/** The native handle of an open frame, or null once it is closed. */
-export function videoFrameHandle(frame: VideoFrame): NativeVideoFrameHandle | null {
-  return handleOf(frame);
+/** The shared native reference of an open frame, or null once it is closed. */
+export function videoFrameRef(frame: VideoFrame): SharedHandle<NativeVideoFrameHandle> | null {
+  return refOf(frame);
 }

@@ -1,5 +1,5 @@
 // Module entry: per-environment state and the small functions that belong to
-// no interface (pool statistics, ArrayBuffer detaching, versions).
+// no interface (pool limits and statistics, ArrayBuffer detaching, versions).
 #include <napi.h>
 
 #include <cstdlib>
@@ -31,7 +31,6 @@ void SetErrorFactory(const Napi::CallbackInfo& info) {
 
 Napi::Object StatsToObject(Napi::Env env, const PoolStats& s) {
   Napi::Object o = Napi::Object::New(env);
-  o.Set("bufferSize", static_cast<double>(s.buffer_size));
   o.Set("capacity", static_cast<double>(s.capacity));
   o.Set("available", static_cast<double>(s.available));
   o.Set("inUse", static_cast<double>(s.in_use));
@@ -39,7 +38,8 @@ Napi::Object StatsToObject(Napi::Env env, const PoolStats& s) {
   o.Set("acquires", static_cast<double>(s.acquires));
   o.Set("releases", static_cast<double>(s.releases));
   o.Set("freshAllocations", static_cast<double>(s.fresh_allocations));
-  o.Set("hits", static_cast<double>(s.acquires - s.fresh_allocations));
+  o.Set("fallbacks", static_cast<double>(s.fallbacks));
+  o.Set("hits", static_cast<double>(s.acquires - s.fresh_allocations - s.fallbacks));
   o.Set("bytesHeld", static_cast<double>(s.bytes_held));
   return o;
 }
@@ -47,30 +47,40 @@ Napi::Object StatsToObject(Napi::Env env, const PoolStats& s) {
 // getPoolStats() -> { pools: [...], total: {...}, externalMemory }
 Napi::Value GetPoolStats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::vector<PoolStats> all = PoolRegistry::Instance().Stats();
-  Napi::Array pools = Napi::Array::New(env, all.size());
-  PoolStats total;
-  for (size_t i = 0; i < all.size(); i++) {
-    const PoolStats& s = all[i];
-    pools.Set(static_cast<uint32_t>(i), StatsToObject(env, s));
-    total.capacity += s.capacity;
-    total.available += s.available;
-    total.in_use += s.in_use;
-    total.peak_in_use += s.peak_in_use;
-    total.acquires += s.acquires;
-    total.releases += s.releases;
-    total.fresh_allocations += s.fresh_allocations;
-    total.bytes_held += s.bytes_held;
+  const PoolReport report = PoolRegistry::Instance().Report();
+  Napi::Array pools = Napi::Array::New(env, report.pools.size());
+  for (size_t i = 0; i < report.pools.size(); i++) {
+    Napi::Object o = StatsToObject(env, report.pools[i]);
+    o.Set("bufferSize", static_cast<double>(report.pools[i].buffer_size));
+    pools.Set(static_cast<uint32_t>(i), o);
   }
   Napi::Object result = Napi::Object::New(env);
   result.Set("pools", pools);
-  Napi::Object t = StatsToObject(env, total);
-  t.Delete("bufferSize");
-  result.Set("total", t);
+  result.Set("total", StatsToObject(env, report.total));
   // Bytes this environment's frames and audio data report to V8, counted
   // once per allocation however many clones share it.
   result.Set("externalMemory", static_cast<double>(*AddonData::Get(env).reported_bytes));
   return result;
+}
+
+Napi::Object ConfigToObject(Napi::Env env, const PoolConfig& config) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("maxBytes", static_cast<double>(config.max_bytes));
+  o.Set("maxBuffersPerPool", static_cast<double>(config.max_buffers_per_pool));
+  return o;
+}
+
+// configurePools(maxBytes | null, maxBuffersPerPool | null) -> the limits in
+// force; lib/ has checked the numbers (safe integers, not negative).
+Napi::Value ConfigurePools(const Napi::CallbackInfo& info) {
+  PoolRegistry& registry = PoolRegistry::Instance();
+  PoolConfig config = registry.config();
+  if (info[0].IsNumber()) config.max_bytes = static_cast<uint64_t>(info[0].As<Napi::Number>().DoubleValue());
+  if (info[1].IsNumber()) {
+    config.max_buffers_per_pool = static_cast<uint64_t>(info[1].As<Napi::Number>().DoubleValue());
+  }
+  registry.Configure(config);
+  return ConfigToObject(info.Env(), registry.config());
 }
 
 void TrimPools(const Napi::CallbackInfo&) { PoolRegistry::Instance().Trim(); }
@@ -117,6 +127,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));
   exports.Set("getPoolStats", Napi::Function::New<GetPoolStats>(env, "getPoolStats"));
   exports.Set("trimPools", Napi::Function::New<TrimPools>(env, "trimPools"));
+  exports.Set("configurePools", Napi::Function::New<ConfigurePools>(env, "configurePools"));
   exports.Set("detachArrayBuffer", Napi::Function::New<DetachArrayBuffer>(env, "detachArrayBuffer"));
   exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));
   exports.Set("setLogHandler", Napi::Function::New<SetLogHandler>(env, "setLogHandler"));

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "binding/addon_data.h"
 #include "binding/errors.h"
@@ -39,13 +40,35 @@ AudioCopyPlan ReadCopyPlan(const Napi::CallbackInfo& info, size_t first, const A
   return plan;
 }
 
+// numberOfFrames and numberOfChannels of an AudioData of `format`: within
+// the channel and size limits.
+std::pair<uint32_t, uint32_t> ReadShape(const Napi::Value& frames_value, const Napi::Value& channels_value,
+                                        SampleFormat format) {
+  Napi::Env env = frames_value.Env();
+  const uint32_t frames = ReadU32(frames_value, "numberOfFrames");
+  const uint32_t channels = ReadU32(channels_value, "numberOfChannels");
+  if (frames == 0) Throw(env, ErrorKind::kTypeError, InvalidMessage("numberOfFrames", "a positive integer", "0"));
+  if (channels == 0 || channels > kMaxAudioChannels) {
+    Throw(env, ErrorKind::kTypeError,
+          InvalidMessage("numberOfChannels", "an integer from 1 to " + std::to_string(kMaxAudioChannels),
+                         std::to_string(channels)));
+  }
+  const uint64_t total = AudioDataBytes(format, channels, frames);
+  if (total > kMaxAudioDataBytes) {
+    Throw(env, ErrorKind::kTypeError,
+          InvalidMessage("AudioDataInit", "at most " + std::to_string(kMaxAudioDataBytes) + " bytes of samples",
+                         std::to_string(total) + " bytes"));
+  }
+  return {frames, channels};
+}
+
 }  // namespace
 
 void AudioDataHandle::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function ctor = DefineClass(env, "AudioDataHandle",
                                     {
                                         StaticMethod<&AudioDataHandle::FromBuffer>("fromBuffer"),
-                                        InstanceMethod<&AudioDataHandle::Clone>("clone"),
+                                        StaticMethod<&AudioDataHandle::Preallocate>("preallocate"),
                                         InstanceMethod<&AudioDataHandle::Close>("close"),
                                         InstanceMethod<&AudioDataHandle::AllocationSize>("allocationSize"),
                                         InstanceMethod<&AudioDataHandle::CopyTo>("copyTo"),
@@ -60,19 +83,13 @@ void AudioDataHandle::Init(Napi::Env env, Napi::Object exports) {
 
 AudioDataHandle::AudioDataHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<AudioDataHandle>(info) {}
 
-Napi::Object AudioDataHandle::Create(Napi::Env env, FramePtr frame, SampleFormat format,
-                                     std::shared_ptr<ExternalMemory> memory) {
+Napi::Object AudioDataHandle::Wrap(Napi::Env env, FramePtr frame, SampleFormat format) {
   Napi::Object obj = AddonData::Get(env).audio_data_handle.New({});
   AudioDataHandle* self = Unwrap(obj);
+  self->memory_ = ExternalMemory::Report(env, FrameBufferBytes(*frame));
   self->frame_ = std::move(frame);
   self->format_ = format;
-  self->memory_ = std::move(memory);
   return obj;
-}
-
-Napi::Object AudioDataHandle::Wrap(Napi::Env env, FramePtr frame, SampleFormat format) {
-  auto memory = ExternalMemory::Report(env, FrameBufferBytes(*frame));
-  return Create(env, std::move(frame), format, std::move(memory));
 }
 
 const AVFrame& AudioDataHandle::Live(Napi::Env env) const {
@@ -87,23 +104,11 @@ Napi::Value AudioDataHandle::FromBuffer(const Napi::CallbackInfo& info) {
   Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
   const SampleFormat format = ReadSampleFormat(info[1], "format");
   const double rate = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 0;
-  const uint32_t frames = ReadU32(info[3], "numberOfFrames");
-  const uint32_t channels = ReadU32(info[4], "numberOfChannels");
   if (!(rate > 0) || !std::isfinite(rate)) {
     Throw(env, ErrorKind::kTypeError, InvalidMessage("sampleRate", "a positive number", std::to_string(rate)));
   }
-  if (frames == 0) Throw(env, ErrorKind::kTypeError, InvalidMessage("numberOfFrames", "a positive integer", "0"));
-  if (channels == 0 || channels > kMaxAudioChannels) {
-    Throw(env, ErrorKind::kTypeError,
-          InvalidMessage("numberOfChannels", "an integer from 1 to " + std::to_string(kMaxAudioChannels),
-                         std::to_string(channels)));
-  }
+  const auto [frames, channels] = ReadShape(info[3], info[4], format);
   const uint64_t total = AudioDataBytes(format, channels, frames);
-  if (total > kMaxAudioDataBytes) {
-    Throw(env, ErrorKind::kTypeError,
-          InvalidMessage("AudioDataInit", "at most " + std::to_string(kMaxAudioDataBytes) + " bytes of samples",
-                         std::to_string(total) + " bytes"));
-  }
   if (bytes.ByteLength() < total) {
     Throw(env, ErrorKind::kTypeError,
           InvalidMessage("data", "at least " + std::to_string(total) + " bytes for " + std::to_string(frames) +
@@ -117,9 +122,13 @@ Napi::Value AudioDataHandle::FromBuffer(const Napi::CallbackInfo& info) {
   return Wrap(env, std::move(frame), format);
 }
 
-Napi::Value AudioDataHandle::Clone(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  return Create(env, RefFrame(&Live(env)), format_, memory_);
+// preallocate(format, numberOfFrames, numberOfChannels, count) -> pool
+// buffers added for `count` AudioData of that shape (within the pool limits).
+Napi::Value AudioDataHandle::Preallocate(const Napi::CallbackInfo& info) {
+  const SampleFormat format = ReadSampleFormat(info[0], "format");
+  const auto [frames, channels] = ReadShape(info[1], info[2], format);
+  const uint32_t count = ReadU32(info[3], "count");
+  return Napi::Number::New(info.Env(), static_cast<double>(PreallocateAudioFrames(format, channels, frames, count)));
 }
 
 void AudioDataHandle::Close(const Napi::CallbackInfo&) {

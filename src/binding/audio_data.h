@@ -1,7 +1,7 @@
 // AudioDataHandle: the native half of an AudioData. Like VideoFrameHandle it
-// owns one reference to an AVFrame, so clone() is av_frame_ref and close()
-// drops this reference; the timestamp and the exact (float) sample rate live
-// in lib/audio-data.ts.
+// owns one reference to an AVFrame, shared by an AudioData and its clones
+// (lib/leak-warning.ts counts them; close() drops the reference); the
+// timestamp and the exact (float) sample rate live in lib/audio-data.ts.
 #pragma once
 
 #include <napi.h>
@@ -28,7 +28,7 @@ class AudioDataHandle : public Napi::ObjectWrap<AudioDataHandle> {
 
  private:
   static Napi::Value FromBuffer(const Napi::CallbackInfo& info);
-  Napi::Value Clone(const Napi::CallbackInfo& info);
+  static Napi::Value Preallocate(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
   Napi::Value AllocationSize(const Napi::CallbackInfo& info);
   void CopyTo(const Napi::CallbackInfo& info);
@@ -37,7 +37,6 @@ class AudioDataHandle : public Napi::ObjectWrap<AudioDataHandle> {
   Napi::Value GetNumberOfFrames(const Napi::CallbackInfo& info);
   Napi::Value GetNumberOfChannels(const Napi::CallbackInfo& info);
 
-  static Napi::Object Create(Napi::Env env, FramePtr frame, SampleFormat format, std::shared_ptr<ExternalMemory> memory);
   const AVFrame& Live(Napi::Env env) const;
 
   FramePtr frame_;

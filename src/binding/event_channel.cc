@@ -49,12 +49,18 @@ void EventChannelCallJs(Napi::Env env, Napi::Function, EventChannel* self, std::
 }
 
 void EventChannel::Drain(Napi::Env env) {
-  std::vector<WorkerEvent> batch;
+  // The two lists trade places, each keeping its capacity, so steady
+  // traffic allocates nothing.
+  std::vector<WorkerEvent>& batch = draining_;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     batch.swap(queued_);
     signalled_ = false;
   }
+  struct Clear {
+    std::vector<WorkerEvent>& events;
+    ~Clear() { events.clear(); }
+  } clear_after{batch};
   Napi::HandleScope scope(env);
   Napi::Array values = Napi::Array::New(env);
   uint32_t n = 0;

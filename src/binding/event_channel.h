@@ -59,6 +59,7 @@ class EventChannel final : public EventSink {
 
   std::mutex mutex_;
   std::vector<WorkerEvent> queued_;  // guarded by mutex_
+  std::vector<WorkerEvent> draining_;  // JS thread: the batch being delivered
   bool signalled_ = false;           // guarded by mutex_
 
   int64_t expected_ = 0;  // JS thread

@@ -1,6 +1,7 @@
 #include "binding/js_convert.h"
 
 #include <cmath>
+#include <string>
 
 #include "binding/errors.h"
 
@@ -8,11 +9,23 @@ namespace wcn {
 
 namespace {
 
-uint64_t ReadIndex(Napi::Env env, const Napi::Value& v, const std::string& field) {
-  if (!v.IsNumber()) Throw(env, ErrorKind::kTypeError, InvalidMessage(field, "a number", "a non-number"));
+// A member's name for error messages ("layout[1].stride"), put together
+// only when one is thrown: these are read for every frame.
+struct Field {
+  const char* name;
+  const char* member = "";
+  int index = -1;
+  std::string Text() const {
+    return std::string(name) + (index >= 0 ? "[" + std::to_string(index) + "]" : "") + member;
+  }
+};
+
+uint64_t ReadIndex(Napi::Env env, const Napi::Value& v, const Field& field) {
+  if (!v.IsNumber()) Throw(env, ErrorKind::kTypeError, InvalidMessage(field.Text(), "a number", "a non-number"));
   const double d = v.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d) || d < 0 || d > 4294967295.0) {
-    Throw(env, ErrorKind::kTypeError, InvalidMessage(field, "an integer from 0 to 4294967295", std::to_string(d)));
+    Throw(env, ErrorKind::kTypeError,
+          InvalidMessage(field.Text(), "an integer from 0 to 4294967295", std::to_string(d)));
   }
   return static_cast<uint64_t>(d);
 }
@@ -30,9 +43,8 @@ std::optional<Rect> ReadRect(const Napi::Value& v, const char* field) {
   if (v.IsUndefined() || v.IsNull()) return std::nullopt;
   if (!v.IsArray()) Throw(v.Env(), ErrorKind::kTypeError, InvalidMessage(field, "[x, y, width, height]", "a non-array"));
   Napi::Array a = v.As<Napi::Array>();
-  const std::string f(field);
-  return Rect{ReadIndex(v.Env(), a.Get(0u), f + ".x"), ReadIndex(v.Env(), a.Get(1u), f + ".y"),
-              ReadIndex(v.Env(), a.Get(2u), f + ".width"), ReadIndex(v.Env(), a.Get(3u), f + ".height")};
+  return Rect{ReadIndex(v.Env(), a.Get(0u), {field, ".x"}), ReadIndex(v.Env(), a.Get(1u), {field, ".y"}),
+              ReadIndex(v.Env(), a.Get(2u), {field, ".width"}), ReadIndex(v.Env(), a.Get(3u), {field, ".height"})};
 }
 
 std::optional<std::vector<PlaneLayout>> ReadLayout(const Napi::Value& v) {
@@ -45,15 +57,15 @@ std::optional<std::vector<PlaneLayout>> ReadLayout(const Napi::Value& v) {
   }
   std::vector<PlaneLayout> out(n);
   for (uint32_t i = 0; i < n; i++) {
-    const std::string f = "layout[" + std::to_string(i) + "]";
-    out[i].offset = ReadIndex(v.Env(), a.Get(2 * i), f + ".offset");
-    out[i].stride = ReadIndex(v.Env(), a.Get(2 * i + 1), f + ".stride");
+    const int index = static_cast<int>(i);
+    out[i].offset = ReadIndex(v.Env(), a.Get(2 * i), {"layout", ".offset", index});
+    out[i].stride = ReadIndex(v.Env(), a.Get(2 * i + 1), {"layout", ".stride", index});
   }
   return out;
 }
 
 uint32_t ReadU32(const Napi::Value& v, const char* field) {
-  return static_cast<uint32_t>(ReadIndex(v.Env(), v, field));
+  return static_cast<uint32_t>(ReadIndex(v.Env(), v, {field}));
 }
 
 std::string ReadString(const Napi::Value& v, const char* field) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "binding/errors.h"
+#include "core/frame_pool.h"
 #include "core/limits.h"
 
 namespace wcn {
@@ -49,9 +50,7 @@ PacketPtr PacketFromJs(const Napi::Value& value, int64_t timestamp, const char* 
           "The chunk is " + std::to_string(data.ByteLength()) + " bytes; at most " + std::to_string(kMaxChunkBytes) +
               " bytes are accepted.");
   }
-  PacketPtr pkt = AllocPacket();
-  if (av_new_packet(pkt.get(), static_cast<int>(data.ByteLength())) < 0) throw std::bad_alloc();
-  if (data.ByteLength() > 0) std::memcpy(pkt->data, data.Data(), data.ByteLength());
+  PacketPtr pkt = PooledPacketCopy(data.Data(), data.ByteLength());
   pkt->pts = pkt->dts = timestamp;
   return pkt;
 }

@@ -1,6 +1,7 @@
 #include "binding/video_frame.h"
 
 #include <string>
+#include <utility>
 
 #include "binding/addon_data.h"
 #include "binding/errors.h"
@@ -25,6 +26,21 @@ Napi::Array LayoutToArray(Napi::Env env, const CombinedLayout& layout) {
   return out;
 }
 
+// A frame's coded size: non-zero and within the frame limits.
+std::pair<uint32_t, uint32_t> ReadCodedSize(const Napi::Value& w, const Napi::Value& h) {
+  const uint32_t width = ReadU32(w, "codedWidth");
+  const uint32_t height = ReadU32(h, "codedHeight");
+  if (width == 0 || height == 0) {
+    Throw(w.Env(), ErrorKind::kTypeError, InvalidMessage("coded size", "a non-zero codedWidth and codedHeight",
+                                                         std::to_string(width) + "x" + std::to_string(height)));
+  }
+  if (!WithinFrameLimits(width, height)) {
+    Throw(w.Env(), ErrorKind::kTypeError,
+          InvalidMessage("coded size", FrameLimitText(), std::to_string(width) + "x" + std::to_string(height)));
+  }
+  return {width, height};
+}
+
 }  // namespace
 
 void VideoFrameHandle::Init(Napi::Env env, Napi::Object exports) {
@@ -33,7 +49,8 @@ void VideoFrameHandle::Init(Napi::Env env, Napi::Object exports) {
       {
           StaticMethod<&VideoFrameHandle::FromBuffer>("fromBuffer"),
           StaticMethod<&VideoFrameHandle::ParseRect>("parseRect"),
-          InstanceMethod<&VideoFrameHandle::Clone>("clone"),
+          StaticMethod<&VideoFrameHandle::Preallocate>("preallocate"),
+          InstanceMethod<&VideoFrameHandle::CloneOpaque>("cloneOpaque"),
           InstanceMethod<&VideoFrameHandle::Close>("close"),
           InstanceMethod<&VideoFrameHandle::AllocationSize>("allocationSize"),
           InstanceMethod<&VideoFrameHandle::CopyTo>("copyTo"),
@@ -74,16 +91,7 @@ Napi::Value VideoFrameHandle::FromBuffer(const Napi::CallbackInfo& info) {
   if (!info[0].IsTypedArray()) Throw(env, ErrorKind::kTypeError, InvalidMessage("data", "a Uint8Array", "another value"));
   Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
   const PixelFormat format = ReadPixelFormat(info[1], "format");
-  const uint32_t width = ReadU32(info[2], "codedWidth");
-  const uint32_t height = ReadU32(info[3], "codedHeight");
-  if (width == 0 || height == 0) {
-    Throw(env, ErrorKind::kTypeError, InvalidMessage("coded size", "a non-zero codedWidth and codedHeight",
-                                                     std::to_string(width) + "x" + std::to_string(height)));
-  }
-  if (!WithinFrameLimits(width, height)) {
-    Throw(env, ErrorKind::kTypeError,
-          InvalidMessage("coded size", FrameLimitText(), std::to_string(width) + "x" + std::to_string(height)));
-  }
+  const auto [width, height] = ReadCodedSize(info[2], info[3]);
   const Rect rect = ReadRect(info[4], "visibleRect").value_or(Rect{0, 0, width, height});
   if (rect.width == 0 || rect.height == 0 || rect.x + rect.width > width || rect.y + rect.height > height ||
       !RectOffsetAligned(format, rect)) {
@@ -102,6 +110,15 @@ Napi::Value VideoFrameHandle::FromBuffer(const Napi::CallbackInfo& info) {
   return Wrap(env, std::move(frame), format);
 }
 
+// preallocate(format, codedWidth, codedHeight, count) -> pool buffers added
+// for `count` frames of that shape (within the pool limits).
+Napi::Value VideoFrameHandle::Preallocate(const Napi::CallbackInfo& info) {
+  const PixelFormat format = ReadPixelFormat(info[0], "format");
+  const auto [width, height] = ReadCodedSize(info[1], info[2]);
+  const uint32_t count = ReadU32(info[3], "count");
+  return Napi::Number::New(info.Env(), static_cast<double>(PreallocateFrames(format, width, height, count)));
+}
+
 // parseRect(format, codedWidth, codedHeight, defaultRect, overrideRect | null, field) -> [x, y, w, h]
 // `field` names the override rect in error messages.
 Napi::Value VideoFrameHandle::ParseRect(const Napi::CallbackInfo& info) {
@@ -117,13 +134,13 @@ Napi::Value VideoFrameHandle::ParseRect(const Napi::CallbackInfo& info) {
   return RectToArray(env, out);
 }
 
-// clone(discardAlpha?: boolean): a new reference to the same planes; with
-// discardAlpha the new handle sees the format's opaque equivalent.
-Napi::Value VideoFrameHandle::Clone(const Napi::CallbackInfo& info) {
+// cloneOpaque(): a new reference to the same planes, seen in the format's
+// opaque equivalent (new VideoFrame(frame, {alpha: "discard"})). Plain
+// clones share one handle, counted in lib/leak-warning.ts.
+Napi::Value VideoFrameHandle::CloneOpaque(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const AVFrame& frame = Live(env);
-  const bool discard_alpha = info[0].ToBoolean();
-  const PixelFormat format = discard_alpha ? Info(format_).opaque : format_;
+  const PixelFormat format = Info(format_).opaque;
   FramePtr ref = RefFrame(&frame);
   if (format != format_) {
     ref->format = Info(format).av;

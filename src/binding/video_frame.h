@@ -1,6 +1,6 @@
 // VideoFrameHandle: the native half of a VideoFrame. It owns one reference to
-// an AVFrame (so clone() is av_frame_ref and close() drops just this
-// reference); everything the spec lets differ between clones (timestamp,
+// an AVFrame, shared by a frame and its clones (lib/leak-warning.ts counts
+// them; close() drops the reference); everything the spec lets differ between clones (timestamp,
 // visibleRect, colour space...) lives in lib/video-frame.ts.
 #pragma once
 
@@ -30,7 +30,8 @@ class VideoFrameHandle : public Napi::ObjectWrap<VideoFrameHandle> {
  private:
   static Napi::Value FromBuffer(const Napi::CallbackInfo& info);
   static Napi::Value ParseRect(const Napi::CallbackInfo& info);
-  Napi::Value Clone(const Napi::CallbackInfo& info);
+  static Napi::Value Preallocate(const Napi::CallbackInfo& info);
+  Napi::Value CloneOpaque(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
   Napi::Value AllocationSize(const Napi::CallbackInfo& info);
   Napi::Value CopyTo(const Napi::CallbackInfo& info);

@@ -122,13 +122,14 @@ Status AudioEncoderEngine::Process(Work& work, Emitter& emit) {
   return ConvertInto(work, emit);
 }
 
-Status AudioEncoderEngine::ConvertInto(const Work& work, Emitter& emit) {
+Status AudioEncoderEngine::ConvertInto(Work& work, Emitter& emit) {
   const AVFrame& src = *work.frame;
+  const int total = src.nb_samples;
   const AVSampleFormat in_format = SampleInfo(work.format).av;
   const int in_rate = static_cast<int>(work.sample_rate);
   if (in_format == ctx_->sample_fmt && in_rate == rate_ && channel_map_.empty()) {
     if (Status s = DrainResampler(emit); !s.ok()) return s;
-    return Feed(src, src.nb_samples, emit);
+    return Feed(std::move(work.frame), total, emit);
   }
   if (!swr_ || in_format != swr_in_format_ || in_rate != swr_in_rate_) {
     // What the old converter still holds belongs before the new input.
@@ -149,19 +150,22 @@ Status AudioEncoderEngine::ConvertInto(const Work& work, Emitter& emit) {
   const SampleFormatInfo& info = SampleInfo(work.format);
   const int channels = src.ch_layout.nb_channels;
   const size_t bytes = static_cast<size_t>(info.bytes);
-  std::vector<const uint8_t*> planes(info.planar ? channels : 1);
-  const int slice = in_rate == rate_ ? src.nb_samples : kSliceFrames;
-  for (int off = 0; off < src.nb_samples; off += slice) {
-    const int count = std::min(slice, src.nb_samples - off);
-    for (size_t p = 0; p < planes.size(); p++) {
+  const uint8_t* planes[kMaxAudioChannels];  // channels was checked against the limit
+  const int plane_count = info.planar ? channels : 1;
+  const int slice = in_rate == rate_ ? total : kSliceFrames;
+  for (int off = 0; off < total; off += slice) {
+    const int count = std::min(slice, total - off);
+    for (int p = 0; p < plane_count; p++) {
       planes[p] = src.extended_data[p] + static_cast<size_t>(off) * bytes * (info.planar ? 1 : channels);
     }
     const int capacity = swr_get_out_samples(swr_.get(), count);
     if (capacity <= 0) continue;
     FramePtr out = EncoderFrame(*ctx_, capacity);
-    const int got = swr_convert(swr_.get(), out->extended_data, capacity, planes.data(), count);
+    const int got = swr_convert(swr_.get(), out->extended_data, capacity, planes, count);
     if (got < 0) return CodecFailure("Converting the AudioData for the encoder failed", got);
-    if (Status s = Feed(*out, got, emit); !s.ok()) return s;
+    // All converted: the AudioData goes back before any chunk goes out.
+    if (off + count == total) work.frame.reset();
+    if (Status s = Feed(std::move(out), got, emit); !s.ok()) return s;
   }
   return Status::Ok();
 }
@@ -175,26 +179,26 @@ Status AudioEncoderEngine::DrainResampler(Emitter& emit) {
     const int got = swr_convert(swr_.get(), out->extended_data, capacity, nullptr, 0);
     if (got < 0) return CodecFailure("Converting the AudioData for the encoder failed", got);
     if (got == 0) break;
-    if (Status s = Feed(*out, got, emit); !s.ok()) return s;
+    if (Status s = Feed(std::move(out), got, emit); !s.ok()) return s;
   }
   swr_.reset();
   return Status::Ok();
 }
 
-Status AudioEncoderEngine::Feed(const AVFrame& samples, int count, Emitter& emit) {
+Status AudioEncoderEngine::Feed(FramePtr samples, int count, Emitter& emit) {
   if (count <= 0) return Status::Ok();
   if (!fifo_) {
-    // Encoders of any frame size (PCM) take the samples as they come: a view, no copy.
-    FramePtr view = RefFrame(&samples);
-    view->nb_samples = count;
-    av_channel_layout_uninit(&view->ch_layout);
-    if (av_channel_layout_copy(&view->ch_layout, &ctx_->ch_layout) < 0) throw std::bad_alloc();
-    view->sample_rate = rate_;
-    return SendFrame(std::move(view), emit);
+    // Encoders of any frame size (PCM) take the samples as they come: no copy.
+    samples->nb_samples = count;
+    av_channel_layout_uninit(&samples->ch_layout);
+    if (av_channel_layout_copy(&samples->ch_layout, &ctx_->ch_layout) < 0) throw std::bad_alloc();
+    samples->sample_rate = rate_;
+    return SendFrame(std::move(samples), emit);
   }
-  if (av_audio_fifo_write(fifo_.get(), reinterpret_cast<void**>(samples.extended_data), count) < count) {
+  if (av_audio_fifo_write(fifo_.get(), reinterpret_cast<void**>(samples->extended_data), count) < count) {
     throw std::bad_alloc();
   }
+  samples.reset();  // copied into the FIFO
   const int frame_size = ctx_->frame_size;
   while (av_audio_fifo_size(fifo_.get()) >= frame_size) {
     FramePtr frame = EncoderFrame(*ctx_, frame_size);
@@ -231,6 +235,9 @@ Status AudioEncoderEngine::SendFrame(FramePtr frame, Emitter& emit) {
   const int err = avcodec_send_frame(ctx_.get(), frame.get());
   if (err < 0) return CodecFailure("Encoding failed", err);
   samples_sent_ += frame->nb_samples;
+  // The encoder keeps what it needs; the samples go back to their pool
+  // before the chunks reach JS.
+  frame.reset();
   return Receive(emit);
 }
 

@@ -66,12 +66,15 @@ class AudioEncoderEngine {
 
  private:
   Status Open(AVSampleFormat preferred);
-  Status Feed(const AVFrame& samples, int count, Emitter& emit);
+  // Takes the samples (first `count` frames of them) and drops them as soon
+  // as the encoder or the FIFO has them.
+  Status Feed(FramePtr samples, int count, Emitter& emit);
   Status SendFrame(FramePtr frame, Emitter& emit);
   Status Receive(Emitter& emit);
   Status EmitPacket(PacketPtr packet, Emitter& emit);
   Status Drain(Emitter& emit);
-  Status ConvertInto(const Work& work, Emitter& emit);
+  // Releases work.frame once its samples are converted.
+  Status ConvertInto(Work& work, Emitter& emit);
   Status DrainResampler(Emitter& emit);
   bool SilentFrame(const AVFrame& frame) const;
 

@@ -16,6 +16,13 @@ namespace {
 // SIMD paths in swresample and the encoders see aligned rows.
 constexpr size_t kPlaneAlign = 64;
 
+// Bytes from one plane's start to the next's in a pooled frame.
+size_t PlaneStride(SampleFormat format, uint32_t channels, uint32_t frames) {
+  const SampleFormatInfo& info = SampleInfo(format);
+  const size_t plane_size = size_t{frames} * static_cast<size_t>(info.bytes) * (info.planar ? 1 : channels);
+  return FFALIGN(plane_size, kPlaneAlign);
+}
+
 }  // namespace
 
 uint64_t AudioDataBytes(SampleFormat format, uint32_t channels, uint64_t frames) {
@@ -46,10 +53,8 @@ AVChannelLayout DefaultChannelLayout(int channels) {
 
 FramePtr AllocatePooledAudioFrame(SampleFormat format, uint32_t channels, uint32_t frames, int sample_rate) {
   const SampleFormatInfo& info = SampleInfo(format);
-  const size_t bytes = static_cast<size_t>(info.bytes);
   const size_t planes = info.planar ? channels : 1;
-  const size_t plane_size = info.planar ? size_t{frames} * bytes : size_t{frames} * channels * bytes;
-  const size_t stride = FFALIGN(plane_size, kPlaneAlign);
+  const size_t stride = PlaneStride(format, channels, frames);
   FramePtr frame = AllocFrame();
   frame->format = info.av;
   frame->nb_samples = static_cast<int>(frames);
@@ -73,6 +78,11 @@ FramePtr AllocatePooledAudioFrame(SampleFormat format, uint32_t channels, uint32
   frame->linesize[0] = static_cast<int>(stride);
   frame->buf[0] = buf.release();
   return frame;
+}
+
+uint64_t PreallocateAudioFrames(SampleFormat format, uint32_t channels, uint32_t frames, uint64_t count) {
+  const size_t planes = SampleInfo(format).planar ? channels : 1;
+  return PoolRegistry::Instance().Preallocate(PlaneStride(format, channels, frames) * planes, count);
 }
 
 FramePtr CreateAudioFrameFromBuffer(SampleFormat format, uint32_t channels, uint32_t frames, int sample_rate,

@@ -20,6 +20,10 @@ uint64_t AudioDataBytes(SampleFormat format, uint32_t channels, uint64_t frames)
 // "unspecified order": the spec never reorders channels.
 FramePtr AllocatePooledAudioFrame(SampleFormat format, uint32_t channels, uint32_t frames, int sample_rate);
 
+// Idle pool buffers for `count` frames of this shape, within the pool
+// limits. Returns how many buffers were added.
+uint64_t PreallocateAudioFrames(SampleFormat format, uint32_t channels, uint32_t frames, uint64_t count);
+
 // AudioData(init): a pooled frame holding a copy of `src`, laid out as
 // `format` says (planes back to back for planar formats). The caller has
 // checked src holds AudioDataBytes() bytes.

@@ -56,12 +56,6 @@ struct EncodedStreamConfig {
   // the description (Annex B): lib/ derives the exact codec string from it.
   std::vector<uint8_t> record;
   ColorInfo color;
-
-  bool operator==(const EncodedStreamConfig& o) const {
-    return description == o.description && record == o.record && color.primaries == o.color.primaries &&
-           color.transfer == o.color.transfer && color.matrix == o.color.matrix &&
-           color.full_range == o.color.full_range;
-  }
 };
 
 struct EncodedChunkOutput {

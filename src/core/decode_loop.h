@@ -57,14 +57,18 @@ Status ReceiveFrames(AVCodecContext* ctx, AVFrame* scratch, Deliver&& deliver) {
 }
 
 // Sends a packet, draining outputs first whenever the decoder is full.
+// Once the decoder has taken its own reference, ours is dropped, so a
+// pooled chunk buffer the decoder is done with is back in its pool before
+// the outputs reach JS (which may decode the next chunk at once).
 template <typename Receive>
-Status SendPacket(AVCodecContext* ctx, const AVPacket* pkt, Receive&& receive) {
+Status SendPacket(AVCodecContext* ctx, AVPacket* pkt, Receive&& receive) {
   int err = avcodec_send_packet(ctx, pkt);
   while (err == AVERROR(EAGAIN)) {
     if (Status s = receive(); !s.ok()) return s;
     err = avcodec_send_packet(ctx, pkt);
   }
   if (err < 0) return CodecFailure("Decoding failed", err);
+  av_packet_unref(pkt);
   return receive();
 }
 

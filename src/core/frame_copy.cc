@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 
 #include "core/frame_pool.h"
 
@@ -48,20 +49,50 @@ FramePtr CropView(const AVFrame& frame, PixelFormat format, const Rect& rect) {
   return view;
 }
 
+namespace {
+
+// The row stride and buffer size of each plane of a pooled frame.
+struct PooledPlanes {
+  int planes = 0;
+  size_t stride[4] = {};
+  size_t size[4] = {};
+};
+
+PooledPlanes PooledPlaneLayout(PixelFormat format, uint32_t coded_width, uint32_t coded_height) {
+  PooledPlanes out;
+  out.planes = Info(format).planes;
+  for (int p = 0; p < out.planes; p++) {
+    out.stride[p] = FFALIGN(PlaneRowBytes(format, p, coded_width), kStrideAlign);
+    out.size[p] = out.stride[p] * PlaneRows(format, p, coded_height);
+  }
+  return out;
+}
+
+}  // namespace
+
 FramePtr AllocatePooledFrame(PixelFormat format, uint32_t coded_width, uint32_t coded_height) {
   FramePtr frame = AllocFrame();
-  const PixelFormatInfo& info = Info(format);
-  frame->format = info.av;
+  frame->format = Info(format).av;
   frame->width = static_cast<int>(coded_width);
   frame->height = static_cast<int>(coded_height);
-  for (int p = 0; p < info.planes; p++) {
-    const size_t stride = FFALIGN(PlaneRowBytes(format, p, coded_width), kStrideAlign);
-    BufferRefPtr buf = PoolRegistry::Instance().Acquire(stride * PlaneRows(format, p, coded_height));
+  const PooledPlanes planes = PooledPlaneLayout(format, coded_width, coded_height);
+  for (int p = 0; p < planes.planes; p++) {
+    BufferRefPtr buf = PoolRegistry::Instance().Acquire(planes.size[p]);
     frame->data[p] = buf->data;
-    frame->linesize[p] = static_cast<int>(stride);
+    frame->linesize[p] = static_cast<int>(planes.stride[p]);
     frame->buf[p] = buf.release();
   }
   return frame;
+}
+
+uint64_t PreallocateFrames(PixelFormat format, uint32_t coded_width, uint32_t coded_height, uint64_t count) {
+  const PooledPlanes planes = PooledPlaneLayout(format, coded_width, coded_height);
+  // Planes of equal size (the chroma planes) share a pool.
+  std::map<size_t, uint64_t> buffers;
+  for (int p = 0; p < planes.planes; p++) buffers[planes.size[p]] += count;
+  uint64_t added = 0;
+  for (const auto& [size, n] : buffers) added += PoolRegistry::Instance().Preallocate(size, n);
+  return added;
 }
 
 FramePtr CreateFrameFromBuffer(PixelFormat format, uint32_t coded_width, uint32_t coded_height,

@@ -40,6 +40,10 @@ FramePtr CropView(const AVFrame& frame, PixelFormat format, const Rect& rect);
 // Planes of `format` and the coded size from the pool, uninitialised.
 FramePtr AllocatePooledFrame(PixelFormat format, uint32_t coded_width, uint32_t coded_height);
 
+// Idle pool buffers for `count` frames of this shape, within the pool
+// limits. Returns how many buffers were added.
+uint64_t PreallocateFrames(PixelFormat format, uint32_t coded_width, uint32_t coded_height, uint64_t count);
+
 // Copies the rect `layout` was computed for out of `frame` into dst.
 void CopyFrameTo(const AVFrame& frame, const CombinedLayout& layout, uint8_t* dst);
 

@@ -1,15 +1,37 @@
 #include "core/frame_pool.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace wcn {
 
-// One pooled block. It is allocated once and reused; while handed out it keeps
-// its pool alive, so a buffer released after the registry forgot the pool
-// still has somewhere to go.
+void PoolBudget::set_config(const PoolConfig& config) {
+  max_bytes_.store(config.max_bytes);
+  max_buffers_.store(config.max_buffers_per_pool);
+}
+
+bool PoolBudget::Reserve(uint64_t bytes) {
+  uint64_t held = held_.load(std::memory_order_relaxed);
+  do {
+    if (held + bytes > max_bytes_.load(std::memory_order_relaxed)) return false;
+  } while (!held_.compare_exchange_weak(held, held + bytes, std::memory_order_relaxed));
+  return true;
+}
+
+void PoolBudget::AddInUse() {
+  const uint64_t now = in_use_.fetch_add(1, std::memory_order_relaxed) + 1;
+  uint64_t peak = peak_in_use_.load(std::memory_order_relaxed);
+  while (now > peak && !peak_in_use_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+}
+
+// One block. A pooled one is allocated once and reused; while handed out a
+// block keeps its pool alive, so a buffer released after the registry forgot
+// the pool still has somewhere to go.
 struct BufferPool::Slot {
-  explicit Slot(size_t size) : data(static_cast<uint8_t*>(av_malloc(size + AV_INPUT_BUFFER_PADDING_SIZE))) {
+  Slot(size_t size, bool in_pool)
+      : data(static_cast<uint8_t*>(av_malloc(size + AV_INPUT_BUFFER_PADDING_SIZE))), pooled(in_pool) {
     if (!data) throw std::bad_alloc();
     std::memset(data + size, 0, AV_INPUT_BUFFER_PADDING_SIZE);
   }
@@ -18,39 +40,85 @@ struct BufferPool::Slot {
   Slot& operator=(const Slot&) = delete;
 
   uint8_t* data;
+  const bool pooled;  // false: a fallback, freed on release
   std::shared_ptr<BufferPool> owner;
 };
 
-BufferPool::BufferPool(size_t buffer_size) : buffer_size_(buffer_size) {
+BufferPool::BufferPool(size_t buffer_size, std::shared_ptr<PoolBudget> budget)
+    : buffer_size_(buffer_size), budget_(std::move(budget)) {
   stats_.buffer_size = buffer_size;
 }
 
-BufferPool::~BufferPool() = default;
+BufferPool::~BufferPool() { budget_->Give(stats_.capacity * buffer_size_); }
 
-BufferRefPtr BufferPool::Acquire() {
+void BufferPool::CountAcquire() {
+  stats_.acquires++;
+  stats_.in_use++;
+  stats_.peak_in_use = std::max(stats_.peak_in_use, stats_.in_use);
+  budget_->AddInUse();
+}
+
+void BufferPool::Uncount(bool pooled) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.acquires--;
+  stats_.in_use--;
+  budget_->SubInUse();
+  if (pooled) {
+    stats_.capacity--;
+    stats_.fresh_allocations--;
+    budget_->Give(buffer_size_);
+  } else {
+    stats_.fallbacks--;
+  }
+}
+
+BufferRefPtr BufferPool::TryAcquire() {
   std::unique_ptr<Slot> slot;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stats_.acquires++;
-    stats_.in_use++;
-    stats_.peak_in_use = std::max(stats_.peak_in_use, stats_.in_use);
-    if (free_.empty()) {
-      stats_.fresh_allocations++;
-      stats_.capacity++;
-    } else {
+    if (!free_.empty()) {
       slot = std::move(free_.back());
       free_.pop_back();
       stats_.available--;
+    } else if (stats_.capacity < budget_->max_buffers() && budget_->Reserve(buffer_size_)) {
+      stats_.capacity++;
+      stats_.fresh_allocations++;
+    } else {
+      return nullptr;
     }
+    CountAcquire();
   }
-  try {
-    if (!slot) slot = std::make_unique<Slot>(buffer_size_);
-  } catch (...) {
+  return slot ? Hand(std::move(slot)) : HandNew(true);
+}
+
+BufferRefPtr BufferPool::AcquireFallback() {
+  {
     std::lock_guard<std::mutex> lock(mutex_);
-    stats_.in_use--;
-    stats_.capacity--;
+    stats_.fallbacks++;
+    CountAcquire();
+  }
+  return HandNew(false);
+}
+
+BufferRefPtr BufferPool::HandNew(bool pooled) {
+  // Allocated outside the lock: other threads' acquires and releases never
+  // wait for the system allocator.
+  std::unique_ptr<Slot> slot;
+  try {
+    slot = std::make_unique<Slot>(buffer_size_, pooled);
+  } catch (...) {
+    Uncount(pooled);
     throw;
   }
+  return Hand(std::move(slot));
+}
+
+BufferRefPtr BufferPool::Acquire() {
+  if (BufferRefPtr buf = TryAcquire()) return buf;
+  return AcquireFallback();
+}
+
+BufferRefPtr BufferPool::Hand(std::unique_ptr<Slot> slot) {
   slot->owner = shared_from_this();
   AVBufferRef* ref = av_buffer_create(slot->data, buffer_size_, &BufferPool::Release, slot.get(), 0);
   if (!ref) {
@@ -69,21 +137,72 @@ void BufferPool::Release(void* opaque, uint8_t*) {
 }
 
 void BufferPool::Return(std::unique_ptr<Slot> slot) {
-  slot->owner.reset();
-  std::lock_guard<std::mutex> lock(mutex_);
-  stats_.releases++;
-  stats_.in_use--;
-  stats_.available++;
-  free_.push_back(std::move(slot));
-}
-
-void BufferPool::Trim() {
-  std::vector<std::unique_ptr<Slot>> idle;
+  std::unique_ptr<Slot> drop;  // freed after the lock is released
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    idle.swap(free_);
-    stats_.capacity -= idle.size();
-    stats_.available = 0;
+    stats_.releases++;
+    stats_.in_use--;
+    budget_->SubInUse();
+    if (!slot->pooled) {
+      drop = std::move(slot);
+    } else if (stats_.capacity > budget_->max_buffers() || budget_->over()) {
+      // The limits were lowered while this buffer was out.
+      stats_.capacity--;
+      budget_->Give(buffer_size_);
+      drop = std::move(slot);
+    } else {
+      stats_.available++;
+      free_.push_back(std::move(slot));
+    }
+  }
+}
+
+uint64_t BufferPool::Reserve(uint64_t count) {
+  uint64_t added = 0;
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stats_.capacity >= count || stats_.capacity >= budget_->max_buffers() || !budget_->Reserve(buffer_size_)) {
+        return added;
+      }
+      stats_.capacity++;
+      stats_.available++;
+    }
+    std::unique_ptr<Slot> slot;
+    try {
+      slot = std::make_unique<Slot>(buffer_size_, true);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stats_.capacity--;
+      stats_.available--;
+      budget_->Give(buffer_size_);
+      throw;
+    }
+    // Fault the pages in now: a fresh buffer's first write costs several
+    // times a copy of it (a page fault per 4 KiB), which is what reserving
+    // ahead of time is for.
+    for (size_t at = 0; at < buffer_size_; at += 4096) slot->data[at] = 0;
+    std::lock_guard<std::mutex> lock(mutex_);
+    free_.push_back(std::move(slot));
+    added++;
+  }
+}
+
+uint64_t BufferPool::Trim(uint64_t bytes) {
+  std::vector<std::unique_ptr<Slot>> idle;  // freed after the lock is released
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const uint64_t limit = budget_->max_buffers();
+    uint64_t freed = 0;
+    while (!free_.empty() && (freed < bytes || stats_.capacity > limit)) {
+      idle.push_back(std::move(free_.back()));
+      free_.pop_back();
+      stats_.capacity--;
+      stats_.available--;
+      freed += buffer_size_;
+    }
+    budget_->Give(freed);
+    return freed;
   }
 }
 
@@ -99,35 +218,116 @@ PoolRegistry& PoolRegistry::Instance() {
   return registry;
 }
 
+PoolRegistry::PoolRegistry() : budget_(std::make_shared<PoolBudget>()) {}
+
+std::shared_ptr<BufferPool> PoolRegistry::PoolFor(size_t size) {
+  Entry& entry = pools_[size];
+  if (!entry.pool) entry.pool = std::make_shared<BufferPool>(size, budget_);
+  entry.last_use = ++clock_;
+  return entry.pool;
+}
+
 BufferRefPtr PoolRegistry::Acquire(size_t size) {
   std::shared_ptr<BufferPool> pool;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto& slot = pools_[size];
-    if (!slot) slot = std::make_shared<BufferPool>(size);
-    pool = slot;
+    pool = PoolFor(size);
   }
-  return pool->Acquire();
+  if (BufferRefPtr buf = pool->TryAcquire()) return buf;
+  // At a limit. Idle buffers of shapes no longer in use make way for this
+  // one; when there are none, the request gets a buffer of its own.
+  if (pool->Stats().capacity < budget_->max_buffers()) {
+    bool room;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      room = MakeRoom(size, pool.get());
+    }
+    if (room) {
+      if (BufferRefPtr buf = pool->TryAcquire()) return buf;
+    }
+  }
+  return pool->AcquireFallback();
 }
 
-std::vector<PoolStats> PoolRegistry::Stats() const {
+BufferRefPtr PoolRegistry::AcquireAtLeast(size_t size) {
+  constexpr size_t kSmallestClass = 4096;
+  return Acquire(std::bit_ceil(std::max(size, kSmallestClass)));
+}
+
+uint64_t PoolRegistry::Preallocate(size_t size, uint64_t count) {
+  std::shared_ptr<BufferPool> pool;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pool = PoolFor(size);
+  }
+  return pool->Reserve(count);
+}
+
+bool PoolRegistry::MakeRoom(uint64_t bytes, const BufferPool* keep) {
+  if (budget_->fits(bytes)) return true;
+  std::vector<const Entry*> order;
+  for (const auto& [size, entry] : pools_) {
+    if (entry.pool.get() != keep) order.push_back(&entry);
+  }
+  std::sort(order.begin(), order.end(), [](const Entry* a, const Entry* b) { return a->last_use < b->last_use; });
+  for (const Entry* entry : order) {
+    entry->pool->Trim(budget_->held() + bytes - budget_->config().max_bytes);
+    if (budget_->fits(bytes)) return true;
+  }
+  return false;
+}
+
+void PoolRegistry::Configure(const PoolConfig& config) {
+  budget_->set_config(config);
   std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<PoolStats> out;
-  out.reserve(pools_.size());
-  for (const auto& [size, pool] : pools_) out.push_back(pool->Stats());
-  return out;
+  // Per-pool limit first (Trim(0) frees only what is past it), then the
+  // byte cap, taken from the least recently used pools.
+  for (auto& [size, entry] : pools_) entry.pool->Trim(0);
+  MakeRoom(0, nullptr);
+}
+
+PoolReport PoolRegistry::Report() const {
+  PoolReport report;
+  std::lock_guard<std::mutex> lock(mutex_);
+  report.pools.reserve(pools_.size());
+  for (const auto& [size, entry] : pools_) {
+    const PoolStats s = entry.pool->Stats();
+    report.pools.push_back(s);
+    PoolStats& t = report.total;
+    t.capacity += s.capacity;
+    t.available += s.available;
+    t.in_use += s.in_use;
+    t.acquires += s.acquires;
+    t.releases += s.releases;
+    t.fresh_allocations += s.fresh_allocations;
+    t.fallbacks += s.fallbacks;
+    t.bytes_held += s.bytes_held;
+  }
+  report.total.peak_in_use = budget_->peak_in_use();
+  return report;
 }
 
 void PoolRegistry::Trim() {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto it = pools_.begin(); it != pools_.end();) {
-    it->second->Trim();
-    if (it->second->Stats().in_use == 0) {
+    it->second.pool->Trim();
+    if (it->second.pool->Stats().in_use == 0) {
       it = pools_.erase(it);
     } else {
       ++it;
     }
   }
+}
+
+PacketPtr PooledPacketCopy(const uint8_t* data, size_t size) {
+  BufferRefPtr buf = PoolRegistry::Instance().AcquireAtLeast(size + AV_INPUT_BUFFER_PADDING_SIZE);
+  if (size > 0) std::memcpy(buf->data, data, size);
+  std::memset(buf->data + size, 0, AV_INPUT_BUFFER_PADDING_SIZE);
+  PacketPtr pkt = AllocPacket();
+  pkt->data = buf->data;
+  pkt->size = static_cast<int>(size);
+  pkt->buf = buf.release();
+  return pkt;
 }
 
 }  // namespace wcn

@@ -84,7 +84,7 @@ Status VideoEncoderEngine::Configure(const Config& config, Emitter& emit) {
 Status VideoEncoderEngine::Open() {
   CloseEncoder();
   superframe_.reset();
-  sent_config_.reset();
+  config_sent_ = false;
   headers_.clear();
   record_.clear();
   AVDictionary* opts = nullptr;
@@ -177,6 +177,11 @@ Status VideoEncoderEngine::Process(Work& work, Emitter& emit) {
   const int err = avcodec_send_frame(ctx_.get(), input.get());
   if (err < 0) return CodecFailure("Encoding failed", err);
   frames_sent_++;
+  // The encoder holds what it still needs; our references go now, so the
+  // planes are back in their pools before the chunks reach JS (which may
+  // build the next frame at once).
+  input.reset();
+  work.frame.reset();
   return Receive(emit);
 }
 
@@ -308,7 +313,7 @@ void VideoEncoderEngine::Reset() {
   CloseEncoder();
   superframe_.reset();
   timing_.clear();
-  sent_config_.reset();
+  config_sent_ = false;
   needs_open_ = false;
   drained_ = false;
   color_known_ = false;
@@ -320,7 +325,10 @@ void VideoEncoderEngine::SetHeaders(const uint8_t* data, size_t size) {
   headers_.assign(data, data + size);
   // avcC, hvcC or av1C (whose seq_level_idx the output's codec string carries).
   const bool has_record = config_.family == "h264" || config_.family == "hevc" || config_.family == "av1";
-  record_ = has_record ? BuildConfigRecord(ctx_->codec_id, data, size) : std::vector<uint8_t>{};
+  std::vector<uint8_t> record = has_record ? BuildConfigRecord(ctx_->codec_id, data, size) : std::vector<uint8_t>{};
+  if (record == record_) return;
+  record_ = std::move(record);
+  config_sent_ = false;  // a new decoderConfig goes with the next chunk
 }
 
 Status VideoEncoderEngine::EmitPacket(PacketPtr pkt, Emitter& emit) {
@@ -347,14 +355,10 @@ Status VideoEncoderEngine::EmitPacket(PacketPtr pkt, Emitter& emit) {
                                                 config_.temporal_layers);
   }
 
-  EncodedStreamConfig stream;
-  stream.color = color_;
-  stream.record = record_;
   if (parameter_sets) {
-    if (stream.record.empty()) {
+    if (record_.empty()) {
       return Status::Error(ErrorKind::kEncodingError, "The encoder produced no usable parameter sets.");
     }
-    if (!config_.annexb) stream.description = stream.record;
     if (config_.annexb) {
       // In-band parameter sets on every key frame, so each is a random access point.
       if (out.key) pkt = Prefixed(headers_.data(), headers_.size(), *pkt);
@@ -362,8 +366,14 @@ Status VideoEncoderEngine::EmitPacket(PacketPtr pkt, Emitter& emit) {
       return Status::Error(ErrorKind::kEncodingError, "The encoder produced a chunk without start codes.");
     }
   }
-  if (!sent_config_ || !(*sent_config_ == stream)) {
-    sent_config_ = stream;
+  // Sent with the first chunk of an open encoder and when the headers
+  // change (the colour only changes when the encoder reopens).
+  if (!config_sent_) {
+    config_sent_ = true;
+    EncodedStreamConfig stream;
+    stream.color = color_;
+    stream.record = record_;
+    if (parameter_sets && !config_.annexb) stream.description = record_;
     out.config = std::move(stream);
   }
   out.packet = std::move(pkt);

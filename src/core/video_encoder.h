@@ -87,7 +87,7 @@ class VideoEncoderEngine {
   };
   int temporal_index_ = 0;  // position in libvpx's layer pattern
   std::map<int64_t, Timing> timing_;  // by encoder pts
-  std::optional<EncodedStreamConfig> sent_config_;
+  bool config_sent_ = false;  // the open encoder's decoderConfig went out
   std::vector<uint8_t> headers_;  // the open encoder's parameter sets / sequence header
   std::vector<uint8_t> record_;   // their configuration record (avcC, hvcC, av1C), built once
   BsfPtr superframe_;  // VP9: merges hidden frames into the next shown one

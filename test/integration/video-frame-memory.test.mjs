@@ -81,6 +81,23 @@ test('close() returns the planes to their pools at once; the last reference deci
   again.close();
 });
 
+test('clones count their references: closing one twice never releases another clone\'s', async () => {
+  const frame = new VideoFrame(patternI420(64, 32, 7), { format: 'I420', codedWidth: 64, codedHeight: 32, timestamp: 0 });
+  const start = totals();
+  const a = frame.clone();
+  const b = new VideoFrame(frame, { timestamp: 5 });
+  a.close();
+  a.close();
+  frame.close();
+  frame.close();
+  assert.equal(totals().inUse, start.inUse, 'b still holds the planes');
+  const pixels = new Uint8Array(b.allocationSize());
+  await b.copyTo(pixels);
+  assert.deepEqual(pixels, patternI420(64, 32, 7));
+  b.close();
+  assert.equal(totals().inUse, start.inUse - 3, 'the last reference released the three planes');
+});
+
 // Runs in a child with --expose-gc. The leak warning is emitted from a
 // FinalizationRegistry callback; to know that callback had its chance, the
 // script waits for a registry of its own that was fed after the collection

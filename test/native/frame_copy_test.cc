@@ -73,7 +73,7 @@ TEST(FrameCopy, CloneSharesPlanesAndReleasesOnLastUnref) {
   FramePtr frame = CreateFrameFromBuffer(PixelFormat::kBGRA, 64, 64, src.data(), layout);
   const size_t size = frame->buf[0]->size;
   auto in_use = [&] {
-    for (const PoolStats& s : PoolRegistry::Instance().Stats()) {
+    for (const PoolStats& s : PoolRegistry::Instance().Report().pools) {
       if (s.buffer_size == size) return s.in_use;
     }
     return uint64_t{0};
