@@ -194,6 +194,12 @@ export async function transcode(input, output, options = {}, onProgress = () => 
         const [width, height] = outputSize(vIn, options);
         const base = { width, height, latencyMode: 'quality', ...(vIn.frameRate ? { framerate: vIn.frameRate } : {}) };
         if (options.bitrate) base.bitrate = options.bitrate;
+        // Non-square pixels: the output is displayed at the input's aspect ratio.
+        const { displayAspectWidth: daw, displayAspectHeight: dah } = vIn.config;
+        if (daw && dah && daw * height !== dah * width) {
+          base.displayWidth = Math.round((height * daw) / dah);
+          base.displayHeight = height;
+        }
         videoConfig = await pickVideoCodec(vName, base);
         video = { frameRate: vIn.frameRate ?? undefined };
       }

@@ -101,7 +101,8 @@ struct DemuxTrack {
   std::vector<uint8_t> record;       // avcC / hvcC / av1C, also for Annex B / OBU streams
   // Video.
   uint32_t width = 0, height = 0;
-  uint32_t display_width = 0, display_height = 0;  // after the sample aspect ratio
+  // The display aspect ratio (reduced) when pixels are not square, else the coded size.
+  uint32_t display_width = 0, display_height = 0;
   int rotation = 0;                                // clockwise degrees: 0, 90, 180, 270
   bool flip = false;
   ColorInfo color;

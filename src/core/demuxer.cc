@@ -75,7 +75,11 @@ void DescribeVideo(const AVStream& stream, const AVCodecParameters& par, DemuxTr
   t->display_width = t->width;
   t->display_height = t->height;
   if (sar.num > 0 && sar.den > 0 && sar.num != sar.den) {
-    t->display_width = static_cast<uint32_t>(av_rescale(t->width, sar.num, sar.den));
+    // The exact ratio, not a rounded width: a copy keeps the aspect as it was.
+    int num = 0, den = 0;
+    av_reduce(&num, &den, static_cast<int64_t>(t->width) * sar.num, static_cast<int64_t>(t->height) * sar.den, INT32_MAX);
+    t->display_width = static_cast<uint32_t>(num);
+    t->display_height = static_cast<uint32_t>(den);
   }
   if (const int32_t* m = DisplayMatrix(stream)) Orientation(m, &t->rotation, &t->flip);
   t->color.primaries = par.color_primaries;

@@ -152,6 +152,18 @@ describe('CLI transcode: outputs the ffmpeg CLI reads', () => {
   });
 });
 
+test('non-square pixels: a copy keeps the sample aspect ratio exactly, a transcode keeps the display aspect', () => {
+  const source = at('anamorphic.mp4');
+  ffmpeg([...lavfiVideo(W, H), '-vf', 'setsar=4/3', '-c:v', 'libx264', source]);
+  const aspect = (file) => ffprobeJson(['-select_streams', 'v:0', '-show_entries', 'stream=sample_aspect_ratio,display_aspect_ratio', file]).streams[0];
+  assert.deepEqual(aspect(source), { sample_aspect_ratio: '4:3', display_aspect_ratio: '16:9' });
+  succeeded(cli('transcode', source, at('anamorphic-copy.mkv'), '--video-codec', 'copy', '--quiet'));
+  assert.deepEqual(aspect(at('anamorphic-copy.mkv')), { sample_aspect_ratio: '4:3', display_aspect_ratio: '16:9' });
+  // An encoder's display size is whole pixels: 120 * 16 / 9 = 213.3 -> 213.
+  succeeded(cli('transcode', source, at('anamorphic.webm'), '--quiet'));
+  assert.deepEqual(aspect(at('anamorphic.webm')), { sample_aspect_ratio: '213:160', display_aspect_ratio: '71:40' });
+});
+
 describe('CLI reports', () => {
   test('--stats prints the run as JSON on stdout', () => {
     const out = at('stats.mkv');
