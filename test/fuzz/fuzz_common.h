@@ -17,6 +17,7 @@
 #include "core/codec_worker.h"
 #include "core/ffmpeg_raii.h"
 #include "core/log.h"
+#include "core/pixel_format.h"
 #include "core/sample_format.h"
 
 // A fuzz target's own assertion: libFuzzer keeps the input that broke it.
@@ -77,7 +78,8 @@ inline PacketPtr Packet(const std::vector<uint8_t>& bytes) {
 inline void CheckVideo(const DecodedVideo& v) {
   FUZZ_CHECK(v.frame && v.frame->width > 0 && v.frame->height > 0);
   const PixelFormatInfo& info = Info(v.format);
-  if (info.av != AV_PIX_FMT_NONE) FUZZ_CHECK(v.frame->format == info.av);
+  // The frame's memory layout is the format's (yuvj420p is I420, say).
+  if (info.av != AV_PIX_FMT_NONE) FUZZ_CHECK(FromAVPixelFormat(static_cast<AVPixelFormat>(v.frame->format)) == v.format);
   for (int p = 0; p < info.planes; p++) FUZZ_CHECK(v.frame->data[p] && v.frame->linesize[p] > 0);
   FUZZ_CHECK(v.visible.width > 0 && v.visible.height > 0);
   FUZZ_CHECK(v.visible.x + v.visible.width <= static_cast<uint64_t>(v.frame->width));
