@@ -260,8 +260,10 @@ int TemporalLayerOfPicture(bool hevc, const uint8_t* data, size_t size, int leng
     if (hevc) {
       if (nal.size < 2) continue;
       const int type = (nal.data[0] >> 1) & 0x3f;
-      if (type > 31) continue;  // not a slice
-      return std::min(layers - 1, (nal.data[1] & 7) - 1);
+      const int temporal_id = (nal.data[1] & 7) - 1;
+      // Not a slice, or the forbidden nuh_temporal_id_plus1 of 0.
+      if (type > 31 || temporal_id < 0) continue;
+      return std::min(layers - 1, temporal_id);
     }
     const int type = nal.data[0] & 0x1f;
     if (type != 1 && type != 5) continue;

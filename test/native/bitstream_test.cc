@@ -168,5 +168,16 @@ TEST(AnnexBToLengthPrefixed, RefusesDataWithoutStartCodes) {
   EXPECT_FALSE(AnnexBToLengthPrefixed(&pkt));
 }
 
+// Found by fuzz_bitstream: an HEVC NAL unit with nuh_temporal_id_plus1 = 0
+// (forbidden) came out as layer -1, which means "no temporal layering".
+TEST(TemporalLayerOfPicture, SkipsHevcNalUnitsWithTheForbiddenTemporalId) {
+  // TRAIL_R slices: TemporalId + 1 of 0, then of 3.
+  const std::vector<uint8_t> forbidden = {0, 0, 1, 0x02, 0x00, 0xaa};
+  const std::vector<uint8_t> then_valid = {0, 0, 1, 0x02, 0x00, 0xaa, 0, 0, 1, 0x02, 0x03, 0xbb};
+  EXPECT_EQ(TemporalLayerOfPicture(true, forbidden.data(), forbidden.size(), 0, 3), 0);
+  EXPECT_EQ(TemporalLayerOfPicture(true, then_valid.data(), then_valid.size(), 0, 3), 2);
+  EXPECT_EQ(TemporalLayerOfPicture(true, then_valid.data(), then_valid.size(), 0, 2), 1);
+}
+
 }  // namespace
 }  // namespace wcn
