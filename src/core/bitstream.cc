@@ -99,6 +99,7 @@ bool AnnexBToLengthPrefixed(PacketPtr* pkt) {
 }
 
 std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* extradata, size_t size) {
+  if (size == 0) return {};  // nothing to build from (and no bytes to copy)
   // The MP4 muxer's record writer is FFmpeg's own, well-tested one; with
   // an empty moov it writes the record as soon as the header is written.
   AVFormatContext* raw = nullptr;

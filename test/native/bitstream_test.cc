@@ -168,6 +168,14 @@ TEST(AnnexBToLengthPrefixed, RefusesDataWithoutStartCodes) {
   EXPECT_FALSE(AnnexBToLengthPrefixed(&pkt));
 }
 
+// Found by fuzz_bitstream under UBSan: empty extradata was copied from a
+// null pointer. There is no record to build from nothing.
+TEST(BuildConfigRecord, NothingFromNoExtradata) {
+  for (AVCodecID codec : {AV_CODEC_ID_H264, AV_CODEC_ID_HEVC, AV_CODEC_ID_AV1}) {
+    EXPECT_TRUE(BuildConfigRecord(codec, nullptr, 0).empty()) << avcodec_get_name(codec);
+  }
+}
+
 // Found by fuzz_bitstream: an HEVC NAL unit with nuh_temporal_id_plus1 = 0
 // (forbidden) came out as layer -1, which means "no temporal layering".
 TEST(TemporalLayerOfPicture, SkipsHevcNalUnitsWithTheForbiddenTemporalId) {
