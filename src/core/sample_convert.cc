@@ -115,6 +115,9 @@ int TypeBytes(SampleType t) { return t == SampleType::kU8 ? 1 : t == SampleType:
 
 void ConvertSamples(SampleType from, const uint8_t* src, size_t src_step, SampleType to, uint8_t* dst,
                     size_t dst_step, size_t n) {
+  // copyTo({frameCount: 0}) copies nothing, into a destination that may
+  // have no bytes at all (a null pointer).
+  if (n == 0) return;
   if (from == to && src_step == 1 && dst_step == 1) {
     std::memcpy(dst, src, n * static_cast<size_t>(TypeBytes(from)));
     return;
