@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(annexb.empty());
   }
 
-  const int layers = static_cast<int>((options >> 2) & 3) + 1;
+  const int layers = static_cast<int>((options >> 2) & 1) + 2;  // L1T2 or L1T3, the modes with layers
   const bool hevc_picture = options & 16;
   const int layer = TemporalLayerOfPicture(hevc_picture, d, n, (options & 32) ? length_size : 0, layers);
   FUZZ_CHECK(layer >= 0 && layer < layers);
