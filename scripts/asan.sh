@@ -28,7 +28,8 @@ if [ -f /usr/include/node/node_api.h ]; then nodedir=/usr; fi
 (
   cd "$out/pkg"
   export CXXFLAGS="-fsanitize=address -fno-omit-frame-pointer -g" LDFLAGS="-fsanitize=address"
-  "$root/node_modules/.bin/node-gyp" rebuild --silent -j "$(nproc)" ${nodedir:+--nodedir="$nodedir"} >/dev/null
+  "$root/node_modules/.bin/node-gyp" configure --silent ${nodedir:+--nodedir="$nodedir"} >/dev/null
+  "$root/node_modules/.bin/node-gyp" build --silent -j "$(nproc)" ${nodedir:+--nodedir="$nodedir"} >/dev/null
 )
 
 if [ $# -gt 0 ]; then
