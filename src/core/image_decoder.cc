@@ -431,10 +431,10 @@ Status ImageFrameDecoder::Open(int stream) {
   ctx->thread_count = 1;
   AVDictionary* opts = nullptr;
   av_dict_set_int(&opts, "max_pixels", static_cast<int64_t>(kMaxPixels), 0);
-  if (std::strcmp(codec->name, "libdav1d") == 0) {
-    ctx->thread_count = 0;
-    av_dict_set_int(&opts, "max_frame_delay", 1, 0);
-  }
+  // dav1d too: with its worker threads, FFmpeg 5.1's wrapper could report
+  // the end of the stream while the last pictures were still being
+  // decoded, and a frame of a sequence came out as "no picture".
+  if (std::strcmp(codec->name, "libdav1d") == 0) av_dict_set_int(&opts, "max_frame_delay", 1, 0);
   const int err = avcodec_open2(ctx.get(), codec, &opts);
   av_dict_free(&opts);
   if (err < 0) return CodecFailure("Opening the image decoder failed", err);
