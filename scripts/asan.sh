@@ -4,8 +4,8 @@
 # with AddressSanitizer (build-asan/, beside the normal build) and the
 # JavaScript suite run on it: libasan is preloaded into Node
 # (which is not instrumented itself), WEBCODECS_NATIVE_ADDON makes lib/ load
-# the sanitized addon, and LeakSanitizer reports what is left at exit, less
-# what test/sanitizers/lsan-node.supp says belongs to Node itself.
+# the sanitized addon, and LeakSanitizer reports what is left at exit in
+# every process (Node 20 itself needs no suppression).
 # docs/reliability.md has the results.
 #   scripts/asan.sh [test files...]   (default: every JavaScript test)
 set -euo pipefail
@@ -43,5 +43,8 @@ export LD_PRELOAD
 LD_PRELOAD=$(g++ -print-file-name=libasan.so)
 export WEBCODECS_NATIVE_ADDON="$root/$out/pkg/build/Release/webcodecs_native.node"
 export ASAN_OPTIONS="detect_leaks=1:allow_user_segv_handler=1:handle_segv=0:alloc_dealloc_mismatch=0:abort_on_error=0"
-export LSAN_OPTIONS="suppressions=$root/test/sanitizers/lsan-node.supp:print_suppressions=0"
+# Leaks inside system codec libraries (test/native/lsan.supp, shared with
+# the GoogleTests) are theirs, in every process that runs them (node and the
+# ffmpeg CLI alike).
+export LSAN_OPTIONS="suppressions=$root/test/native/lsan.supp:print_suppressions=0"
 node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
