@@ -5,7 +5,7 @@
 # JavaScript suite run on it: libasan is preloaded into Node
 # (which is not instrumented itself), WEBCODECS_NATIVE_ADDON makes lib/ load
 # the sanitized addon, and LeakSanitizer reports what is left at exit in
-# every process (Node 20 itself needs no suppression).
+# every process, less the suppressions below.
 # docs/reliability.md has the results.
 #   scripts/asan.sh [test files...]   (default: every JavaScript test)
 set -euo pipefail
@@ -43,8 +43,9 @@ export LD_PRELOAD
 LD_PRELOAD=$(g++ -print-file-name=libasan.so)
 export WEBCODECS_NATIVE_ADDON="$root/$out/pkg/build/Release/webcodecs_native.node"
 export ASAN_OPTIONS="detect_leaks=1:allow_user_segv_handler=1:handle_segv=0:alloc_dealloc_mismatch=0:abort_on_error=0"
-# Leaks inside system codec libraries (test/native/lsan.supp, shared with
-# the GoogleTests) are theirs, in every process that runs them (node and the
-# ffmpeg CLI alike).
-export LSAN_OPTIONS="suppressions=$root/test/native/lsan.supp:print_suppressions=0"
+# Leaks inside the codec libraries (test/native/lsan.supp, shared with the
+# GoogleTests), in every process that runs them (node and the ffmpeg CLI
+# alike), and V8's own at exit (test/sanitizers/lsan-node.supp).
+cat test/native/lsan.supp test/sanitizers/lsan-node.supp >"$out/lsan.supp"
+export LSAN_OPTIONS="suppressions=$root/$out/lsan.supp:print_suppressions=0"
 node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
