@@ -107,7 +107,8 @@ constexpr uint32_t kMaxShortTermRefPicSets = 64;
 
 // Reads an HEVC SPS (after its 2-byte NAL unit header) as FFmpeg's hvcC
 // writer does, up to long_term_ref_pics_present_flag, and returns the flag;
-// nullopt when the data ends or breaks a limit the writer checks before it.
+// nullopt when the data ends, breaks a limit the writer checks before it,
+// or predicts a reference picture set from another.
 std::optional<bool> HevcSpsLongTermRefs(const uint8_t* rbsp, size_t size) {
   BitReader br(rbsp, size);
   br.ReadBits(4);  // sps_video_parameter_set_id
@@ -164,23 +165,15 @@ std::optional<bool> HevcSpsLongTermRefs(const uint8_t* rbsp, size_t size) {
   }
   const uint32_t sets = br.ReadUE();  // num_short_term_ref_pic_sets
   if (br.failed() || sets > kMaxShortTermRefPicSets) return std::nullopt;
-  uint64_t delta_pocs[kMaxShortTermRefPicSets] = {};
   for (uint32_t i = 0; i < sets && !br.failed(); i++) {
-    if (i > 0 && br.ReadBit()) {  // inter_ref_pic_set_prediction_flag
-      br.ReadBit();               // delta_rps_sign
-      br.ReadUE();                // abs_delta_rps_minus1
-      // The writer loops over the previous set's deltas (the standard has
-      // one more); used_by_curr_pic_flag, else use_delta_flag.
-      for (uint64_t j = 0; j < delta_pocs[i - 1] && !br.failed(); j++) {
-        if (br.ReadBit() || br.ReadBit()) delta_pocs[i]++;
-      }
-    } else {
-      const uint64_t pics = uint64_t{br.ReadUE()} + br.ReadUE();  // negative and positive
-      for (uint64_t j = 0; j < pics && !br.failed(); j++) {
-        br.ReadUE();  // delta_poc_sX_minus1
-        br.ReadBit();  // used_by_curr_pic_sX_flag
-      }
-      delta_pocs[i] = pics;
+    // A set predicted from the one before: FFmpeg versions disagree on how
+    // many of its flags the writer reads, so the rest of the SPS cannot be
+    // located (x265 codes every set explicitly).
+    if (i > 0 && br.ReadBit()) return std::nullopt;  // inter_ref_pic_set_prediction_flag
+    const uint64_t pics = uint64_t{br.ReadUE()} + br.ReadUE();  // negative and positive
+    for (uint64_t j = 0; j < pics && !br.failed(); j++) {
+      br.ReadUE();   // delta_poc_sX_minus1
+      br.ReadBit();  // used_by_curr_pic_sX_flag
     }
   }
   const bool long_term = br.ReadBit();  // long_term_ref_pics_present_flag

@@ -47,9 +47,10 @@ class BitWriter {
 };
 
 // An Annex B HEVC SPS (Main, 64x64) with two short-term reference picture
-// sets (the second predicted from the first) and, when `long_term`, one
-// long-term reference picture.
-inline std::vector<uint8_t> HevcSps(bool long_term, uint32_t sub_layers_minus1, bool scaling_lists) {
+// sets (the second predicted from the first when `inter_rps`) and, when
+// `long_term`, one long-term reference picture.
+inline std::vector<uint8_t> HevcSps(bool long_term, uint32_t sub_layers_minus1, bool scaling_lists,
+                                    bool inter_rps = false) {
   BitWriter w;
   w.Bits(0, 4);                  // sps_video_parameter_set_id
   w.Bits(sub_layers_minus1, 3);  // sps_max_sub_layers_minus1
@@ -99,10 +100,19 @@ inline std::vector<uint8_t> HevcSps(bool long_term, uint32_t sub_layers_minus1, 
   w.UE(0);
   w.UE(0);
   w.Bit(1);
-  w.Bit(1);  // set 1: inter_ref_pic_set_prediction_flag
-  w.Bit(0);
-  w.UE(0);
-  w.Bit(1);  // used_by_curr_pic_flag of set 0's one picture
+  w.Bit(inter_rps);  // set 1: inter_ref_pic_set_prediction_flag
+  if (inter_rps) {
+    w.Bit(0);
+    w.UE(0);
+    w.Bit(1);  // used_by_curr_pic_flag of set 0's one picture
+  } else {
+    w.UE(2);  // two negative pictures
+    w.UE(0);
+    w.UE(0);
+    w.Bit(1);
+    w.UE(1);
+    w.Bit(0);
+  }
   w.Bit(long_term);
   if (long_term) {
     w.UE(1);       // num_long_term_ref_pics_sps
