@@ -19,6 +19,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace wcn;
+  fuzz::SetUpFFmpeg();
   fuzz::Reader in(data, size);
   const auto format = static_cast<SampleFormat>(in.U8() % kSampleFormatCount);
   const uint32_t channels = in.U8();

@@ -21,7 +21,7 @@ constexpr uint32_t kFlush = 1, kReset = 2;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace wcn;
-  fuzz::CaptureLogs();
+  fuzz::SetUpFFmpeg();
   fuzz::Reader in(data, size);
   AudioDecoderSettings config;
   config.codec = kCodecs[in.U8() % std::size(kCodecs)];

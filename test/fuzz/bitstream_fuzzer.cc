@@ -24,7 +24,7 @@ constexpr AVCodecID kRecordCodecs[] = {AV_CODEC_ID_H264, AV_CODEC_ID_HEVC, AV_CO
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  fuzz::CaptureLogs();
+  fuzz::SetUpFFmpeg();
   fuzz::Reader in(data, size);
   const uint32_t options = in.U8();
   const std::vector<uint8_t> bytes = in.Rest();

@@ -23,7 +23,7 @@ constexpr int kMaxBatches = 64;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace wcn;
-  fuzz::CaptureLogs();
+  fuzz::SetUpFFmpeg();
   fuzz::Reader in(data, size);
   const uint32_t options = in.U8();
   DemuxSource source;

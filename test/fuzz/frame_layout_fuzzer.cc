@@ -52,6 +52,7 @@ std::optional<std::vector<PlaneLayout>> ReadLayout(fuzz::Reader& in) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  fuzz::SetUpFFmpeg();
   fuzz::Reader in(data, size);
   const auto format = static_cast<PixelFormat>(in.U8() % kPixelFormatCount);
   const uint32_t width = in.U16(), height = in.U16();

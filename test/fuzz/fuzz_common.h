@@ -16,6 +16,7 @@
 #include "core/codec_events.h"
 #include "core/codec_worker.h"
 #include "core/ffmpeg_raii.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "core/pixel_format.h"
 #include "core/sample_format.h"
@@ -128,8 +129,12 @@ struct Harness {
   Emitter emit{&sink, &generation};
 };
 
-// FFmpeg's log captured as the addon captures it (errors kept per thread
-// for messages, nothing printed: a fuzzer's output would drown in it).
-inline void CaptureLogs() { InstallLogCapture(AV_LOG_QUIET); }
+// FFmpeg's process-wide state as the addon sets it: the allocation limit,
+// and the log captured (errors kept per thread for messages, nothing
+// printed: a fuzzer's output would drown in it).
+inline void SetUpFFmpeg() {
+  InstallAllocationLimit();
+  InstallLogCapture(AV_LOG_QUIET);
+}
 
 }  // namespace wcn::fuzz

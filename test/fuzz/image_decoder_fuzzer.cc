@@ -24,7 +24,7 @@ constexpr uint64_t kMaxHeldBytes = 64u << 20;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace wcn;
-  fuzz::CaptureLogs();
+  fuzz::SetUpFFmpeg();
   fuzz::Reader in(data, size);
   ImageDecoderSettings settings;
   settings.type = static_cast<ImageType>(in.U8() % kImageTypes);

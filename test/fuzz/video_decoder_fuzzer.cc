@@ -22,7 +22,7 @@ constexpr int64_t kFrameMicros = 33333;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace wcn;
-  fuzz::CaptureLogs();
+  fuzz::SetUpFFmpeg();
   fuzz::Reader in(data, size);
   VideoDecoderSettings config;
   config.family = WCN_FUZZ_FAMILY;
