@@ -115,9 +115,6 @@ int TypeBytes(SampleType t) { return t == SampleType::kU8 ? 1 : t == SampleType:
 
 void ConvertSamples(SampleType from, const uint8_t* src, size_t src_step, SampleType to, uint8_t* dst,
                     size_t dst_step, size_t n) {
-  // copyTo({frameCount: 0}) copies nothing, into a destination that may
-  // have no bytes at all (a null pointer).
-  if (n == 0) return;
   if (from == to && src_step == 1 && dst_step == 1) {
     std::memcpy(dst, src, n * static_cast<size_t>(TypeBytes(from)));
     return;
@@ -171,6 +168,9 @@ Status PlanAudioCopy(SampleFormat format, uint32_t channels, uint64_t frames, ui
 
 void CopyAudio(SampleFormat format, const uint8_t* const* planes, uint32_t channels, const AudioCopyPlan& plan,
                uint8_t* dst) {
+  // copyTo({frameCount: 0}) writes nothing, into a destination that may
+  // have no bytes at all (a null pointer, not to be offset or copied to).
+  if (plan.frame_count == 0) return;
   const SampleFormatInfo& src = SampleInfo(format);
   const SampleFormatInfo& out = SampleInfo(plan.dest_format);
   const size_t sb = static_cast<size_t>(src.bytes);

@@ -155,16 +155,18 @@ TEST(AudioCopy, ExtractsAndInterleavesChannels) {
 }
 
 // Found by fuzz_audio_copy under UBSan: copyTo({frameCount: 0}) into an
-// empty destination (whose data pointer may be null) called memcpy on it.
+// empty destination (whose data pointer may be null) called memcpy on it,
+// and offset it per channel for interleaved output from planar samples.
 TEST(AudioCopy, ZeroFramesIntoAnEmptyDestination) {
   const std::vector<int16_t> src(8, 7);
-  FramePtr frame = CreateAudioFrameFromBuffer(SampleFormat::kS16, 2, 4, 48000,
-                                              reinterpret_cast<const uint8_t*>(src.data()));
-  for (SampleFormat dest : {SampleFormat::kS16, SampleFormat::kS16Planar, SampleFormat::kF32}) {
-    AudioCopyPlan plan;
-    ASSERT_TRUE(PlanAudioCopy(SampleFormat::kS16, 2, 4, 0, 1, 0, dest, &plan).ok());
-    EXPECT_EQ(plan.byte_size, 0u);
-    CopyAudio(SampleFormat::kS16, frame->extended_data, 2, plan, nullptr);
+  for (SampleFormat from : {SampleFormat::kS16, SampleFormat::kS16Planar}) {
+    FramePtr frame = CreateAudioFrameFromBuffer(from, 2, 4, 48000, reinterpret_cast<const uint8_t*>(src.data()));
+    for (SampleFormat dest : {SampleFormat::kS16, SampleFormat::kS16Planar, SampleFormat::kF32}) {
+      AudioCopyPlan plan;
+      ASSERT_TRUE(PlanAudioCopy(from, 2, 4, 0, 1, 0, dest, &plan).ok());
+      EXPECT_EQ(plan.byte_size, 0u);
+      CopyAudio(from, frame->extended_data, 2, plan, nullptr);
+    }
   }
 }
 
