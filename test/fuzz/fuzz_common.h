@@ -33,7 +33,7 @@
 namespace wcn::fuzz {
 
 // Reads the input front to back; past the end every read gives zeros or
-// empty spans, so any byte string is a valid input.
+// no bytes, so any byte string is a valid input.
 class Reader {
  public:
   Reader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
@@ -88,9 +88,9 @@ inline void CheckVideo(const DecodedVideo& v) {
   FUZZ_CHECK(v.display_width > 0 && v.display_height > 0);
 }
 
-// Counts what an engine reports, checks decoded frames and samples as they
-// come and releases them at once. Thread-safe: the image demuxer posts
-// from its own thread.
+// Checks decoded frames and samples as they come and releases them at
+// once; notes when the reporting thread has ended. Thread-safe: the image
+// demuxer posts from its own thread.
 class Sink : public EventSink {
  public:
   void Post(WorkerEvent&& e) override {
@@ -99,9 +99,9 @@ class Sink : public EventSink {
       FUZZ_CHECK(a->frame && a->frame->nb_samples > 0 && a->frame->ch_layout.nb_channels > 0);
       FUZZ_CHECK(a->frame->format == SampleInfo(a->format).av);
     }
+    if (e.type != WorkerEvent::Type::kClosed) return;
     std::lock_guard<std::mutex> lock(mutex_);
-    if (e.type == WorkerEvent::Type::kOutput) outputs_++;
-    if (e.type == WorkerEvent::Type::kClosed) closed_ = true;
+    closed_ = true;
     closed_changed_.notify_all();
   }
 
@@ -110,15 +110,10 @@ class Sink : public EventSink {
     std::unique_lock<std::mutex> lock(mutex_);
     closed_changed_.wait(lock, [&] { return closed_; });
   }
-  size_t outputs() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return outputs_;
-  }
 
  private:
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable closed_changed_;
-  size_t outputs_ = 0;
   bool closed_ = false;
 };
 
