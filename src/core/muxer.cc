@@ -291,8 +291,9 @@ Status MuxEngine::Prepare(Track& track, const Packet& first) {
     }
     if (c.codec == AV_CODEC_ID_HEVC && !HevcHvcCWritable(c.description.data(), c.description.size())) {
       return BadData(TrackName(index) +
-                     ": the HEVC sequence parameter set has long-term reference pictures (or is cut short), which "
-                     "FFmpeg's hvcC writer cannot read without looping forever; give the track an hvcC description.");
+                     ": the HEVC sequence parameter set has long-term reference pictures (or predicted reference "
+                     "picture sets, or is cut short), which FFmpeg's hvcC writer may loop on forever; give the track "
+                     "an hvcC description.");
     }
     const int depth = c.codec == AV_CODEC_ID_AV1 ? 0 : ReorderDepth(c.codec, c.description, *first.packet);
     track.dts = std::make_unique<DecodeTimestamps>(depth);
