@@ -175,12 +175,15 @@ export interface NativeBinding {
 
 function load(): NativeBinding {
   const root = path.join(__dirname, '..');
-  const candidates = ['build/Release/webcodecs_native.node', 'build/Debug/webcodecs_native.node'];
+  // WEBCODECS_NATIVE_ADDON: another build of the addon (scripts/asan.sh's
+  // AddressSanitizer build) loaded in place of the package's own.
+  const override = process.env.WEBCODECS_NATIVE_ADDON;
+  const candidates = override ? [path.resolve(override)] : ['build/Release/webcodecs_native.node', 'build/Debug/webcodecs_native.node'];
   let lastError: unknown;
   for (const rel of candidates) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return require(path.join(root, rel)) as NativeBinding;
+      return require(path.resolve(root, rel)) as NativeBinding;
     } catch (err) {
       lastError = err;
       if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') break;

@@ -11,6 +11,7 @@
 #include "binding/video_frame.h"
 #include "core/ffmpeg.h"
 #include "core/frame_pool.h"
+#include "core/limits.h"
 #include "core/log.h"
 
 namespace wcn {
@@ -122,6 +123,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   // SVT-AV1 prints its banner and statistics itself rather than through
   // av_log; keep it to errors unless the user asked for more.
   setenv("SVT_LOG", "1", 0);
+  InstallAllocationLimit();
   // Ownership passes to napi, which deletes the data when the environment ends.
   env.SetInstanceData<AddonData>(std::make_unique<AddonData>().release());
   exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));

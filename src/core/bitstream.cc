@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "core/bit_reader.h"
 #include "core/ffmpeg_raii.h"
@@ -98,7 +99,103 @@ bool AnnexBToLengthPrefixed(PacketPtr* pkt) {
   return true;
 }
 
+namespace {
+
+// HEVC's limit on short-term reference picture sets in an SPS, which
+// FFmpeg's hvcC writer enforces.
+constexpr uint32_t kMaxShortTermRefPicSets = 64;
+
+// Reads an HEVC SPS (after its 2-byte NAL unit header) as FFmpeg's hvcC
+// writer does, up to long_term_ref_pics_present_flag, and returns the flag;
+// nullopt when the data ends, breaks a limit the writer checks before it,
+// or predicts a reference picture set from another.
+std::optional<bool> HevcSpsLongTermRefs(const uint8_t* rbsp, size_t size) {
+  BitReader br(rbsp, size);
+  br.ReadBits(4);  // sps_video_parameter_set_id
+  const uint32_t sub_layers = br.ReadBits(3);  // sps_max_sub_layers_minus1
+  br.ReadBit();    // sps_temporal_id_nesting_flag
+  // profile_tier_level(1, sps_max_sub_layers_minus1): 96 bits of general
+  // profile, tier and level, then the sub-layers'.
+  for (int i = 0; i < 3; i++) br.ReadBits(32);
+  bool profile_present[8] = {}, level_present[8] = {};
+  for (uint32_t i = 0; i < sub_layers; i++) {
+    profile_present[i] = br.ReadBit();
+    level_present[i] = br.ReadBit();
+  }
+  if (sub_layers > 0) br.ReadBits(2 * static_cast<int>(8 - sub_layers));
+  for (uint32_t i = 0; i < sub_layers; i++) {
+    if (profile_present[i]) {  // 88 bits
+      br.ReadBits(32);
+      br.ReadBits(32);
+      br.ReadBits(24);
+    }
+    if (level_present[i]) br.ReadBits(8);
+  }
+  br.ReadUE();                         // sps_seq_parameter_set_id
+  if (br.ReadUE() == 3) br.ReadBit();  // chroma_format_idc, separate_colour_plane_flag
+  br.ReadUE();                         // pic_width_in_luma_samples
+  br.ReadUE();                         // pic_height_in_luma_samples
+  if (br.ReadBit()) {                  // conformance_window_flag: four offsets
+    for (int i = 0; i < 4; i++) br.ReadUE();
+  }
+  for (int i = 0; i < 3; i++) br.ReadUE();  // bit depths, log2_max_pic_order_cnt_lsb_minus4
+  for (uint32_t i = br.ReadBit() ? 0 : sub_layers; i <= sub_layers; i++) {
+    for (int k = 0; k < 3; k++) br.ReadUE();  // sub-layer ordering info
+  }
+  for (int i = 0; i < 6; i++) br.ReadUE();  // coding and transform block sizes and depths
+  if (br.ReadBit() && br.ReadBit()) {      // scaling_list_enabled_flag, sps_scaling_list_data_present_flag
+    for (int size_id = 0; size_id < 4; size_id++) {
+      for (int matrix = 0; matrix < (size_id == 3 ? 2 : 6); matrix++) {
+        if (!br.ReadBit()) {
+          br.ReadUE();  // scaling_list_pred_matrix_id_delta
+          continue;
+        }
+        const int coefficients = std::min(64, 1 << (4 + (size_id << 1)));
+        if (size_id > 1) br.ReadUE();  // scaling_list_dc_coef_minus8 (an se(v) is as long)
+        for (int k = 0; k < coefficients && !br.failed(); k++) br.ReadUE();
+      }
+    }
+  }
+  br.ReadBits(2);      // amp_enabled_flag, sample_adaptive_offset_enabled_flag
+  if (br.ReadBit()) {  // pcm_enabled_flag
+    br.ReadBits(8);
+    br.ReadUE();
+    br.ReadUE();
+    br.ReadBit();
+  }
+  const uint32_t sets = br.ReadUE();  // num_short_term_ref_pic_sets
+  if (br.failed() || sets > kMaxShortTermRefPicSets) return std::nullopt;
+  for (uint32_t i = 0; i < sets && !br.failed(); i++) {
+    // A set predicted from the one before: FFmpeg versions disagree on how
+    // many of its flags the writer reads, so the rest of the SPS cannot be
+    // located (x265 codes every set explicitly).
+    if (i > 0 && br.ReadBit()) return std::nullopt;  // inter_ref_pic_set_prediction_flag
+    const uint64_t pics = uint64_t{br.ReadUE()} + br.ReadUE();  // negative and positive
+    for (uint64_t j = 0; j < pics && !br.failed(); j++) {
+      br.ReadUE();   // delta_poc_sX_minus1
+      br.ReadBit();  // used_by_curr_pic_sX_flag
+    }
+  }
+  const bool long_term = br.ReadBit();  // long_term_ref_pics_present_flag
+  if (br.failed()) return std::nullopt;
+  return long_term;
+}
+
+}  // namespace
+
+bool HevcHvcCWritable(const uint8_t* extradata, size_t size) {
+  if (size == 0 || extradata[0] == 1) return true;  // nothing to parse, or a record copied as it is
+  for (const NalUnit& nal : SplitAnnexB(extradata, size)) {
+    if (nal.size < 2 || ((nal.data[0] >> 1) & 0x3f) != 33) continue;  // not an SPS
+    const std::optional<bool> long_term = HevcSpsLongTermRefs(nal.data + 2, nal.size - 2);
+    if (!long_term || *long_term) return false;
+  }
+  return true;
+}
+
 std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* extradata, size_t size) {
+  if (size == 0) return {};  // nothing to build from (and no bytes to copy)
+  if (codec == AV_CODEC_ID_HEVC && !HevcHvcCWritable(extradata, size)) return {};
   // The MP4 muxer's record writer is FFmpeg's own, well-tested one; with
   // an empty moov it writes the record as soon as the header is written.
   AVFormatContext* raw = nullptr;
@@ -260,8 +357,10 @@ int TemporalLayerOfPicture(bool hevc, const uint8_t* data, size_t size, int leng
     if (hevc) {
       if (nal.size < 2) continue;
       const int type = (nal.data[0] >> 1) & 0x3f;
-      if (type > 31) continue;  // not a slice
-      return std::min(layers - 1, (nal.data[1] & 7) - 1);
+      const int temporal_id = (nal.data[1] & 7) - 1;
+      // Not a slice, or the forbidden nuh_temporal_id_plus1 of 0.
+      if (type > 31 || temporal_id < 0) continue;
+      return std::min(layers - 1, temporal_id);
     }
     const int type = nal.data[0] & 0x1f;
     if (type != 1 && type != 5) continue;

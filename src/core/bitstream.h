@@ -38,6 +38,16 @@ bool AnnexBToLengthPrefixed(PacketPtr* pkt);
 // cannot build one from the data.
 std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* extradata, size_t size);
 
+// Whether FFmpeg's hvcC writer (ff_isom_write_hvcc: BuildConfigRecord, and
+// the MP4 and Matroska muxers) can read the HEVC parameter sets in this
+// extradata. Up to at least FFmpeg 5.1 it reads num_long_term_ref_pics_sps
+// again on every turn of its loop over them, a loop that may never end, so
+// Annex B data with an SPS that has long-term reference pictures is
+// refused, and so is one that predicts a reference picture set from
+// another or ends before saying (where the writer's reading cannot be
+// followed); an hvcC record is copied as it is, and is writable.
+bool HevcHvcCWritable(const uint8_t* extradata, size_t size);
+
 // Validates an AVCDecoderConfigurationRecord (avcC, ISO/IEC 14496-15
 // 5.3.3.1) or HEVCDecoderConfigurationRecord (hvcC, 8.3.3.1): version 1, a
 // NAL length size of 1, 2 or 4, and every parameter set array and NAL unit

@@ -181,6 +181,8 @@ bool ImageTypeAvailable(ImageType type) {
 
 ProbeResult ProbeImageHeader(ImageType type, const uint8_t* d, size_t n, ImageHeader* out) {
   *out = ImageHeader{};
+  // Nothing has arrived yet (the bytes may be null): every header needs more.
+  if (n == 0) return ProbeResult::kNeedMore;
   switch (type) {
     case ImageType::kPng: return ProbePng(d, n, out);
     case ImageType::kGif: return ProbeGif(d, n, out);

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/ffmpeg.h"
+
 namespace wcn {
 
 // Largest frame area accepted anywhere (coded size of a frame, a decoder's
@@ -34,5 +36,13 @@ inline constexpr uint32_t kMaxAudioChannels = 32;
 inline constexpr uint32_t kMinSampleRate = 3000;
 inline constexpr uint32_t kMaxSampleRate = 768000;
 inline constexpr uint64_t kMaxAudioDataBytes = 1ull << 30;
+
+// The largest single allocation FFmpeg may make (av_max_alloc, for the
+// whole process): a plane of the largest frame in the widest spec format
+// (RGBA at kMaxPixels, 1 GiB) with room for padding. FFmpeg's default
+// (INT_MAX) let a 4 KB fragmented MP4 whose trun box declares 84 million
+// samples take 2 GB for its index.
+inline constexpr size_t kMaxFFmpegAllocation = (size_t{1} << 30) + (size_t{1} << 20);
+inline void InstallAllocationLimit() { av_max_alloc(kMaxFFmpegAllocation); }
 
 }  // namespace wcn

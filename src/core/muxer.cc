@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/audio_codec_data.h"
+#include "core/bitstream.h"
 #include "core/codec_family.h"
 #include "core/codec_worker.h"
 #include "core/image_source.h"
@@ -302,6 +303,12 @@ Status MuxEngine::Prepare(Track& track, const Packet& first) {
                        (c.codec == AV_CODEC_ID_AV1 ? std::string("sequence header") : std::string("parameter sets")) +
                        " and the track has no description; a stream without a description must start with them.");
       }
+    }
+    if (c.codec == AV_CODEC_ID_HEVC && !HevcHvcCWritable(c.description.data(), c.description.size())) {
+      return BadData(TrackName(index) +
+                     ": the HEVC sequence parameter set has long-term reference pictures (or predicted reference "
+                     "picture sets, or is cut short), which FFmpeg's hvcC writer may loop on forever; give the track "
+                     "an hvcC description.");
     }
     const int depth = c.codec == AV_CODEC_ID_AV1 ? 0 : ReorderDepth(c.codec, c.description, *first.packet);
     track.dts = std::make_unique<DecodeTimestamps>(depth);

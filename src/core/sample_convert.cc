@@ -168,6 +168,9 @@ Status PlanAudioCopy(SampleFormat format, uint32_t channels, uint64_t frames, ui
 
 void CopyAudio(SampleFormat format, const uint8_t* const* planes, uint32_t channels, const AudioCopyPlan& plan,
                uint8_t* dst) {
+  // copyTo({frameCount: 0}) writes nothing, into a destination that may
+  // have no bytes at all (a null pointer, not to be offset or copied to).
+  if (plan.frame_count == 0) return;
   const SampleFormatInfo& src = SampleInfo(format);
   const SampleFormatInfo& out = SampleInfo(plan.dest_format);
   const size_t sb = static_cast<size_t>(src.bytes);

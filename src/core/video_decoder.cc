@@ -108,7 +108,7 @@ Status VideoDecoderEngine::Configure(const Config& config, Emitter& emit) {
   ctx->err_recognition = AV_EF_EXPLODE | AV_EF_CRCCHECK;
   // Frame threads add a frame of latency per thread; latency-sensitive users
   // get slice threads only.
-  ctx->thread_count = 0;
+  ctx->thread_count = config.threads;
   ctx->thread_type = config.optimize_for_latency ? FF_THREAD_SLICE : (FF_THREAD_FRAME | FF_THREAD_SLICE);
   if (config.optimize_for_latency) ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;
   AVDictionary* opts = nullptr;

@@ -23,6 +23,9 @@ struct VideoDecoderSettings {
   uint32_t coded_width = 0;
   uint32_t coded_height = 0;
   bool optimize_for_latency = false;
+  // FFmpeg's thread count: 0 (the addon's) is one per core; the fuzz
+  // targets also decode on the calling thread alone (1).
+  int threads = 0;
 };
 
 

@@ -5,9 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "hevc_sps.h"
 
 namespace wcn {
 namespace {
@@ -166,6 +169,62 @@ TEST(AnnexBToLengthPrefixed, CopiesOnceWhenTheLayoutChangesOrTheBytesAreShared) 
 TEST(AnnexBToLengthPrefixed, RefusesDataWithoutStartCodes) {
   PacketPtr pkt = PacketOf({0, 0, 0, 2, 0x65, 0xaa});
   EXPECT_FALSE(AnnexBToLengthPrefixed(&pkt));
+}
+
+bool Writable(const std::vector<uint8_t>& d) { return HevcHvcCWritable(d.data(), d.size()); }
+
+// Found by fuzz_bitstream: FFmpeg's hvcC writer (up to at least 5.1) reads
+// num_long_term_ref_pics_sps again on every turn of its loop, which ends
+// or not depending on the bits that follow (it never does on
+// LoopingHevcSps()); the Demuxer (codec strings of Annex B HEVC) and the
+// Muxer (MP4/Matroska headers) would hang in it. Every SPS with long-term
+// pictures is refused.
+TEST(HevcHvcCWritable, RefusesSpsWithLongTermPictures) {
+  for (uint32_t sub_layers : {0u, 2u, 6u}) {
+    for (bool scaling : {false, true}) {
+      EXPECT_TRUE(Writable(HevcSps(false, sub_layers, scaling))) << sub_layers << " " << scaling;
+      EXPECT_FALSE(Writable(HevcSps(true, sub_layers, scaling))) << sub_layers << " " << scaling;
+    }
+  }
+  // Found by fuzz_bitstream too: FFmpeg versions differ on how many flags
+  // of a predicted reference picture set the writer reads, so the flag
+  // after such sets cannot be located.
+  EXPECT_FALSE(Writable(HevcSps(false, 0, false, true)));
+  // An SPS cut before the flag cannot be judged: the writer would read
+  // past its end.
+  std::vector<uint8_t> cut = HevcSps(false, 0, true);
+  cut.resize(cut.size() / 2);
+  EXPECT_FALSE(Writable(cut));
+  // Records are copied as they are; empty data has no SPS.
+  EXPECT_TRUE(Writable(HvcC()));
+  EXPECT_TRUE(Writable({}));
+}
+
+TEST(BuildConfigRecord, NoRecordFromAnSpsTheWriterWouldLoopOn) {
+  const std::vector<uint8_t> sps = LoopingHevcSps();
+  EXPECT_FALSE(Writable(sps));
+  EXPECT_TRUE(BuildConfigRecord(AV_CODEC_ID_HEVC, sps.data(), sps.size()).empty());
+  std::vector<uint8_t> long_term = HevcSps(true, 0, false);
+  EXPECT_TRUE(BuildConfigRecord(AV_CODEC_ID_HEVC, long_term.data(), long_term.size()).empty());
+}
+
+// Found by fuzz_bitstream under UBSan: empty extradata was copied from a
+// null pointer. There is no record to build from nothing.
+TEST(BuildConfigRecord, NothingFromNoExtradata) {
+  for (AVCodecID codec : {AV_CODEC_ID_H264, AV_CODEC_ID_HEVC, AV_CODEC_ID_AV1}) {
+    EXPECT_TRUE(BuildConfigRecord(codec, nullptr, 0).empty()) << avcodec_get_name(codec);
+  }
+}
+
+// Found by fuzz_bitstream: an HEVC NAL unit with nuh_temporal_id_plus1 = 0
+// (forbidden) came out as layer -1, which means "no temporal layering".
+TEST(TemporalLayerOfPicture, SkipsHevcNalUnitsWithTheForbiddenTemporalId) {
+  // TRAIL_R slices: TemporalId + 1 of 0, then of 3.
+  const std::vector<uint8_t> forbidden = {0, 0, 1, 0x02, 0x00, 0xaa};
+  const std::vector<uint8_t> then_valid = {0, 0, 1, 0x02, 0x00, 0xaa, 0, 0, 1, 0x02, 0x03, 0xbb};
+  EXPECT_EQ(TemporalLayerOfPicture(true, forbidden.data(), forbidden.size(), 0, 3), 0);
+  EXPECT_EQ(TemporalLayerOfPicture(true, then_valid.data(), then_valid.size(), 0, 3), 2);
+  EXPECT_EQ(TemporalLayerOfPicture(true, then_valid.data(), then_valid.size(), 0, 2), 1);
 }
 
 }  // namespace

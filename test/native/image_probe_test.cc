@@ -184,6 +184,18 @@ TEST(ImageProbe, AvifBrandsNameItsImages) {
   EXPECT_EQ(ProbeImageHeader(ImageType::kAvif, moov.data(), moov.size(), &h), ProbeResult::kInvalid);
 }
 
+// Found by fuzz_image_decoder under UBSan: an ImageDecoder given no bytes
+// probed with memcmp on a null pointer. Every type waits for bytes instead.
+TEST(ImageProbe, NoBytesYetNeedsMore) {
+  for (ImageType type : {ImageType::kJpeg, ImageType::kPng, ImageType::kGif, ImageType::kWebp, ImageType::kBmp,
+                         ImageType::kAvif, ImageType::kIco}) {
+    ImageHeader header;
+    header.animated = true;
+    EXPECT_EQ(ProbeImageHeader(type, nullptr, 0, &header), ProbeResult::kNeedMore) << ImageTypeName(type);
+    EXPECT_FALSE(header.animated) << ImageTypeName(type);
+  }
+}
+
 TEST(ImageProbe, MimeTypes) {
   EXPECT_EQ(ImageTypeForMime("image/jpeg"), ImageType::kJpeg);
   EXPECT_EQ(ImageTypeForMime("image/apng"), ImageType::kPng);

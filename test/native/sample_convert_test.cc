@@ -154,6 +154,22 @@ TEST(AudioCopy, ExtractsAndInterleavesChannels) {
   EXPECT_EQ(back, src);
 }
 
+// Found by fuzz_audio_copy under UBSan: copyTo({frameCount: 0}) into an
+// empty destination (whose data pointer may be null) called memcpy on it,
+// and offset it per channel for interleaved output from planar samples.
+TEST(AudioCopy, ZeroFramesIntoAnEmptyDestination) {
+  const std::vector<int16_t> src(8, 7);
+  for (SampleFormat from : {SampleFormat::kS16, SampleFormat::kS16Planar}) {
+    FramePtr frame = CreateAudioFrameFromBuffer(from, 2, 4, 48000, reinterpret_cast<const uint8_t*>(src.data()));
+    for (SampleFormat dest : {SampleFormat::kS16, SampleFormat::kS16Planar, SampleFormat::kF32}) {
+      AudioCopyPlan plan;
+      ASSERT_TRUE(PlanAudioCopy(from, 2, 4, 0, 1, 0, dest, &plan).ok());
+      EXPECT_EQ(plan.byte_size, 0u);
+      CopyAudio(from, frame->extended_data, 2, plan, nullptr);
+    }
+  }
+}
+
 TEST(AudioFrame, ManyChannelsUseExtendedData) {
   std::vector<float> src(10 * 3);
   for (size_t i = 0; i < src.size(); i++) src[i] = static_cast<float>(i);
