@@ -4,8 +4,10 @@
 # <seconds> (default 15) and prints its executions, coverage (edges, features)
 # and outcome. New inputs accumulate in build-fuzz/corpus/<target>, so later
 # runs go on from earlier ones; crashes, leaks, timeouts and broken checks
-# are kept as build-fuzz/crashes/<target>-*. Exits non-zero when any target
-# failed. docs/reliability.md has the figures of a long run.
+# are kept as build-fuzz/crashes/<target>-*. The seed is fixed (WCN_FUZZ_SEED,
+# 1 by default) so a fresh clone explores the same inputs run after run.
+# Exits non-zero when any target failed. docs/reliability.md has the figures
+# of a long run.
 #   scripts/fuzz.sh [seconds] [target...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +34,7 @@ for t in "${targets[@]}"; do
   # A run slower than 30 s is a hang; 2.5 GB is a leak or a runaway
   # allocation (decoders stop at 16384x16384 frames before that).
   status=0
-  "$out/test/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2560 -print_final_stats=1 \
+  "$out/test/fuzz/fuzz_$t" -seed="${WCN_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2560 -print_final_stats=1 \
     -artifact_prefix="$out/crashes/$t-" "$corpus" "$out/seeds/$t" >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
