@@ -19,6 +19,7 @@ export const {
   VideoEncoder,
   VideoFrame,
   getPoolStats,
+  getLiveObjects,
   trimPools,
   ffmpegVersions,
 } = api;

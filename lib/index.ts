@@ -107,6 +107,35 @@ export function getPoolStats(): {
   return native.getPoolStats();
 }
 
+/** Native objects alive in this thread's environment (see getLiveObjects). */
+export interface LiveObjects {
+  /** VideoFrames (and image frames) not yet closed or collected. */
+  videoFrames: number;
+  /** AudioData not yet closed or collected. */
+  audioData: number;
+  /** Encoded bytes handed to JS without a copy (chunks, muxed output) not yet collected. */
+  chunkBuffers: number;
+  /** Codec, demuxer and muxer threads not yet joined. */
+  videoDecoders: number;
+  videoEncoders: number;
+  audioDecoders: number;
+  audioEncoders: number;
+  demuxers: number;
+  muxers: number;
+  /** ImageDecoders not yet closed. */
+  imageDecoders: number;
+  /** Pooled buffers in use, process-wide (getPoolStats().total.inUse). */
+  poolBuffers: number;
+}
+
+/**
+ * Counts of live native objects, for leak checks and soak runs: each count
+ * returns to zero once everything is closed (chunkBuffers once collected).
+ */
+export function getLiveObjects(): LiveObjects {
+  return { ...native.getLiveObjects(), poolBuffers: native.getPoolStats().total.inUse };
+}
+
 /** Frees idle pooled buffers (buffers in use return to their pools as usual). */
 export function trimPools(): void {
   native.trimPools();

@@ -174,6 +174,7 @@ export interface NativeBinding {
   setErrorFactory(factory: (kind: string, message: string) => Error): void;
   getPoolStats(): { pools: (NativePoolStats & { bufferSize: number })[]; total: NativePoolStats; externalMemory: number };
   trimPools(): void;
+  getLiveObjects(): Omit<import('./index').LiveObjects, 'poolBuffers'>;
   detachArrayBuffer(buffer: ArrayBuffer): void;
   versions(): Record<string, string>;
   setLogHandler(handler: ((lines: string[]) => void) | null, level: number): void;

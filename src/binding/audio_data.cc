@@ -67,6 +67,7 @@ Napi::Object AudioDataHandle::Create(Napi::Env env, FramePtr frame, SampleFormat
   self->frame_ = std::move(frame);
   self->format_ = format;
   self->memory_ = std::move(memory);
+  self->live_ = LiveObject(env, LiveKind::kAudioData);
   return obj;
 }
 
@@ -125,6 +126,7 @@ Napi::Value AudioDataHandle::Clone(const Napi::CallbackInfo& info) {
 void AudioDataHandle::Close(const Napi::CallbackInfo&) {
   frame_.reset();
   memory_.reset();
+  live_.Release();
 }
 
 // allocationSize(planeIndex, frameOffset, frameCount | null, format | null) -> bytes
