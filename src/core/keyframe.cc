@@ -144,6 +144,17 @@ KeyFrameCheck CheckVp8(const uint8_t* data, size_t size) {
   return KeyFrameCheck::kUnknown;
 }
 
+std::optional<Vp8KeyFrame> ReadVp8KeyFrame(const uint8_t* data, size_t size) {
+  // 3-byte frame tag (key bit, version, show_frame, 19-bit first partition
+  // size), start code, then 14-bit width and height each under 2 scale bits.
+  if (size < 10 || (data[0] & 1) || data[3] != 0x9d || data[4] != 0x01 || data[5] != 0x2a) return std::nullopt;
+  Vp8KeyFrame k;
+  k.first_partition_bytes = (data[0] | (data[1] << 8) | (data[2] << 16)) >> 5;
+  k.size.width = (data[6] | (data[7] << 8)) & 0x3fff;
+  k.size.height = (data[8] | (data[9] << 8)) & 0x3fff;
+  return k;
+}
+
 KeyFrameCheck CheckVp9(const uint8_t* data, size_t size) {
   const std::vector<std::span<const uint8_t>> frames = Vp9Frames(data, size);
   if (frames.empty()) return KeyFrameCheck::kUnknown;

@@ -1,6 +1,7 @@
 // Bit-level rewriting of codec headers for hostile-input tests: streams we
 // encoded, edited to declare other frame sizes (H.264/HEVC SPS, VP9 frame
-// headers, AV1 sequence headers) while every other field stays as it was.
+// and VP8 frame headers, AV1 sequence headers) while every other field
+// stays as it was.
 import { annexbNals } from './media.mjs';
 
 export class BitReader {
@@ -251,6 +252,16 @@ export function vp9KeyFrameWithSize(bytes, width, height) {
     const p = at + i;
     out[p >> 3] = (out[p >> 3] & ~(1 << (7 - (p & 7)))) | (b << (7 - (p & 7)));
   });
+  return out;
+}
+
+/** A VP8 key frame whose header declares width x height (each below 16384; scale bits kept). */
+export function vp8KeyFrameWithSize(bytes, width, height) {
+  const out = bytes.slice();
+  out[6] = width & 0xff;
+  out[7] = (out[7] & 0xc0) | (width >> 8);
+  out[8] = height & 0xff;
+  out[9] = (out[9] & 0xc0) | (height >> 8);
   return out;
 }
 

@@ -14,7 +14,9 @@ import assert from 'node:assert/strict';
 
 import { EncodedVideoChunk, VideoDecoder, VideoEncoder, VideoFrame } from 'webcodecs-native';
 
-import { av1ObuEnds, av1WithSize, h264WithSize, hevcWithSize, vp9InterFrameWithSize, vp9KeyFrameWithSize } from '../helpers/bitstream.mjs';
+import {
+  av1ObuEnds, av1WithSize, h264WithSize, hevcWithSize, vp8KeyFrameWithSize, vp9InterFrameWithSize, vp9KeyFrameWithSize,
+} from '../helpers/bitstream.mjs';
 import { encodeClip } from '../helpers/codecs.mjs';
 import { checkReport, decodeAll as decodeWith, flipped, garbage, prng } from '../helpers/hostile.mjs';
 import { annexbAccessUnits, chunkBytes, ffmpeg, frameI420, makeFrame, psnr } from '../helpers/media.mjs';
@@ -262,6 +264,7 @@ describe('hostile input: headers declaring huge frames fail before anything is a
     for (const [key, config] of [
       ['h264', { codec: 'avc1.42001f', avc: { format: 'annexb' } }],
       ['hevc', { codec: 'hvc1.1.6.L93.B0', hevc: { format: 'annexb' } }],
+      ['vp8', { codec: 'vp8' }],
       ['vp9', { codec: 'vp09.00.10.08' }],
       ['av1', { codec: 'av01.0.04M.08' }],
     ]) {
@@ -273,6 +276,10 @@ describe('hostile input: headers declaring huge frames fail before anything is a
       ['H.264 SPS of 16400x16400', 'h264', h264WithSize(key('h264'), 16400, 16400)],
       ['HEVC SPS of 65535x65535', 'hevc', hevcWithSize(key('hevc'), 65528, 65528)],
       ['HEVC SPS of 16392x16392', 'hevc', hevcWithSize(key('hevc'), 16392, 16392)],
+      // Within the limits, but far more macroblocks than the chunk's
+      // first partition can code (libvpx allocated 900 MB for it).
+      ['VP8 key frame of 16383x16383', 'vp8', vp8KeyFrameWithSize(key('vp8'), 16383, 16383)],
+      ['VP8 key frame of 4000x3000', 'vp8', vp8KeyFrameWithSize(key('vp8'), 4000, 3000)],
       ['VP9 key frame of 65536x65536', 'vp9', vp9KeyFrameWithSize(key('vp9'), 65536, 65536)],
       ['VP9 key frame of 16385x16384', 'vp9', vp9KeyFrameWithSize(key('vp9'), 16385, 16384)],
       ['AV1 sequence header of 65536x65536', 'av1', av1WithSize(key('av1'), 65536, 65536)],
@@ -281,7 +288,7 @@ describe('hostile input: headers declaring huge frames fail before anything is a
   });
 
   test('the header rewriting itself is sound: at the stream\'s own size the edited chunks decode', async () => {
-    const rewrite = { h264: h264WithSize, hevc: hevcWithSize, vp9: vp9KeyFrameWithSize, av1: av1WithSize };
+    const rewrite = { h264: h264WithSize, hevc: hevcWithSize, vp8: vp8KeyFrameWithSize, vp9: vp9KeyFrameWithSize, av1: av1WithSize };
     for (const [family, edit] of Object.entries(rewrite)) {
       const { decoderConfig, chunks } = clips[family];
       const r = await decodeAll({ codec: decoderConfig.codec }, [chunk('key', 0, edit(chunkBytes(chunks[0]), W, H)), ...chunks.slice(1)]);
@@ -299,8 +306,21 @@ describe('hostile input: headers declaring huge frames fail before anything is a
       const grown = process.memoryUsage().rss - before;
       await check(label, r, { expect: 'rejected', reference: new Map(), dataError: false });
       if (family === 'vp9') assert.match(r.errors[0].message, /declares a \d+x\d+ frame/, `${label}: rejected by our own check`);
+      if (family === 'vp8') assert.match(r.errors[0].message, /more than its \d+-byte first partition can code/, `${label}: rejected by our own check`);
       assert.ok(grown < 256 * MiB, `${label}: resident memory grew by ${Math.round(grown / MiB)} MiB`);
     }
+  });
+
+  test('VP8 key frames as small as a flat picture gets stay within the first-partition bound', async () => {
+    // A flat frame costs libvpx about 3.4 bits per macroblock; the bound is 1.5.
+    const [w, h] = [3840, 2160];
+    const flat = () => new VideoFrame(new Uint8Array((w * h * 3) / 2).fill(128), { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0 });
+    const { chunks, decoderConfig } = await encodeClip({ codec: 'vp8', width: w, height: h, bitrate: 10000 }, 1, { frame: flat });
+    assert.ok(chunks[0].byteLength < ((w / 16) * (h / 16) * 4) / 8, `a ${chunks[0].byteLength}-byte key frame is near the bound`);
+    const r = await decodeAll(decoderConfig, chunks);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.outputs.map((f) => [f.codedWidth, f.codedHeight]), [[w, h]]);
+    r.outputs.forEach((f) => f.close());
   });
 
   test('a VP9 inter frame taking a huge size instead of a reference size', async () => {
