@@ -63,6 +63,41 @@ bool SplitLengthPrefixed(const uint8_t* data, size_t size, int length_size, std:
   return true;
 }
 
+namespace {
+
+// AV1 leb128, at most 8 bytes.
+bool ReadLeb128(const uint8_t* data, size_t size, size_t* pos, uint64_t* value) {
+  *value = 0;
+  for (int i = 0; i < 8; i++) {
+    if (*pos >= size) return false;
+    const uint8_t b = data[(*pos)++];
+    *value |= uint64_t{b & 0x7fu} << (7 * i);
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool SplitAv1Obus(const uint8_t* data, size_t size, std::vector<Av1Obu>* out) {
+  size_t pos = 0;
+  while (pos < size) {
+    const uint8_t header = data[pos++];
+    if (header & 0x80) return false;  // obu_forbidden_bit
+    if (header & 4) pos++;            // obu_extension_header
+    uint64_t obu_size = 0;
+    if (header & 2) {
+      if (!ReadLeb128(data, size, &pos, &obu_size)) return false;
+    } else if (pos <= size) {
+      obu_size = size - pos;
+    }
+    if (pos > size || obu_size > size - pos) return false;
+    if (out) out->push_back(Av1Obu{(header >> 3) & 0xf, data + pos, static_cast<size_t>(obu_size)});
+    pos += obu_size;
+  }
+  return true;
+}
+
 bool AnnexBToLengthPrefixed(PacketPtr* pkt) {
   AVPacket& in = **pkt;
   const std::vector<NalUnit> nals = SplitAnnexB(in.data, static_cast<size_t>(in.size));

@@ -18,17 +18,6 @@ bool Nals(const uint8_t* data, size_t size, int length_size, std::vector<NalUnit
   return SplitLengthPrefixed(data, size, length_size, nals);
 }
 
-// AV1 leb128, at most 8 bytes.
-bool ReadLeb128(const uint8_t* data, size_t size, size_t* pos, uint64_t* value) {
-  *value = 0;
-  for (int i = 0; i < 8; i++) {
-    if (*pos >= size) return false;
-    const uint8_t b = data[(*pos)++];
-    *value |= uint64_t{b & 0x7fu} << (7 * i);
-    if (!(b & 0x80)) return true;
-  }
-  return false;
-}
 
 // The VP9 uncompressed header (VP9 bitstream specification 6.2) up to the
 // frame size.
@@ -173,31 +162,21 @@ FrameSize Vp9DeclaredSize(const uint8_t* data, size_t size) {
 }
 
 KeyFrameCheck CheckAv1(const uint8_t* data, size_t size) {
+  std::vector<Av1Obu> obus;
+  if (!SplitAv1Obus(data, size, &obus)) return KeyFrameCheck::kUnknown;
   bool reduced_still_picture = false;
-  size_t pos = 0;
-  while (pos < size) {
-    const uint8_t header = data[pos++];
-    if (header & 0x80) return KeyFrameCheck::kUnknown;  // forbidden bit
-    const int type = (header >> 3) & 0xf;
-    if (header & 4) pos++;  // extension
-    uint64_t obu_size = size - pos;
-    if (header & 2) {
-      if (!ReadLeb128(data, size, &pos, &obu_size)) return KeyFrameCheck::kUnknown;
-    }
-    if (pos > size || obu_size > size - pos) return KeyFrameCheck::kUnknown;
-    const uint8_t* obu = data + pos;
-    if (type == 1 && obu_size > 0) {
+  for (const Av1Obu& obu : obus) {
+    if (obu.type == 1 && obu.size > 0) {
       // seq_profile(3) still_picture(1) reduced_still_picture_header(1)
-      reduced_still_picture = (obu[0] >> 3) & 1;
-    } else if ((type == 3 || type == 6) && obu_size > 0) {
+      reduced_still_picture = (obu.payload[0] >> 3) & 1;
+    } else if ((obu.type == 3 || obu.type == 6) && obu.size > 0) {
       if (reduced_still_picture) return KeyFrameCheck::kKey;
-      BitReader br(obu, obu_size, false);
+      BitReader br(obu.payload, obu.size, false);
       if (br.ReadBit()) return KeyFrameCheck::kNotKey;  // show_existing_frame
       const uint32_t frame_type = br.ReadBits(2);
       if (br.failed()) return KeyFrameCheck::kUnknown;
       return frame_type == 0 ? KeyFrameCheck::kKey : KeyFrameCheck::kNotKey;
     }
-    pos += obu_size;
   }
   return KeyFrameCheck::kUnknown;
 }

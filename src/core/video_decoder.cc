@@ -177,6 +177,12 @@ Status VideoDecoderEngine::Process(Work& work, Emitter& emit) {
                          "The chunk is not NAL units with " + std::to_string(length_size_) +
                              "-byte lengths, as its description says: a length runs past the end.");
   }
+  if (family_ == "av1" && !SplitAv1Obus(pkt->data, static_cast<size_t>(pkt->size), nullptr)) {
+    // dav1d ignores the forbidden bit, and so took random bytes for an OBU
+    // of a reserved type: a chunk that decoded to nothing, unreported.
+    return Status::Error(ErrorKind::kEncodingError,
+                         "The chunk is not AV1 OBUs: a header has its forbidden bit set, or a size runs past the end.");
+  }
   if (Status s = CheckDeclaredSize(family_, pkt->data, static_cast<size_t>(pkt->size)); !s.ok()) return s;
   if (durations_.size() >= kMaxTrackedDurations) durations_.erase(durations_.begin());
   durations_.emplace(pkt->pts, work.duration);

@@ -178,6 +178,16 @@ for (const spec of CODECS) {
       }
     });
 
+    if (spec.family === 'av1') {
+      test('chunks that are not OBUs are EncodingErrors (dav1d ignores the forbidden bit and skips reserved types)', async () => {
+        // 0xed: forbidden bit, reserved type 13, no size: dav1d decoded it to nothing.
+        for (const bytes of [[0xed, 1, 2, 3], [0x80, 0], [0x12, 0x05, 1], [0x7e]]) {
+          const r = await run(`chunk ${bytes}`, replaced(3, chunk('delta', chunks[3].timestamp, Uint8Array.from(bytes))), 3, { expect: 'rejected' });
+          assert.match(r.errors[0].message, /not AV1 OBUs/);
+        }
+      });
+    }
+
     test('chunk types only matter where a key chunk is required', async () => {
       await run('delta chunk labelled key mid-stream', replaced(3, relabel(chunks[3], 'key')), 3, { expect: 'clean' });
       await run('second key chunk labelled delta', replaced(6, relabel(chunks[6], 'delta')), 6, { expect: 'clean' });
