@@ -121,6 +121,17 @@ for (const entry of AUDIO_CODECS) {
       }
     });
 
+    if (entry.codec === 'flac') {
+      test('chunks that are not FLAC frames are EncodingErrors (FFmpeg skips some as metadata blocks)', async () => {
+        for (const first of [0x04, 0x84, 0x7f, 0x00]) {
+          const data = garbage(3000, prng(first));
+          data[0] = first;
+          const r = await run(`a chunk starting with 0x${first.toString(16)}`, replaced(1, data), { expect: 'rejected' });
+          assert.match(r.errors[0].message, /not a FLAC frame/);
+        }
+      });
+    }
+
     test('a chunk beyond the 256 MiB limit is an EncodingError from decoding, not from decode()', async () => {
       // Transferred, never written: its pages are not touched.
       const big = new ArrayBuffer(256 * MiB + 1);
