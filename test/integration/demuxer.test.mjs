@@ -370,6 +370,29 @@ describe('Demuxer: hostile input is a clean rejection', () => {
     }
   });
 
+  test('damaged headers give configs decoders accept, or none', async () => {
+    // A WAV header declaring no channels: nothing to configure a decoder with.
+    const wav = Buffer.from(readFileSync(fileOf(FILES.find((e) => e.file === 's16.wav'))));
+    wav.writeUInt16LE(0, 22);
+    const demuxer = await Demuxer.open(wav);
+    assert.deepEqual(demuxer.audioTracks.map((t) => [t.codec, t.numberOfChannels, t.config]), [['pcm-s16', 0, null]]);
+    demuxer.close();
+    // Sizes a header left at 0 (or an aspect ratio rounding to 0) are omitted.
+    const mov = Buffer.from(readFileSync(fileOf(FILES.find((e) => e.file === 'hevc-pcm.mov'))));
+    const pasp = mov.indexOf('pasp');
+    assert.ok(pasp > 0);
+    mov.writeUInt32BE(1, pasp + 4);
+    mov.writeUInt32BE(1000, pasp + 8);
+    const damaged = await Demuxer.open(mov);
+    const [video] = damaged.videoTracks;
+    assert.deepEqual([video.config.codedWidth, video.config.displayAspectWidth], [W, undefined]);
+    const { chunks } = await demuxAll(mov);
+    const frames = await decodeChunks(video.config, chunks.filter((c) => c.track === video.id).map((c) => c.chunk));
+    assert.equal(frames.length, 25);
+    frames.forEach((f) => f.close());
+    damaged.close();
+  });
+
   test('a missing file is Node ENOENT; a directory is a clean rejection', async () => {
     await assert.rejects(demuxAll(join(dir, 'missing.mp4')), { code: 'ENOENT' });
     await assert.rejects(demuxAll(dir), (e) => cleanRejection(e) && /directory/i.test(e.message));
