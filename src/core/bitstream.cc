@@ -133,7 +133,32 @@ bool AnnexBToLengthPrefixed(PacketPtr* pkt) {
   return true;
 }
 
+namespace {
+
+// Whether FFmpeg's decoder accepts the parameter sets, strictly. Its
+// parsers bound every count; the MP4 writer's do not all: an HEVC SPS whose
+// reference picture set declared 2^32 pictures kept it reading past the
+// end for over a minute (FFmpeg 5.1).
+bool DecoderAcceptsParameterSets(AVCodecID codec, const uint8_t* extradata, size_t size) {
+  const AVCodec* decoder = avcodec_find_decoder(codec);
+  if (!decoder) return false;
+  CodecContextPtr ctx(avcodec_alloc_context3(decoder));
+  if (!ctx) throw std::bad_alloc();
+  ctx->extradata = static_cast<uint8_t*>(av_mallocz(size + AV_INPUT_BUFFER_PADDING_SIZE));
+  if (!ctx->extradata) throw std::bad_alloc();
+  std::memcpy(ctx->extradata, extradata, size);
+  ctx->extradata_size = static_cast<int>(size);
+  ctx->err_recognition = AV_EF_EXPLODE;
+  ctx->thread_count = 1;
+  return avcodec_open2(ctx.get(), decoder, nullptr) >= 0;
+}
+
+}  // namespace
+
 std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* extradata, size_t size) {
+  if ((codec == AV_CODEC_ID_H264 || codec == AV_CODEC_ID_HEVC) && !DecoderAcceptsParameterSets(codec, extradata, size)) {
+    return {};
+  }
   // The MP4 muxer's record writer is FFmpeg's own, well-tested one; with
   // an empty moov it writes the record as soon as the header is written.
   AVFormatContext* raw = nullptr;

@@ -46,8 +46,8 @@ bool AnnexBToLengthPrefixed(PacketPtr* pkt);
 
 // The configuration record FFmpeg's MP4 muxer writes for a stream with this
 // extradata: avcC for H.264 and hvcC for HEVC (Annex B SPS/PPS, or
-// VPS/SPS/PPS), av1C for AV1 (the sequence header OBU). Empty when FFmpeg
-// cannot build one from the data.
+// VPS/SPS/PPS, which FFmpeg's decoder must accept first), av1C for AV1 (the
+// sequence header OBU). Empty when FFmpeg cannot build one from the data.
 std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* extradata, size_t size);
 
 // Validates an AVCDecoderConfigurationRecord (avcC, ISO/IEC 14496-15

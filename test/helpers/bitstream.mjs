@@ -115,7 +115,8 @@ function escape(rbsp) {
   return Uint8Array.from(out);
 }
 
-function concat(parts) {
+/** The bytes of `parts` (Uint8Arrays) one after the other. */
+export function concat(parts) {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let pos = 0;
   for (const p of parts) {

@@ -20,6 +20,7 @@ import { Readable } from 'node:stream';
 
 import { Demuxer } from 'webcodecs-native';
 
+import { concat } from '../helpers/bitstream.mjs';
 import { decodeAudio, decodeChunks } from '../helpers/codecs.mjs';
 import { chunkedStream, cliFrames, sameBytes } from '../helpers/images.mjs';
 import {
@@ -391,6 +392,18 @@ describe('Demuxer: hostile input is a clean rejection', () => {
     assert.equal(frames.length, 25);
     frames.forEach((f) => f.close());
     damaged.close();
+  });
+
+  test('HEVC parameter sets FFmpeg\'s decoder rejects give no configuration record', async () => {
+    // An x265 SPS with two bytes of its size fields set to 0xff: FFmpeg
+    // 5.1's MP4 record writer spent over a minute on it.
+    const sps = Buffer.from('42010101600000030090000003000003001ea0ffff16592ae4caf0168080000003008000000c84', 'hex');
+    const nals = annexbNals(readFileSync(fileOf(FILES.find((e) => e.file === 'raw.hevc'))));
+    const start = Uint8Array.of(0, 0, 0, 1);
+    const stream = concat(nals.flatMap((nal) => [start, ((nal[0] >> 1) & 0x3f) === 33 ? sps : nal]));
+    const demuxer = await Demuxer.open(stream);
+    assert.deepEqual(demuxer.videoTracks.map((t) => [t.ffmpegCodec, t.codec, t.config]), [['hevc', null, null]]);
+    demuxer.close();
   });
 
   test('a missing file is Node ENOENT; a directory is a clean rejection', async () => {
