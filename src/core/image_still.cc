@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/byte_order.h"
+#include "core/limits.h"
 
 namespace wcn {
 
@@ -136,6 +137,11 @@ StillInfo InspectBmp(const uint8_t* d, size_t n) {
   }
   constexpr uint32_t kRgb = 0, kBitfields = 3;
   if (compression != kRgb && compression != kBitfields) return StillInfo{};
+  // An area past the limits is bad data however many bytes follow: the
+  // decoder's max_pixels rejects it before allocating (EncodingError), not
+  // RangeError. (max_pixels bounds the area only: a side past the limits
+  // within it would be allocated, so that stays a truncation.)
+  if (width * height > kMaxPixels) return StillInfo{};
   const uint64_t stride = (width * bits + 31) / 32 * 4;
   const uint64_t end = Le32(d + 10) + stride * height;
   if (end > n) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <tuple>
 #include <vector>
 
 #include "core/image_source.h"
@@ -150,6 +151,16 @@ TEST(ImageStill, BmpPixelArraySize) {
   EXPECT_EQ(InspectStill(ImageType::kBmp, bmp.data(), bmp.size() - 1).truncated,
             "The BMP data (77 bytes) ends inside its pixel array (78 bytes needed).");
   EXPECT_NE(InspectStill(ImageType::kBmp, bmp.data(), 20).truncated, "");
+  // An area beyond the frame limits: bad data for the decoder, not a
+  // truncation; a long side within the area limit is still a truncation.
+  for (const auto [w, h, truncated] : {std::tuple{16385u, 16384u, false}, std::tuple{1048640u, 48u, true}}) {
+    Bytes huge = bmp;
+    for (int i = 0; i < 4; i++) {
+      huge[18 + i] = static_cast<uint8_t>(w >> (8 * i));
+      huge[22 + i] = static_cast<uint8_t>(h >> (8 * i));
+    }
+    EXPECT_EQ(InspectStill(ImageType::kBmp, huge.data(), huge.size()).truncated.empty(), !truncated) << w << "x" << h;
+  }
 }
 
 TEST(ByteStore, TakeAllHandsOverOnePaddedPacket) {
