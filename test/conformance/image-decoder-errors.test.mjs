@@ -191,6 +191,16 @@ describe('decode(options)', () => {
 
     const pngBomb = imageWithSize('image/png', png, 60000, 60000);
     await assert.rejects(new ImageDecoder({ type: 'image/png', data: pngBomb }).decode(), isDom('EncodingError'));
+    // An APNG canvas of 64x1048624, within the limits, over 64x48 frames
+    // (two bits flipped, as the hostile corpus found: bit 20 of IHDR's
+    // height and one of the first fcTL's sequence number; FFmpeg checks
+    // neither CRC): its IDAT cannot hold that many pixels (it decoded, into
+    // 270 MB frames).
+    const apng = Buffer.from(makeImage('apng', { source: SRC, frames: 3, args: ['-plays', '0'] }).data);
+    apng[21] ^= 0x10;
+    apng[83] ^= 0x20;
+    const canvas = new ImageDecoder({ type: 'image/apng', data: apng });
+    await assert.rejects(canvas.decode(), (e) => isDom('EncodingError')(e) && /64x1048624 .* more than its \d+ bytes of compressed data can hold/.test(e.message));
     // A BMP this large is cut short too; being too large is what it says (it said RangeError).
     const bmpBomb = imageWithSize('image/bmp', bmp, 16385, 16384);
     await assert.rejects(new ImageDecoder({ type: 'image/bmp', data: bmpBomb }).decode(), (e) => isDom('EncodingError')(e) && /16385 16384/.test(e.message));

@@ -91,6 +91,47 @@ TEST(ImageStill, PngNeedsIend) {
                 std::to_string(png.size() - 12) + " bytes needed).");
 }
 
+Bytes Ihdr(uint32_t width, uint32_t height) {
+  Bytes data;
+  Be32(&data, width);
+  Be32(&data, height);
+  data.insert(data.end(), {8, 6, 0, 0, 0});  // 8 bits, RGBA
+  return PngChunk("IHDR", data);
+}
+
+Bytes Cat(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+TEST(ImageStill, PngFrameDataMustBeAbleToHoldItsPixels) {
+  const Bytes signature = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  // 4096x4096 RGBA is 64 MiB: deflate needs at least 65 KB for it.
+  const Bytes enough = Cat({signature, Ihdr(4096, 4096), PngChunk("IDAT", Bytes(66000))});
+  EXPECT_EQ(PngFrameOverclaims(enough.data(), enough.size(), enough.data(), enough.size()), "");
+  const Bytes short_data = Cat({signature, Ihdr(4096, 4096), PngChunk("IDAT", Bytes(50000))});
+  EXPECT_EQ(PngFrameOverclaims(short_data.data(), short_data.size(), short_data.data(), short_data.size()),
+            "The PNG frame declares 4096x4096 (67108864 bytes of pixels), more than its 50000 bytes of compressed "
+            "data can hold.");
+  // Small images are never refused; sizes past the limits are the decoder's.
+  const Bytes tiny = Cat({signature, Ihdr(64, 48), PngChunk("IDAT", Bytes(1))});
+  EXPECT_EQ(PngFrameOverclaims(tiny.data(), tiny.size(), tiny.data(), tiny.size()), "");
+  const Bytes huge = Cat({signature, Ihdr(65535, 65535), PngChunk("IDAT", Bytes(1))});
+  EXPECT_EQ(PngFrameOverclaims(huge.data(), huge.size(), huge.data(), huge.size()), "");
+  // APNG: IHDR in the header; a frame's fdAT data holds its fcTL's size.
+  const Bytes header = Ihdr(64, 64);
+  Bytes fctl(26, 0);
+  fctl[6] = 0x40;   // width 16384
+  fctl[11] = 0x40;  // height 64
+  const Bytes frame = Cat({PngChunk("fcTL", fctl), PngChunk("fdAT", Bytes(100))});
+  EXPECT_NE(PngFrameOverclaims(header.data(), header.size(), frame.data(), frame.size()), "");
+  const Bytes canvas = Ihdr(64, 1048624);
+  const Bytes default_image = Cat({PngChunk("fcTL", Bytes(26)), PngChunk("IDAT", Bytes(476))});
+  EXPECT_NE(PngFrameOverclaims(canvas.data(), canvas.size(), default_image.data(), default_image.size()), "")
+      << "IDAT codes the whole IHDR-sized image, whatever the fcTL says";
+}
+
 TEST(ImageStill, JpegNeedsEoiAfterItsScan) {
   Bytes jpeg = {0xff, 0xd8};
   Bytes app1 = {0xff, 0xe1};
