@@ -326,6 +326,32 @@ function obus(bytes) {
   return out;
 }
 
+/**
+ * Whether `bytes` parse as AV1 OBUs (low-overhead format): no forbidden bit
+ * set, every size within the data (an OBU without one runs to the end).
+ */
+export function av1WellFormed(bytes) {
+  let pos = 0;
+  while (pos < bytes.length) {
+    const header = bytes[pos++];
+    if (header & 0x80) return false;
+    if (header & 4) pos++;
+    let size = bytes.length - pos;
+    if (header & 2) {
+      size = 0;
+      for (let i = 0; ; i++) {
+        if (i === 8 || pos >= bytes.length) return false;
+        const b = bytes[pos++];
+        size += (b & 0x7f) * 2 ** (7 * i);
+        if (!(b & 0x80)) break;
+      }
+    }
+    if (pos > bytes.length || size > bytes.length - pos) return false;
+    pos += size;
+  }
+  return true;
+}
+
 /** Offsets at which the OBUs of an AV1 chunk end. */
 export function av1ObuEnds(bytes) {
   let end = 0;
@@ -389,3 +415,45 @@ export function av1WithSize(bytes, width, height) {
   });
   return concat(parts);
 }
+
+/** The parameter-set NAL units of an avcC/hvcC with each rewritten by `edit(nal, type)` (lengths updated). */
+function editRecord(desc, hevc, edit) {
+  const out = [];
+  let pos = hevc ? 23 : 5;
+  out.push(desc.subarray(0, pos));
+  const arrays = hevc ? desc[22] : 2; // avcC: the SPS list, then the PPS list
+  for (let a = 0; a < arrays; a++) {
+    let count;
+    let type;
+    if (hevc) {
+      type = desc[pos] & 0x3f;
+      count = (desc[pos + 1] << 8) | desc[pos + 2];
+      out.push(desc.subarray(pos, pos + 3));
+      pos += 3;
+    } else {
+      type = a === 0 ? 7 : 8;
+      count = desc[pos] & (a === 0 ? 0x1f : 0xff);
+      out.push(desc.subarray(pos, pos + 1));
+      pos += 1;
+    }
+    for (let i = 0; i < count; i++) {
+      const length = (desc[pos] << 8) | desc[pos + 1];
+      const nal = edit(desc.subarray(pos + 2, pos + 2 + length), type);
+      out.push(Uint8Array.of(nal.length >> 8, nal.length & 0xff), nal);
+      pos += 2 + length;
+    }
+  }
+  out.push(desc.subarray(pos));
+  return concat(out);
+}
+
+/** An avcC whose SPS declares width x height (multiples of 16). */
+export function avcDescriptionWithSize(desc, width, height) {
+  return editRecord(desc, false, (nal, type) => (type === 7 ? annexbNals(h264WithSize(concat([START, nal]), width, height))[0] : nal));
+}
+
+/** An hvcC whose SPS declares width x height. */
+export function hevcDescriptionWithSize(desc, width, height) {
+  return editRecord(desc, true, (nal, type) => (type === 33 ? annexbNals(hevcWithSize(concat([START, nal]), width, height))[0] : nal));
+}
+

@@ -1,7 +1,9 @@
 // Hostile input for every video decoder (and the encoders' frame handling):
-// a deterministic set of mutations of streams we encode (bit flips,
-// truncation, empty and garbage chunks, mislabelled and reordered chunks,
-// broken descriptions, headers declaring huge frames). Whatever the input,
+// the corpus (CORPUS_CASES deterministic mutations per decoder, see
+// hostile-corpus.mjs) and targeted cases, both mutating streams we encode
+// (bit flips, truncation, empty and garbage chunks, mislabelled and
+// reordered chunks, broken descriptions, headers declaring huge frames).
+// Whatever the input,
 // the process survives, no promise hangs, and the codec either decodes or
 // reports exactly one error through the spec's paths: EncodingError through
 // the error callback (flush rejects with the same exception, the codec
@@ -18,30 +20,13 @@ import {
   av1ObuEnds, av1WithSize, h264WithSize, hevcWithSize, vp8KeyFrameWithSize, vp9InterFrameWithSize, vp9KeyFrameWithSize,
 } from '../helpers/bitstream.mjs';
 import { encodeClip } from '../helpers/codecs.mjs';
-import { checkReport, decodeAll as decodeWith, flipped, garbage, prng } from '../helpers/hostile.mjs';
+import { VIDEO_CLIP, VIDEO_TARGETS } from '../helpers/hostile-corpus.mjs';
+import { checkVideo, decodeAll as decodeWith, describeCorpus, flipped, garbage, prng, runCorpusTarget } from '../helpers/hostile.mjs';
 import { annexbAccessUnits, chunkBytes, ffmpeg, frameI420, makeFrame, psnr } from '../helpers/media.mjs';
 
-const W = 128;
-const H = 96;
-const FRAMES = 12;
-const KEY_EVERY = 6; // chunks 0 and 6 are key chunks
-
-// `truncation`: whether a chunk cut short is always reported. HEVC Annex B
-// and VP8 can lose their tail without anything in the bitstream telling.
-// `flips`: the share of the bit-flip cases below that the decoder must
-// report (measured on this deterministic set; the rest decode into frames,
-// as nothing in those bitstreams protects every bit: FFmpeg's HEVC decoder
-// finds almost none, libvpx's VP9 decoder almost all).
-// `description`: the stream comes with an avcC/hvcC.
-const CODECS = [
-  { name: 'H.264 avc', family: 'h264', config: { codec: 'avc1.42001f' }, truncation: true, flips: 0.6, description: true },
-  { name: 'H.264 annexb', family: 'h264', config: { codec: 'avc1.42001f', avc: { format: 'annexb' } }, truncation: true, flips: 0.6 },
-  { name: 'HEVC hevc', family: 'hevc', config: { codec: 'hvc1.1.6.L93.B0' }, truncation: true, flips: 0, description: true },
-  { name: 'HEVC annexb', family: 'hevc', config: { codec: 'hvc1.1.6.L93.B0', hevc: { format: 'annexb' } }, truncation: false, flips: 0 },
-  { name: 'VP8', family: 'vp8', config: { codec: 'vp8' }, truncation: false, flips: 0.1 },
-  { name: 'VP9', family: 'vp9', config: { codec: 'vp09.00.10.08' }, truncation: true, flips: 0.9 },
-  { name: 'AV1', family: 'av1', config: { codec: 'av01.0.04M.08' }, truncation: true, flips: 0.7 },
-];
+// Chunks 0 and 6 of the clip are key chunks; the traits of each decoder
+// (what its bitstream lets it detect) are in hostile-corpus.mjs.
+const { width: W, height: H, frames: FRAMES, keyEvery: KEY_EVERY } = VIDEO_CLIP;
 
 const chunk = (type, timestamp, data, duration = 33333) => new EncodedVideoChunk({ type, timestamp, duration, data });
 const relabel = (c, type) => chunk(type, c.timestamp, chunkBytes(c));
@@ -50,36 +35,12 @@ const withData = (c, data) => chunk(c.type, c.timestamp, data);
 /** Decodes `chunks` with a VideoDecoder (see checkReport for what is recorded). */
 const decodeAll = (config, chunks) => decodeWith(VideoDecoder, config, chunks);
 
-/**
- * Checks the outcome of one case: how it was reported (checkReport's
- * `expect`, `dataError`, `errorNames`), then the frames. `intact`: frames
- * with these timestamps come from unmutated chunks before the mutation and
- * must equal the reference; for "clean" they are all the frames.
- */
-async function check(label, r, { reference, intact = new Set(), ...report }) {
-  const where = `${label}: `;
-  try {
-    if (!checkReport(where, r, report)) return;
-    if (report.expect === 'clean') {
-      assert.deepEqual(r.outputs.map((f) => f.timestamp).sort((a, b) => a - b), [...intact].sort((a, b) => a - b), `${where}frames`);
-    }
-    for (const f of r.outputs) {
-      assert.ok(reference.has(f.timestamp), `${where}output timestamp ${f.timestamp} is one of the inputs'`);
-      assert.equal(f.visibleRect.width, W, `${where}visible width`);
-      assert.equal(f.visibleRect.height, H, `${where}visible height`);
-      if (intact.has(f.timestamp)) {
-        assert.deepEqual(await frameI420(f), reference.get(f.timestamp), `${where}frame ${f.timestamp} equals the reference`);
-      }
-    }
-  } finally {
-    r.outputs.forEach((f) => f.close());
-  }
-}
+const check = (label, r, opts) => checkVideo(label, r, { width: W, height: H, ...opts });
 
 const timestamps = (chunks) => new Set(chunks.map((c) => c.timestamp));
 const MiB = 1 << 20;
 
-for (const spec of CODECS) {
+for (const spec of VIDEO_TARGETS) {
   describe(`hostile input: ${spec.name}`, () => {
     let chunks;
     let decoderConfig;
@@ -379,7 +340,7 @@ test('hostile input: HEVC pictures that fail the stream\'s own MD5 hashes are re
 describe('hostile input: failures stay inside their codec', () => {
   test('healthy decoders beside failing ones produce exactly the reference frames', async () => {
     const healthy = [];
-    for (const spec of CODECS) {
+    for (const spec of VIDEO_TARGETS) {
       const { chunks, decoderConfig } = await encodeClip({ ...spec.config, width: W, height: H, bitrate: 200000 }, FRAMES, { keyEvery: KEY_EVERY });
       const solo = await decodeAll(decoderConfig, chunks);
       const reference = new Map();
@@ -485,4 +446,10 @@ describe('hostile input: encoder frames', () => {
     assert.ok(psnr(y, new Uint8Array(y.length).fill(y[0])) > 30, 'scaled from the visible rect only');
     r.outputs.forEach((f) => f.close());
   });
+});
+
+describe('hostile corpus: every video decoder', { concurrency: 2 }, () => {
+  for (const target of VIDEO_TARGETS) {
+    test(target.name, async (t) => t.diagnostic(describeCorpus(await runCorpusTarget('video', target.name))));
+  }
 });
