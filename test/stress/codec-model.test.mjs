@@ -50,37 +50,40 @@ let vp8;
  * timestamp `ts` (null: nothing can be made, the command is skipped).
  * `type` is the chunk type a decoder checks; `corrupt` inputs fail the codec.
  */
+/** An encoder's driver: `make(ts)` builds its input. */
+const encoderDriver = (Codec, configs, make, extra = {}) => ({
+  Codec,
+  configs,
+  input(kind, ts) {
+    if (kind === 'detached') return { value: detached(make), throws: 'TypeError' };
+    return { value: make(ts), options: { keyFrame: kind === 'key' }, close: true };
+  },
+  submit: (codec, input) => codec.encode(input.value, input.options),
+  queueSize: (codec) => codec.encodeQueueSize,
+  ...extra,
+});
+
 const DRIVERS = {
-  VideoEncoder: {
-    Codec: VideoEncoder,
-    configs: {
+  VideoEncoder: encoderDriver(
+    VideoEncoder,
+    {
       ok: { codec: 'vp8', width: W, height: H, bitrate: 200000, latencyMode: 'realtime' },
       unsupported: { codec: 'vp8', width: W, height: H, scalabilityMode: 'L3T3' },
       invalid: { codec: 'vp8', width: 0, height: H },
     },
-    input(kind, ts) {
-      if (kind === 'detached') return { value: detached(videoFrame), throws: 'TypeError' };
-      return { value: videoFrame(ts), options: { keyFrame: kind === 'key' }, close: true };
-    },
-    submit: (codec, input) => codec.encode(input.value, input.options),
-    queueSize: (codec) => codec.encodeQueueSize,
-  },
-  AudioEncoder: {
-    Codec: AudioEncoder,
-    configs: {
+    videoFrame,
+  ),
+  AudioEncoder: encoderDriver(
+    AudioEncoder,
+    {
       ok: { codec: 'pcm-s16', sampleRate: 48000, numberOfChannels: 2 },
       unsupported: { codec: 'mp4a.40.5', sampleRate: 48000, numberOfChannels: 2 },
       invalid: { codec: 'pcm-s16', sampleRate: 0, numberOfChannels: 2 },
     },
-    input(kind, ts) {
-      if (kind === 'detached') return { value: detached(audioData), throws: 'TypeError' };
-      return { value: audioData(ts), close: true };
-    },
-    submit: (codec, input) => codec.encode(input.value),
-    queueSize: (codec) => codec.encodeQueueSize,
+    audioData,
     // Chunks are stamped by sample count: inputs must be 10 ms apart.
-    step: 10000,
-  },
+    { step: 10000 },
+  ),
   VideoDecoder: {
     Codec: VideoDecoder,
     configs: {
