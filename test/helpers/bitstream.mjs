@@ -266,6 +266,14 @@ export function vp8KeyFrameWithSize(bytes, width, height) {
   return out;
 }
 
+/** Whether a VP9 chunk starts with a show_existing_frame header: one byte that shows a frame decoded before. */
+export function vp9ShowsExistingFrame(bytes) {
+  const b = bytes[0];
+  if (bytes.length === 0 || b >> 6 !== 2) return false; // frame_marker
+  const profile = ((b >> 5) & 1) | (((b >> 4) & 1) << 1);
+  return profile === 3 ? (b & 0x0c) === 0x04 : (b & 0x08) !== 0; // profile 3 has a reserved zero bit first
+}
+
 /**
  * A VP9 inter frame header (profile 0, shown) whose size is given
  * explicitly rather than taken from a reference, followed by `tail`.

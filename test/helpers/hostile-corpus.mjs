@@ -13,7 +13,7 @@ import { AudioDecoder, Demuxer, EncodedAudioChunk, EncodedVideoChunk, ImageDecod
 
 import {
   av1ObuEnds, av1WellFormed, av1WithSize, avcDescriptionWithSize, h264WithSize, hevcDescriptionWithSize, hevcWithSize, vp8KeyFrameWithSize,
-  vp9KeyFrameWithSize,
+  vp9KeyFrameWithSize, vp9ShowsExistingFrame,
 } from './bitstream.mjs';
 import { AUDIO_CODECS, audioConfig, encodeAudio, encodeClip } from './codecs.mjs';
 import {
@@ -85,8 +85,13 @@ function videoRules(target, clip) {
   const descriptionErrors = ['EncodingError', 'NotSupportedError'];
   return {
     cut: (at, bytes, length) => (target.truncation && !unitEnds(target, bytes).includes(length) ? 'rejected' : 'any'),
-    // Random bytes that happen to parse as AV1 OBUs of reserved types decode to nothing.
-    garbage: (at, data) => (at === 0 || target.family === 'vp9' || (target.family === 'av1' && !av1WellFormed(data)) ? 'rejected' : 'any'),
+    // Random bytes can happen to be valid: AV1 OBUs of reserved types
+    // (ignored), a VP9 header showing an earlier frame again.
+    garbage(at, data) {
+      if (at === 0) return 'rejected';
+      if (target.family === 'vp9') return vp9ShowsExistingFrame(data) ? 'any' : 'rejected';
+      return target.family === 'av1' && !av1WellFormed(data) ? 'rejected' : 'any';
+    },
     huge(random) {
       const [w, h] = pick(BOMBS[target.family], random);
       if (target.description) {
@@ -108,7 +113,8 @@ function videoRules(target, clip) {
         case 0:
           return { config: { ...clip.config, description: flippedAtRate(own, pick([0.001, 0.01, 0.05], random), random) }, expect: 'any', dataError: true, errorNames: descriptionErrors };
         case 1:
-          return { config: { ...clip.config, description: own.subarray(0, below(own.length, random)) }, expect: 'unsupported' };
+          // (An empty description is no description.)
+          return { config: { ...clip.config, description: own.subarray(0, 1 + below(own.length - 1, random)) }, expect: 'unsupported' };
         case 2:
           return { config: { ...clip.config, description: garbage(1 + below(200, random), random) }, expect: 'unsupported' };
         case 3:
@@ -165,11 +171,15 @@ export const AUDIO_TARGETS = AUDIO_CODECS.map((entry) => ({
 
 function audioRules(target, clip) {
   const { frameBytes } = target;
+  const rawAac = target.codec.startsWith('mp4a') && target.extra?.aac?.format !== 'adts';
   const errorNames = ['EncodingError', 'NotSupportedError'];
   return {
     cut: (at, bytes, length) => (frameBytes ? (length % frameBytes ? 'rejected' : 'clean') : target.framed ? 'rejected' : 'any'),
     garbage(at, data) {
       if (frameBytes) return data.length % frameBytes ? 'rejected' : 'clean';
+      // Raw AAC (no ADTS header) whose first element is a data stream,
+      // fill or END element can be a valid, empty frame.
+      if (rawAac && [4, 6, 7].includes(data[0] >> 5)) return 'any';
       return target.garbage ? 'rejected' : 'any';
     },
     huge(random) {
