@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/immortal.h"
+
 namespace wcn {
 
 // One pooled block. It is allocated once and reused; while handed out it keeps
@@ -94,10 +96,7 @@ PoolStats BufferPool::Stats() const {
   return s;
 }
 
-PoolRegistry& PoolRegistry::Instance() {
-  static PoolRegistry registry;
-  return registry;
-}
+PoolRegistry& PoolRegistry::Instance() { return Immortal<PoolRegistry>(); }
 
 BufferRefPtr PoolRegistry::Acquire(size_t size) {
   std::shared_ptr<BufferPool> pool;

@@ -241,7 +241,7 @@ const seedOf = (name) => [...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0
  * chunk must be a key chunk (DataError otherwise); beyond it, labels do
  * not matter ("clean").
  */
-export function chunkCase(name, clip, rules, i) {
+function chunkCase(name, clip, rules, i) {
   const random = prng(seedOf(name) + i * 7919);
   const kind = CHUNK_KINDS[i % CHUNK_KINDS.length];
   const src = clip.chunks;
@@ -364,7 +364,7 @@ export const audioCorpus = (target) =>
 const FILE_KINDS = ['flip', 'flip-rate', 'truncate', 'empty', 'garbage', 'boundary-values', 'spliced', 'huge'];
 
 /** Case `i` of a file's corpus: {kind, bytes, stream, expect}; `huge(random)` gives that kind's bytes. */
-export function fileCase(name, bytes, i, huge) {
+function fileCase(name, bytes, i, huge) {
   const random = prng(seedOf(name) + i * 7919);
   const kind = FILE_KINDS[i % FILE_KINDS.length];
   // Every fourth case arrives as a stream of small slices.

@@ -204,7 +204,7 @@ export const CORPUS_CASES = Number(process.env.WCN_HOSTILE_CASES || 1000);
  * box: a 12 KB fragmented MP4 with flipped bits reserves 855 MB and
  * touches 272 MB before failing (ffprobe does the same).
  */
-export const CORPUS_RSS_BOUND_MIB = { video: 256, audio: 128, image: 128, container: 384 };
+const CORPUS_RSS_BOUND_MIB = { video: 256, audio: 128, image: 128, container: 384 };
 
 const corpusFixture = fileURLToPath(new URL('../stress/fixtures/hostile-corpus.mjs', import.meta.url));
 

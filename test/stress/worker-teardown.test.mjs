@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { runNode } from '../helpers/process.mjs';
+import { runNode, runScript } from '../helpers/process.mjs';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const STAGES = [
@@ -46,6 +46,34 @@ test('process.exit() with codecs, a muxer, a demuxer and an image decoder at wor
     assert.equal(run.signal, null, `${stage}: the process died: ${run.stderr}`);
     assert.equal(run.status, 0, `${stage}: ${run.stderr}`);
     assert.equal(run.stderr, '', stage);
+  }
+});
+
+test('process.exit() while encoder threads resample into pooled buffers, 12 times', () => {
+  // exit() runs static destructors while codec threads still run: the pool
+  // registry was one, and a thread that used it then crashed the process
+  // (about 1 run in 10 before it became immortal).
+  const script = `
+    import { AudioData, AudioEncoder } from 'webcodecs-native';
+    const encoders = Array.from({ length: 4 }, () => {
+      const encoder = new AudioEncoder({ output() {}, error() {} });
+      encoder.configure({ codec: 'opus', sampleRate: 44100, numberOfChannels: 2 });
+      return encoder;
+    });
+    for (let n = 0; ; n++) {
+      for (const encoder of encoders) {
+        const data = new AudioData({ format: 'f32-planar', sampleRate: 44100, numberOfFrames: 4410, numberOfChannels: 2, timestamp: n * 100000, data: new Float32Array(8820) });
+        encoder.encode(data);
+        data.close();
+      }
+      if (n === 20) process.exit(0);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  `;
+  for (let i = 0; i < 12; i++) {
+    const run = runScript(script);
+    assert.equal(run.signal, null, `run ${i}: the process died: ${run.stderr}`);
+    assert.equal(run.status, 0, `run ${i}: ${run.stderr}`);
   }
 });
 
