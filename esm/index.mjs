@@ -20,6 +20,7 @@ export const {
   VideoFrame,
   configurePools,
   getPoolStats,
+  getLiveObjects,
   preallocate,
   trimPools,
   ffmpegVersions,

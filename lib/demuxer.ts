@@ -54,6 +54,7 @@ interface TrackBase {
 
 export interface DemuxerVideoTrack extends TrackBase {
   readonly type: 'video';
+  /** A valid VideoDecoderConfig, or null when the codec has no codec string. */
   readonly config: VideoDecoderConfig | null;
   readonly width: number;
   readonly height: number;
@@ -62,6 +63,7 @@ export interface DemuxerVideoTrack extends TrackBase {
 
 export interface DemuxerAudioTrack extends TrackBase {
   readonly type: 'audio';
+  /** A valid AudioDecoderConfig, or null when the codec has no codec string or the header no rate or channel count. */
   readonly config: AudioDecoderConfig | null;
   readonly sampleRate: number;
   readonly numberOfChannels: number;
@@ -187,8 +189,14 @@ function describeTrack(t: NativeTrack): DemuxerTrack {
     const codec = videoCodecString(t);
     let config: VideoDecoderConfig | null = null;
     if (codec !== null) {
-      config = { codec, codedWidth: t.width, codedHeight: t.height };
-      if (t.displayWidth !== t.width || t.displayHeight !== t.height) {
+      // Only sizes a decoder config may hold (a damaged header can say 0):
+      // without them the decoder takes the size from the stream.
+      config = { codec };
+      if (t.width > 0 && t.height > 0) {
+        config.codedWidth = t.width;
+        config.codedHeight = t.height;
+      }
+      if (t.displayWidth > 0 && t.displayHeight > 0 && (t.displayWidth !== t.width || t.displayHeight !== t.height)) {
         config.displayAspectWidth = t.displayWidth;
         config.displayAspectHeight = t.displayHeight;
       }
@@ -203,7 +211,8 @@ function describeTrack(t: NativeTrack): DemuxerTrack {
   if (t.kind === 'audio') {
     const codec = audioCodecString(t);
     let config: AudioDecoderConfig | null = null;
-    if (codec !== null) {
+    // A rate and a channel count are required: without them there is no config.
+    if (codec !== null && t.sampleRate > 0 && t.channels > 0) {
       config = { codec, sampleRate: t.sampleRate, numberOfChannels: t.channels };
       if (t.description) config.description = t.description;
     }

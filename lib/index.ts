@@ -84,6 +84,35 @@ export type { CodecState } from './codec-base';
 export { configurePools, getPoolStats, preallocate, trimPools } from './pools';
 export type { AudioPoolShape, PoolConfig, PoolStats, VideoPoolShape } from './pools';
 
+/** Native objects alive in this thread's environment (see getLiveObjects). */
+export interface LiveObjects {
+  /** VideoFrames (and image frames) not yet closed or collected; clones share their original's count. */
+  videoFrames: number;
+  /** AudioData not yet closed or collected; clones share their original's count. */
+  audioData: number;
+  /** Encoded bytes handed to JS without a copy (chunks, muxed output) not yet collected. */
+  chunkBuffers: number;
+  /** Codec, demuxer and muxer threads not yet joined. */
+  videoDecoders: number;
+  videoEncoders: number;
+  audioDecoders: number;
+  audioEncoders: number;
+  demuxers: number;
+  muxers: number;
+  /** ImageDecoders not yet closed. */
+  imageDecoders: number;
+  /** Pooled buffers in use, process-wide (getPoolStats().total.inUse). */
+  poolBuffers: number;
+}
+
+/**
+ * Counts of live native objects, for leak checks and soak runs: each count
+ * returns to zero once everything is closed (chunkBuffers once collected).
+ */
+export function getLiveObjects(): LiveObjects {
+  return { ...native.getLiveObjects(), poolBuffers: native.getPoolStats().total.inUse };
+}
+
 /** Versions of the FFmpeg libraries the addon was built against. */
 export function ffmpegVersions(): Record<string, string> {
   return native.versions();

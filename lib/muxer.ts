@@ -258,6 +258,8 @@ export class Muxer {
       await this.#sinkWrites;
       if (this.#failure) throw this.#failure;
       await this.#finishTarget();
+      // The file is whole: its thread ends now, not when the Muxer is collected.
+      this.#worker.close();
     } catch (err) {
       this.close();
       throw err;

@@ -168,6 +168,7 @@ export interface NativeBinding {
   getPoolStats(): { pools: (PoolStats & { bufferSize: number })[]; total: PoolStats; externalMemory: number };
   trimPools(): void;
   configurePools(maxBytes: number | null, maxBuffersPerPool: number | null): PoolConfig;
+  getLiveObjects(): Omit<import('./index').LiveObjects, 'poolBuffers'>;
   detachArrayBuffer(buffer: ArrayBuffer): void;
   versions(): Record<string, string>;
   setLogHandler(handler: ((lines: string[]) => void) | null, level: number): void;

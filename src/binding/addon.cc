@@ -8,6 +8,7 @@
 #include "binding/addon_data.h"
 #include "binding/audio_data.h"
 #include "binding/errors.h"
+#include "binding/live_objects.h"
 #include "binding/video_frame.h"
 #include "core/ffmpeg.h"
 #include "core/frame_pool.h"
@@ -133,6 +134,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("detachArrayBuffer", Napi::Function::New<DetachArrayBuffer>(env, "detachArrayBuffer"));
   exports.Set("versions", Napi::Function::New<Versions>(env, "versions"));
   exports.Set("setLogHandler", Napi::Function::New<SetLogHandler>(env, "setLogHandler"));
+  InitLiveObjects(env, exports);
   VideoFrameHandle::Init(env, exports);
   InitImageDecoder(env, exports);
   AudioDataHandle::Init(env, exports);

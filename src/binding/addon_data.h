@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "binding/live_objects.h"
 #include "core/sws_cache.h"
 
 namespace wcn {
@@ -24,6 +25,8 @@ struct AddonData {
   // Bytes of frame and sample memory this environment has reported to V8 and not yet
   // given back (src/binding/external_memory.h).
   std::shared_ptr<int64_t> reported_bytes = std::make_shared<int64_t>(0);
+  // Objects alive in this environment (src/binding/live_objects.h).
+  std::shared_ptr<LiveCounts> live_counts = std::make_shared<LiveCounts>();
 
   static AddonData& Get(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
 };

@@ -89,6 +89,7 @@ Napi::Object AudioDataHandle::Wrap(Napi::Env env, FramePtr frame, SampleFormat f
   self->memory_ = ExternalMemory::Report(env, FrameBufferBytes(*frame));
   self->frame_ = std::move(frame);
   self->format_ = format;
+  self->live_ = LiveObject(env, LiveKind::kAudioData);
   return obj;
 }
 
@@ -134,6 +135,7 @@ Napi::Value AudioDataHandle::Preallocate(const Napi::CallbackInfo& info) {
 void AudioDataHandle::Close(const Napi::CallbackInfo&) {
   frame_.reset();
   memory_.reset();
+  live_.Release();
 }
 
 // allocationSize(planeIndex, frameOffset, frameCount | null, format | null) -> bytes

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "binding/external_memory.h"
+#include "binding/live_objects.h"
 #include "core/ffmpeg_raii.h"
 #include "core/sample_format.h"
 
@@ -42,6 +43,7 @@ class AudioDataHandle : public Napi::ObjectWrap<AudioDataHandle> {
   FramePtr frame_;
   SampleFormat format_ = SampleFormat::kF32Planar;
   std::shared_ptr<ExternalMemory> memory_;
+  LiveObject live_;  // while the handle holds samples
 };
 
 }  // namespace wcn

@@ -13,6 +13,7 @@ namespace {
 class AudioDecoderBinding : public CodecBinding<AudioDecoderBinding, AudioDecoderEngine> {
  public:
   static constexpr const char* kThreadName = "wcn-audio-dec";
+  static constexpr LiveKind kLiveKind = LiveKind::kAudioDecoder;
   // work(data, timestamp, duration, key, generation)
   static constexpr size_t kWorkArgs = 4;
 

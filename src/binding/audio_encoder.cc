@@ -13,6 +13,7 @@ namespace {
 class AudioEncoderBinding : public CodecBinding<AudioEncoderBinding, AudioEncoderEngine> {
  public:
   static constexpr const char* kThreadName = "wcn-audio-enc";
+  static constexpr LiveKind kLiveKind = LiveKind::kAudioEncoder;
   // work(dataHandle, timestamp, sampleRate, generation)
   static constexpr size_t kWorkArgs = 3;
 

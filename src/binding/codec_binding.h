@@ -6,6 +6,7 @@
 //   Engine::Work ReadWork(const Napi::CallbackInfo&);  // args before the generation
 //   static Napi::Value OutputToJs(Napi::Env, WorkerEvent&);
 //   static constexpr const char* kThreadName;
+//   static constexpr LiveKind kLiveKind;  // what getLiveObjects() counts it as
 // and optionally
 //   static void AddMethods(std::vector<PropertyDescriptor>&);  // more JS methods
 //   void Interrupt();  // wakes work blocked on something other than the codec
@@ -19,6 +20,7 @@
 #include "binding/env_cleanup.h"
 #include "binding/errors.h"
 #include "binding/event_channel.h"
+#include "binding/live_objects.h"
 #include "core/codec_worker.h"
 
 namespace wcn {
@@ -62,9 +64,10 @@ class CodecBinding : public Napi::ObjectWrap<Derived> {
         },
         [this] { Finish(); });
     worker_ = std::make_unique<Worker>(channel_, Derived::kThreadName);
+    live_ = LiveObject(env, Derived::kLiveKind);
     teardown_ = std::make_unique<EnvCleanupHook>(env, [this] {
       InterruptWork();
-      worker_.reset();
+      StopWorker();
     });
   }
 
@@ -130,9 +133,15 @@ class CodecBinding : public Napi::ObjectWrap<Derived> {
     channel_->Expect(1);
   }
 
+  // Joins the thread (at once if it has exited).
+  void StopWorker() {
+    worker_.reset();
+    live_.Release();
+  }
+
   // kClosed arrived: the thread has exited, so joining is immediate.
   void Finish() {
-    worker_.reset();
+    StopWorker();
     teardown_->Disarm();
     channel_->Release();
   }
@@ -140,12 +149,13 @@ class CodecBinding : public Napi::ObjectWrap<Derived> {
   // Environment teardown or collection: stop and join synchronously.
   void Shutdown() {
     if (!worker_) return;
-    worker_.reset();
+    StopWorker();
     teardown_->Disarm();
   }
 
   std::shared_ptr<EventChannel> channel_;
   std::unique_ptr<Worker> worker_;
+  LiveObject live_;  // while worker_ runs
   std::unique_ptr<EnvCleanupHook> teardown_;  // joins the worker if the environment ends first
   bool closing_ = false;
 };

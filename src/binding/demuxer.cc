@@ -47,6 +47,7 @@ Napi::Object TrackToJs(Napi::Env env, const DemuxTrack& t) {
 class DemuxerBinding : public CodecBinding<DemuxerBinding, DemuxEngine> {
  public:
   static constexpr const char* kThreadName = "wcn-demux";
+  static constexpr LiveKind kLiveKind = LiveKind::kDemuxer;
   // work(kind, a, b, generation): kind 0 read(maxPackets, maxBytes),
   // 1 seek(timestamp), 2 select(tracks)
   static constexpr size_t kWorkArgs = 3;

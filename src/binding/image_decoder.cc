@@ -11,6 +11,7 @@
 #include "binding/errors.h"
 #include "binding/event_channel.h"
 #include "binding/js_convert.h"
+#include "binding/live_objects.h"
 #include "binding/video_frame.h"
 #include "core/image_decoder.h"
 
@@ -116,6 +117,7 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
     settings.convert_color = info[3].ToBoolean();
     const double max_bytes = info[4].As<Napi::Number>().DoubleValue();
     if (!info[5].IsFunction()) Throw(env, ErrorKind::kTypeError, "The image decoder needs an event callback.");
+    live_ = LiveObject(env, LiveKind::kImageDecoder);
     store_ = std::make_shared<ByteStore>(static_cast<uint64_t>(max_bytes), "image data",
                                          "ImageDecoderInit.maxEncodedBytes");
     frames_ = std::make_shared<ImageFrameTable>();
@@ -191,6 +193,7 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
   void Close(const Napi::CallbackInfo&) {
     if (closing_) return;
     closing_ = true;
+    live_.Release();
     const bool reader_was_waiting = store_->Close();
     // Reads hold the store's lock: none is in progress once it is closed.
     adopted_.clear();
@@ -217,6 +220,9 @@ class ImageDecoderBinding : public Napi::ObjectWrap<ImageDecoderBinding> {
   std::shared_ptr<ImageFrameDecoder> decoder_;
   std::shared_ptr<EventChannel> channel_;
   std::unique_ptr<ImageDemuxer> demuxer_;
+  // From construction to close(): an open decoder holds its bytes (its
+  // demux thread ends by itself once they are read).
+  LiveObject live_;
   std::vector<Napi::ObjectReference> adopted_;
   std::unique_ptr<EnvCleanupHook> teardown_;  // joins the demux thread if the environment ends first
   bool closing_ = false;

@@ -5,40 +5,54 @@
 #include <string>
 
 #include "binding/errors.h"
+#include "binding/live_objects.h"
 #include "core/frame_pool.h"
 #include "core/limits.h"
 
 namespace wcn {
 
-Napi::Uint8Array PacketToJs(Napi::Env env, PacketPtr packet) {
-  const size_t size = static_cast<size_t>(packet->size);
-  uint8_t* data = packet->data;
-  if (size == 0 || !data) return Napi::Uint8Array::New(env, 0);
-  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(size));
-  AVPacket* raw = packet.release();  // owned by the buffer from here on
+namespace {
+
+// Bytes handed to JS without a copy: `owner` keeps them alive until the
+// Buffer is collected; the external memory and the live count go with it.
+template <typename Owner>
+struct HandedOut {
+  Owner owner;
+  LiveObject live;
+  int64_t size;
+};
+
+template <typename Owner>
+Napi::Uint8Array HandOut(Napi::Env env, uint8_t* data, size_t size, Owner owner) {
+  const auto bytes = static_cast<int64_t>(size);
+  Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+  auto held = std::make_unique<HandedOut<Owner>>(
+      HandedOut<Owner>{std::move(owner), LiveObject(env, LiveKind::kChunkBuffer), bytes});
   Napi::Buffer<uint8_t> buffer = Napi::Buffer<uint8_t>::New(
       env, data, size,
-      [](Napi::Env e, uint8_t*, AVPacket* pkt) {
-        Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(pkt->size));
-        PacketPtr owned(pkt);
+      [](Napi::Env e, uint8_t*, HandedOut<Owner>* h) {
+        std::unique_ptr<HandedOut<Owner>> gone(h);
+        Napi::MemoryManagement::AdjustExternalMemory(e, -gone->size);
       },
-      raw);
+      held.get());
+  held.release();  // the finalizer above owns it now
   return buffer;
+}
+
+}  // namespace
+
+Napi::Uint8Array PacketToJs(Napi::Env env, PacketPtr packet) {
+  if (packet->size == 0 || !packet->data) return Napi::Uint8Array::New(env, 0);
+  uint8_t* data = packet->data;
+  const size_t size = static_cast<size_t>(packet->size);
+  return HandOut(env, data, size, std::move(packet));
 }
 
 Napi::Uint8Array VectorToJs(Napi::Env env, std::vector<uint8_t>&& bytes) {
   if (bytes.empty()) return Napi::Uint8Array::New(env, 0);
-  auto owned = std::make_unique<std::vector<uint8_t>>(std::move(bytes));
-  uint8_t* data = owned->data();
-  const size_t size = owned->size();
-  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(size));
-  return Napi::Buffer<uint8_t>::New(
-      env, data, size,
-      [](Napi::Env e, uint8_t*, std::vector<uint8_t>* v) {
-        Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(v->size()));
-        std::unique_ptr<std::vector<uint8_t>> gone(v);
-      },
-      owned.release());
+  uint8_t* data = bytes.data();  // a moved vector keeps its buffer
+  const size_t size = bytes.size();
+  return HandOut(env, data, size, std::move(bytes));
 }
 
 PacketPtr PacketFromJs(const Napi::Value& value, int64_t timestamp, const char* what) {

@@ -45,6 +45,7 @@ MuxTrackConfig ReadTrack(const Napi::Value& value) {
 class MuxerBinding : public CodecBinding<MuxerBinding, MuxEngine> {
  public:
   static constexpr const char* kThreadName = "wcn-mux";
+  static constexpr LiveKind kLiveKind = LiveKind::kMuxer;
   // work(track, data, timestamp, duration (-1 = none), key, generation)
   static constexpr size_t kWorkArgs = 5;
 

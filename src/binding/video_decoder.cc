@@ -14,6 +14,7 @@ namespace {
 class VideoDecoderBinding : public CodecBinding<VideoDecoderBinding, VideoDecoderEngine> {
  public:
   static constexpr const char* kThreadName = "wcn-video-dec";
+  static constexpr LiveKind kLiveKind = LiveKind::kVideoDecoder;
   // work(data, timestamp, duration, key, generation)
   static constexpr size_t kWorkArgs = 4;
 

@@ -14,6 +14,7 @@ namespace {
 class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncoderEngine> {
  public:
   static constexpr const char* kThreadName = "wcn-video-enc";
+  static constexpr LiveKind kLiveKind = LiveKind::kVideoEncoder;
   // work(frameHandle, visible, timestamp, duration, keyFrame, quantizer, color, generation)
   static constexpr size_t kWorkArgs = 7;
 

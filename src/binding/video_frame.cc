@@ -69,6 +69,7 @@ void VideoFrameHandle::Adopt(FramePtr frame, PixelFormat format, std::shared_ptr
   frame_ = std::move(frame);
   format_ = format;
   memory_ = std::move(memory);
+  live_ = LiveObject(Env(), LiveKind::kVideoFrame);
 }
 
 Napi::Object VideoFrameHandle::Wrap(Napi::Env env, FramePtr frame, PixelFormat format) {
@@ -155,6 +156,7 @@ Napi::Value VideoFrameHandle::CloneOpaque(const Napi::CallbackInfo& info) {
 void VideoFrameHandle::Close(const Napi::CallbackInfo&) {
   frame_.reset();
   memory_.reset();
+  live_.Release();
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "binding/external_memory.h"
+#include "binding/live_objects.h"
 #include "core/codec_events.h"
 #include "core/ffmpeg_raii.h"
 #include "core/pixel_format.h"
@@ -46,6 +47,7 @@ class VideoFrameHandle : public Napi::ObjectWrap<VideoFrameHandle> {
   FramePtr frame_;
   PixelFormat format_ = PixelFormat::kI420;
   std::shared_ptr<ExternalMemory> memory_;
+  LiveObject live_;  // while the handle holds a frame
 };
 
 // {frame, timestamp, duration, visible, displayWidth, displayHeight, color}

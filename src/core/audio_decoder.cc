@@ -134,8 +134,8 @@ Status AudioDecoderEngine::Process(Work& work, Emitter& emit) {
   return SendPacket(ctx_.get(), pkt, [&] { return Receive(emit); });
 }
 
-// Chunks whose framing shows them cut short: FFmpeg's decoders would decode
-// them into noise or drop them without a word.
+// Chunks whose framing shows them cut short, or not frames at all: FFmpeg's
+// decoders would decode them into noise or drop them without a word.
 Status AudioDecoderEngine::CheckFraming(const AVPacket& pkt) const {
   const auto size = static_cast<size_t>(pkt.size);
   std::string why;
@@ -149,6 +149,10 @@ Status AudioDecoderEngine::CheckFraming(const AVPacket& pkt) const {
   } else if (codec_ == "flac" && size < kMinFlacFrameBytes) {
     why = "Truncated FLAC chunk: " + std::to_string(size) + " bytes is less than the smallest FLAC frame (" +
           std::to_string(kMinFlacFrameBytes) + " bytes).";
+  } else if (codec_ == "flac" && (pkt.data[0] != 0xff || (pkt.data[1] & 0xfe) != 0xf8)) {
+    // FFmpeg skips what it takes for a metadata block (first byte 4 or
+    // 0x84, "\177FLAC") and reports nothing.
+    why = "The chunk is not a FLAC frame: it does not start with a frame sync code (0xFFF8 or 0xFFF9).";
   }
   return why.empty() ? Status::Ok() : Status::Error(ErrorKind::kEncodingError, why);
 }

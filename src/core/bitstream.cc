@@ -64,6 +64,41 @@ bool SplitLengthPrefixed(const uint8_t* data, size_t size, int length_size, std:
   return true;
 }
 
+namespace {
+
+// AV1 leb128, at most 8 bytes.
+bool ReadLeb128(const uint8_t* data, size_t size, size_t* pos, uint64_t* value) {
+  *value = 0;
+  for (int i = 0; i < 8; i++) {
+    if (*pos >= size) return false;
+    const uint8_t b = data[(*pos)++];
+    *value |= uint64_t{b & 0x7fu} << (7 * i);
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool SplitAv1Obus(const uint8_t* data, size_t size, std::vector<Av1Obu>* out) {
+  size_t pos = 0;
+  while (pos < size) {
+    const uint8_t header = data[pos++];
+    if (header & 0x80) return false;  // obu_forbidden_bit
+    if (header & 4) pos++;            // obu_extension_header
+    uint64_t obu_size = 0;
+    if (header & 2) {
+      if (!ReadLeb128(data, size, &pos, &obu_size)) return false;
+    } else if (pos <= size) {
+      obu_size = size - pos;
+    }
+    if (pos > size || obu_size > size - pos) return false;
+    if (out) out->push_back(Av1Obu{(header >> 3) & 0xf, data + pos, static_cast<size_t>(obu_size)});
+    pos += obu_size;
+  }
+  return true;
+}
+
 bool AnnexBToLengthPrefixed(PacketPtr* pkt) {
   AVPacket& in = **pkt;
   const std::vector<NalUnit> nals = SplitAnnexB(in.data, static_cast<size_t>(in.size));
@@ -181,6 +216,24 @@ std::optional<bool> HevcSpsLongTermRefs(const uint8_t* rbsp, size_t size) {
   return long_term;
 }
 
+// Whether FFmpeg's decoder accepts the parameter sets, strictly. Its
+// parsers bound every count; the MP4 writer's do not all: an HEVC SPS whose
+// reference picture set declared 2^32 pictures kept it reading past the
+// end for over a minute (FFmpeg 5.1).
+bool DecoderAcceptsParameterSets(AVCodecID codec, const uint8_t* extradata, size_t size) {
+  const AVCodec* decoder = avcodec_find_decoder(codec);
+  if (!decoder) return false;
+  CodecContextPtr ctx(avcodec_alloc_context3(decoder));
+  if (!ctx) throw std::bad_alloc();
+  ctx->extradata = static_cast<uint8_t*>(av_mallocz(size + AV_INPUT_BUFFER_PADDING_SIZE));
+  if (!ctx->extradata) throw std::bad_alloc();
+  std::memcpy(ctx->extradata, extradata, size);
+  ctx->extradata_size = static_cast<int>(size);
+  ctx->err_recognition = AV_EF_EXPLODE;
+  ctx->thread_count = 1;
+  return avcodec_open2(ctx.get(), decoder, nullptr) >= 0;
+}
+
 }  // namespace
 
 bool HevcHvcCWritable(const uint8_t* extradata, size_t size) {
@@ -195,6 +248,9 @@ bool HevcHvcCWritable(const uint8_t* extradata, size_t size) {
 
 std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* extradata, size_t size) {
   if (size == 0) return {};  // nothing to build from (and no bytes to copy)
+  if ((codec == AV_CODEC_ID_H264 || codec == AV_CODEC_ID_HEVC) && !DecoderAcceptsParameterSets(codec, extradata, size)) {
+    return {};
+  }
   if (codec == AV_CODEC_ID_HEVC && !HevcHvcCWritable(extradata, size)) return {};
   // The MP4 muxer's record writer is FFmpeg's own, well-tested one; with
   // an empty moov it writes the record as soon as the header is written.

@@ -26,6 +26,18 @@ std::vector<NalUnit> SplitAnnexB(const uint8_t* data, size_t size);
 // checks it when `out` is null. False when a length runs past the end.
 bool SplitLengthPrefixed(const uint8_t* data, size_t size, int length_size, std::vector<NalUnit>* out);
 
+struct Av1Obu {
+  int type;
+  const uint8_t* payload;
+  size_t size;
+};
+
+// Splits an AV1 temporal unit (low-overhead format: OBUs with sizes; one
+// without a size runs to the end) into `out`, or only checks it when `out`
+// is null. False when a header has its forbidden bit set or is cut short,
+// or a size runs past the end.
+bool SplitAv1Obus(const uint8_t* data, size_t size, std::vector<Av1Obu>* out);
+
 // Rewrites an Annex B packet with 4-byte length prefixes: in place, without
 // a copy, when every NAL unit follows a 4-byte start code and the packet is
 // writable; otherwise into a new packet (one copy). False when there is no
@@ -34,8 +46,8 @@ bool AnnexBToLengthPrefixed(PacketPtr* pkt);
 
 // The configuration record FFmpeg's MP4 muxer writes for a stream with this
 // extradata: avcC for H.264 and hvcC for HEVC (Annex B SPS/PPS, or
-// VPS/SPS/PPS), av1C for AV1 (the sequence header OBU). Empty when FFmpeg
-// cannot build one from the data.
+// VPS/SPS/PPS, which FFmpeg's decoder must accept first), av1C for AV1 (the
+// sequence header OBU). Empty when FFmpeg cannot build one from the data.
 std::vector<uint8_t> BuildConfigRecord(AVCodecID codec, const uint8_t* extradata, size_t size);
 
 // Whether FFmpeg's hvcC writer (ff_isom_write_hvcc: BuildConfigRecord, and

@@ -11,7 +11,9 @@
 //   void Reset();   // drop the codec; the next Configure starts afresh
 #pragma once
 
+#include <algorithm>
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <string>
 #include <thread>
@@ -80,19 +82,30 @@ class CodecWorker {
 
   bool Post(Message m) { return queue_.Push(std::move(m)); }
 
-  // Drops queued messages (returned count) and resets the codec once the
-  // operation in progress ends; outputs stamped earlier are stale.
-  size_t ResetTo(uint64_t generation) { return queue_.ReplaceAll(Message{generation, Reset{}}); }
+  // Drops queued messages and resets the codec once the operation in
+  // progress ends; outputs stamped earlier are stale. Returns how many of the
+  // dropped messages would have completed (see Completing).
+  size_t ResetTo(uint64_t generation) { return Completing(queue_.ReplaceAll(Message{generation, Reset{}})); }
 
   // The thread finishes the operation in progress, releases the codec, posts
-  // kClosed and exits. Returns how many queued messages were dropped.
-  size_t Stop() { return queue_.Close(); }
+  // kClosed and exits. Returns how many of the dropped messages would have
+  // completed.
+  size_t Stop() { return Completing(queue_.Close()); }
 
   void Join() {
     if (thread_.joinable()) thread_.join();
   }
 
  private:
+  // Configure, Process and Flush each post one completion event, which the
+  // binding waits for; a Reset posts none (a second reset() before the
+  // worker ran the first dropped it, and counting it left the event
+  // channel waiting for one completion fewer than it would get).
+  static size_t Completing(const std::deque<Message>& dropped) {
+    return static_cast<size_t>(std::count_if(dropped.begin(), dropped.end(),
+                                             [](const Message& m) { return !std::holds_alternative<Reset>(m.body); }));
+  }
+
   void Run() {
     StartWorkerThread(name_);
     Emitter emit(sink_.get(), &generation_);

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+#include "core/immortal.h"
+
 namespace wcn {
 
 void PoolBudget::set_config(const PoolConfig& config) {
@@ -213,10 +215,7 @@ PoolStats BufferPool::Stats() const {
   return s;
 }
 
-PoolRegistry& PoolRegistry::Instance() {
-  static PoolRegistry registry;
-  return registry;
-}
+PoolRegistry& PoolRegistry::Instance() { return Immortal<PoolRegistry>(); }
 
 PoolRegistry::PoolRegistry() : budget_(std::make_shared<PoolBudget>()) {}
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/frame_copy.h"
+#include "core/immortal.h"
 
 namespace wcn {
 
@@ -43,9 +44,12 @@ bool ReadColorants(cmsHPROFILE profile, Colorants* out) {
 
 // The D50-adapted colorants a matrix profile of each known set of
 // primaries holds, computed once by lcms2 itself.
-const std::vector<std::pair<AVColorPrimaries, Colorants>>& KnownColorants() {
-  static const auto known = [] {
-    std::vector<std::pair<AVColorPrimaries, Colorants>> out;
+using KnownColorantList = std::vector<std::pair<AVColorPrimaries, Colorants>>;
+
+// Built once; image decodes on libuv's pool may read it while the process exits.
+struct KnownColorantTable {
+  KnownColorantList list = [] {
+    KnownColorantList out;
     cmsToneCurve* linear = cmsBuildGamma(nullptr, 1.0);
     cmsToneCurve* curves[3] = {linear, linear, linear};
     for (const KnownPrimaries& k : kKnownPrimaries) {
@@ -56,8 +60,9 @@ const std::vector<std::pair<AVColorPrimaries, Colorants>>& KnownColorants() {
     cmsFreeToneCurve(linear);
     return out;
   }();
-  return known;
-}
+};
+
+const KnownColorantList& KnownColorants() { return Immortal<KnownColorantTable>().list; }
 
 AVColorPrimaries MatchPrimaries(cmsHPROFILE profile) {
   Colorants c;

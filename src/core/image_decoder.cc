@@ -520,6 +520,18 @@ Status ImageFrameDecoder::Receive(FramePtr* out) {
   return Status::Ok();
 }
 
+Status ImageFrameDecoder::CheckPngFrame(const ImageFrameTable::Frame& f) const {
+  const AVCodecParameters* par = frames_->stream(f.stream);
+  if (par->codec_id != AV_CODEC_ID_PNG && par->codec_id != AV_CODEC_ID_APNG) return Status::Ok();
+  // A still's packet is the whole file; APNG's IHDR is in the extradata.
+  const AVPacket& pkt = *f.packet;
+  const bool still = !par->extradata;
+  const std::string why = PngFrameOverclaims(still ? pkt.data : par->extradata,
+                                             static_cast<size_t>(still ? pkt.size : par->extradata_size), pkt.data,
+                                             static_cast<size_t>(pkt.size));
+  return why.empty() ? Status::Ok() : BadData(why);
+}
+
 Status ImageFrameDecoder::DecodeOutputs(uint32_t index, FramePtr* out) {
   // Decoders may hold frames back: feed packets, or the end of the stream
   // once none is left, until output number `index` comes out.
@@ -527,6 +539,7 @@ Status ImageFrameDecoder::DecodeOutputs(uint32_t index, FramePtr* out) {
     ImageFrameTable::Frame f;
     const bool have_packet = !ctx_drained_ && frames_->Get(sent_, &f);
     if (have_packet) {
+      if (Status s = CheckPngFrame(f); !s.ok()) return s;
       const int err = avcodec_send_packet(ctx_.get(), f.packet.get());
       if (err < 0) return CodecFailure("Decoding the image failed", err);
       sent_++;

@@ -129,6 +129,8 @@ class ImageFrameDecoder {
   Status Receive(FramePtr* out);
   // Decodes until output number `index` of the open decoder appears.
   Status DecodeOutputs(uint32_t index, FramePtr* out);
+  // PNG and APNG frames whose data cannot hold their pixels: EncodingError.
+  Status CheckPngFrame(const ImageFrameTable::Frame& f) const;
   Status DecodeInSequence(uint32_t index, FramePtr* out);
   Status Composite(FramePtr* frame, const WebpFrameInfo& info);
   Status DecodeWithFFmpeg(uint32_t index, ImagePicture* out);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/byte_order.h"
+#include "core/limits.h"
 
 namespace wcn {
 
@@ -92,6 +93,20 @@ StillInfo InspectPng(const uint8_t* d, size_t n) {
   }
 }
 
+// Calls visit(type, data, length) for each whole chunk of PNG data (after
+// the signature, if there is one).
+template <typename Visit>
+void ForEachPngChunk(const uint8_t* d, size_t n, Visit visit) {
+  static constexpr uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  uint64_t pos = n >= 8 && std::memcmp(d, kSignature, 8) == 0 ? 8 : 0;
+  while (pos + 8 <= n) {
+    const uint64_t length = Be32(d + pos);
+    if (pos + 12 + length > n) return;
+    visit(std::string(reinterpret_cast<const char*>(d + pos + 4), 4), d + pos + 8, length);
+    pos += 12 + length;
+  }
+}
+
 StillInfo InspectWebp(const uint8_t* d, size_t n) {
   StillInfo info;
   const uint64_t riff_end = 8 + uint64_t{Le32(d + 4)};
@@ -136,6 +151,11 @@ StillInfo InspectBmp(const uint8_t* d, size_t n) {
   }
   constexpr uint32_t kRgb = 0, kBitfields = 3;
   if (compression != kRgb && compression != kBitfields) return StillInfo{};
+  // An area past the limits is bad data however many bytes follow: the
+  // decoder's max_pixels rejects it before allocating (EncodingError), not
+  // RangeError. (max_pixels bounds the area only: a side past the limits
+  // within it would be allocated, so that stays a truncation.)
+  if (width * height > kMaxPixels) return StillInfo{};
   const uint64_t stride = (width * bits + 31) / 32 * 4;
   const uint64_t end = Le32(d + 10) + stride * height;
   if (end > n) {
@@ -144,7 +164,52 @@ StillInfo InspectBmp(const uint8_t* d, size_t n) {
   return StillInfo{};
 }
 
+// Deflate's largest ratio (258-byte matches coded in 2 bits), and room for
+// the zlib header, block headers and tiny images.
+constexpr uint64_t kDeflateMaxRatio = 1032;
+constexpr uint64_t kDeflateSlackBytes = 64 * 1024;
+
 }  // namespace
+
+std::string PngFrameOverclaims(const uint8_t* header, size_t header_size, const uint8_t* frame, size_t frame_size) {
+  struct Extent {
+    uint64_t width = 0, height = 0, compressed = 0;
+    bool present = false;
+  };
+  Extent image, part;  // IHDR's size and the IDAT data; fcTL's and its fdAT data
+  uint64_t bits_per_pixel = 0;
+  ForEachPngChunk(header, header_size, [&](const std::string& type, const uint8_t* data, uint64_t length) {
+    if (type != "IHDR" || length < 13) return;
+    image.width = Be32(data);
+    image.height = Be32(data + 4);
+    static constexpr uint8_t kChannels[7] = {1, 0, 3, 1, 2, 0, 4};  // by colour type
+    bits_per_pixel = data[9] < 7 ? uint64_t{kChannels[data[9]]} * data[8] : 0;
+  });
+  ForEachPngChunk(frame, frame_size, [&](const std::string& type, const uint8_t* data, uint64_t length) {
+    if (type == "fcTL" && length >= 12) {
+      part.width = Be32(data + 4);
+      part.height = Be32(data + 8);
+    } else if (type == "IDAT") {
+      image.compressed += length;
+      image.present = true;
+    } else if (type == "fdAT" && length >= 4) {
+      part.compressed += length - 4;  // after the sequence number
+      part.present = true;
+    }
+  });
+  // The IDAT data codes the whole IHDR-sized image; fdAT data its fcTL's.
+  for (const Extent& e : {image, part}) {
+    // Past the limits the decoder's max_pixels refuses it; unknown layouts are its to report.
+    if (!e.present || bits_per_pixel == 0 || e.width * e.height > kMaxPixels) continue;
+    const uint64_t pixel_bytes = (e.width * bits_per_pixel + 7) / 8 * e.height;
+    if (pixel_bytes > kDeflateMaxRatio * e.compressed + kDeflateSlackBytes) {
+      return "The PNG frame declares " + std::to_string(e.width) + "x" + std::to_string(e.height) + " (" +
+             Bytes(pixel_bytes) + " of pixels), more than its " + Bytes(e.compressed) +
+             " of compressed data can hold.";
+    }
+  }
+  return "";
+}
 
 ImageOrientation OrientationFromExif(int value) {
   // EXIF names the transform from the stored rows to the displayed image;

@@ -28,6 +28,15 @@ struct StillInfo {
   int exif_orientation = 1;
 };
 
+// Why a PNG or APNG frame's compressed data cannot hold the pixels it
+// declares (deflate codes at most 1032 bytes per compressed byte: 258-byte
+// matches in 2 bits), or an empty string. Such a frame is bad data, refused
+// before the decoder allocates it: an 829-byte APNG declaring 64x1048624
+// frames took 900 MB. `header` holds IHDR (the file, or the APNG demuxer's
+// extradata), `frame` the frame's chunks (fcTL, IDAT or fdAT); either may
+// start with the PNG signature.
+std::string PngFrameOverclaims(const uint8_t* header, size_t header_size, const uint8_t* frame, size_t frame_size);
+
 // Walks a complete JPEG, PNG, WebP or BMP file. Malformed structure that is
 // not a premature end is left for the decoder to report.
 StillInfo InspectStill(ImageType type, const uint8_t* data, size_t size);

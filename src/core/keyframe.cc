@@ -18,17 +18,6 @@ bool Nals(const uint8_t* data, size_t size, int length_size, std::vector<NalUnit
   return SplitLengthPrefixed(data, size, length_size, nals);
 }
 
-// AV1 leb128, at most 8 bytes.
-bool ReadLeb128(const uint8_t* data, size_t size, size_t* pos, uint64_t* value) {
-  *value = 0;
-  for (int i = 0; i < 8; i++) {
-    if (*pos >= size) return false;
-    const uint8_t b = data[(*pos)++];
-    *value |= uint64_t{b & 0x7fu} << (7 * i);
-    if (!(b & 0x80)) return true;
-  }
-  return false;
-}
 
 // The VP9 uncompressed header (VP9 bitstream specification 6.2) up to the
 // frame size.
@@ -144,6 +133,17 @@ KeyFrameCheck CheckVp8(const uint8_t* data, size_t size) {
   return KeyFrameCheck::kUnknown;
 }
 
+std::optional<Vp8KeyFrame> ReadVp8KeyFrame(const uint8_t* data, size_t size) {
+  // 3-byte frame tag (key bit, version, show_frame, 19-bit first partition
+  // size), start code, then 14-bit width and height each under 2 scale bits.
+  if (size < 10 || (data[0] & 1) || data[3] != 0x9d || data[4] != 0x01 || data[5] != 0x2a) return std::nullopt;
+  Vp8KeyFrame k;
+  k.first_partition_bytes = (data[0] | (data[1] << 8) | (data[2] << 16)) >> 5;
+  k.size.width = (data[6] | (data[7] << 8)) & 0x3fff;
+  k.size.height = (data[8] | (data[9] << 8)) & 0x3fff;
+  return k;
+}
+
 KeyFrameCheck CheckVp9(const uint8_t* data, size_t size) {
   const std::vector<std::span<const uint8_t>> frames = Vp9Frames(data, size);
   if (frames.empty()) return KeyFrameCheck::kUnknown;
@@ -162,31 +162,21 @@ FrameSize Vp9DeclaredSize(const uint8_t* data, size_t size) {
 }
 
 KeyFrameCheck CheckAv1(const uint8_t* data, size_t size) {
+  std::vector<Av1Obu> obus;
+  if (!SplitAv1Obus(data, size, &obus)) return KeyFrameCheck::kUnknown;
   bool reduced_still_picture = false;
-  size_t pos = 0;
-  while (pos < size) {
-    const uint8_t header = data[pos++];
-    if (header & 0x80) return KeyFrameCheck::kUnknown;  // forbidden bit
-    const int type = (header >> 3) & 0xf;
-    if (header & 4) pos++;  // extension
-    uint64_t obu_size = size - pos;
-    if (header & 2) {
-      if (!ReadLeb128(data, size, &pos, &obu_size)) return KeyFrameCheck::kUnknown;
-    }
-    if (pos > size || obu_size > size - pos) return KeyFrameCheck::kUnknown;
-    const uint8_t* obu = data + pos;
-    if (type == 1 && obu_size > 0) {
+  for (const Av1Obu& obu : obus) {
+    if (obu.type == 1 && obu.size > 0) {
       // seq_profile(3) still_picture(1) reduced_still_picture_header(1)
-      reduced_still_picture = (obu[0] >> 3) & 1;
-    } else if ((type == 3 || type == 6) && obu_size > 0) {
+      reduced_still_picture = (obu.payload[0] >> 3) & 1;
+    } else if ((obu.type == 3 || obu.type == 6) && obu.size > 0) {
       if (reduced_still_picture) return KeyFrameCheck::kKey;
-      BitReader br(obu, obu_size, false);
+      BitReader br(obu.payload, obu.size, false);
       if (br.ReadBit()) return KeyFrameCheck::kNotKey;  // show_existing_frame
       const uint32_t frame_type = br.ReadBits(2);
       if (br.failed()) return KeyFrameCheck::kUnknown;
       return frame_type == 0 ? KeyFrameCheck::kKey : KeyFrameCheck::kNotKey;
     }
-    pos += obu_size;
   }
   return KeyFrameCheck::kUnknown;
 }

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace wcn {
@@ -30,6 +31,16 @@ struct FrameSize {
   uint32_t width = 0;
   uint32_t height = 0;
 };
+
+// A VP8 key frame's header (RFC 6386 9.1): the frame size it declares and
+// the length of its first partition, which holds every macroblock's modes.
+struct Vp8KeyFrame {
+  FrameSize size;
+  uint32_t first_partition_bytes = 0;
+};
+
+// Nothing when `data` is not a VP8 key frame (or too short for its header).
+std::optional<Vp8KeyFrame> ReadVp8KeyFrame(const uint8_t* data, size_t size);
 
 // The largest frame size (by area) that the frames of a VP9 chunk declare
 // in their headers: key and intra-only frames, and inter frames that do not

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "core/ffmpeg.h"
+#include "core/immortal.h"
 
 namespace wcn {
 
@@ -13,9 +14,13 @@ namespace {
 
 constexpr size_t kMaxQueuedLines = 512;
 
-std::mutex g_mutex;
-std::deque<std::string> g_lines;  // guarded by g_mutex
-size_t g_dropped = 0;             // guarded by g_mutex
+// Lines for the JS thread; codec threads log into it until the process ends.
+struct LogQueue {
+  std::mutex mutex;
+  std::deque<std::string> lines;  // guarded by mutex
+  size_t dropped = 0;             // guarded by mutex
+};
+LogQueue& Queue() { return Immortal<LogQueue>(); }
 std::atomic<int> g_queue_level{AV_LOG_QUIET};
 thread_local std::string t_last_error;
 
@@ -48,12 +53,13 @@ void Callback(void* avcl, int level, const char* fmt, va_list args) {
   if (text.empty()) return;
   if (error) t_last_error = ErrorText(text);
   if (!queue) return;
-  std::lock_guard<std::mutex> lock(g_mutex);
-  if (g_lines.size() >= kMaxQueuedLines) {
-    g_lines.pop_front();
-    g_dropped++;
+  LogQueue& q = Queue();
+  std::lock_guard<std::mutex> lock(q.mutex);
+  if (q.lines.size() >= kMaxQueuedLines) {
+    q.lines.pop_front();
+    q.dropped++;
   }
-  g_lines.push_back(std::move(text));
+  q.lines.push_back(std::move(text));
 }
 
 }  // namespace
@@ -70,14 +76,15 @@ void InstallLogCapture(int queue_level) {
 }
 
 std::vector<std::string> TakeLogLines() {
-  std::lock_guard<std::mutex> lock(g_mutex);
+  LogQueue& q = Queue();
+  std::lock_guard<std::mutex> lock(q.mutex);
   std::vector<std::string> out;
-  if (g_dropped) {
-    out.push_back("(" + std::to_string(g_dropped) + " earlier FFmpeg log lines dropped)");
-    g_dropped = 0;
+  if (q.dropped) {
+    out.push_back("(" + std::to_string(q.dropped) + " earlier FFmpeg log lines dropped)");
+    q.dropped = 0;
   }
-  out.insert(out.end(), std::make_move_iterator(g_lines.begin()), std::make_move_iterator(g_lines.end()));
-  g_lines.clear();
+  out.insert(out.end(), std::make_move_iterator(q.lines.begin()), std::make_move_iterator(q.lines.end()));
+  q.lines.clear();
   return out;
 }
 

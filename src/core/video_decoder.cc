@@ -51,6 +51,43 @@ bool DecodesProfile(const AVCodec* codec, int profile) {
 
 Status Unsupported(std::string why) { return Status::Error(ErrorKind::kNotSupportedError, std::move(why)); }
 
+// A VP8 key frame codes each macroblock's luma and chroma modes in its first
+// partition with fixed probabilities (RFC 6386 11.2-11.4), at least 1.76
+// bits per macroblock; 1.5 leaves room for the coder's rounding.
+constexpr uint64_t kVp8MinHalfBitsPerMacroblock = 3;
+
+// libvpx allocates for the size a header declares before it decodes
+// anything (and before FFmpeg's max_pixels applies): sizes beyond the
+// limits, and VP8 key frames too short for the size they declare (a 1 KB
+// chunk declaring 16383x16383 cost 900 MB), fail here instead.
+Status CheckDeclaredSize(const std::string& family, const uint8_t* data, size_t size) {
+  const auto error = [](std::string why) { return Status::Error(ErrorKind::kEncodingError, std::move(why)); };
+  if (family == "vp9") {
+    const FrameSize s = Vp9DeclaredSize(data, size);
+    if (!WithinFrameLimits(s.width, s.height)) {
+      return error("The chunk declares a " + std::to_string(s.width) + "x" + std::to_string(s.height) +
+                   " frame; frames must be " + FrameLimitText() + ".");
+    }
+  } else if (family == "vp8") {
+    const std::optional<Vp8KeyFrame> key = ReadVp8KeyFrame(data, size);
+    if (!key) return Status::Ok();
+    const uint64_t macroblocks = uint64_t{(key->size.width + 15) / 16} * ((key->size.height + 15) / 16);
+    const uint64_t available = size - 10;  // after the frame tag, start code and size
+    if (key->first_partition_bytes > available) {
+      return error("The VP8 key frame is cut short: its first partition has " +
+                   std::to_string(key->first_partition_bytes) + " bytes, the chunk " + std::to_string(available) +
+                   " after its header.");
+    }
+    if (uint64_t{key->first_partition_bytes} * 16 < macroblocks * kVp8MinHalfBitsPerMacroblock) {
+      return error("The VP8 key frame declares " + std::to_string(key->size.width) + "x" +
+                   std::to_string(key->size.height) + " (" + std::to_string(macroblocks) +
+                   " macroblocks), more than its " + std::to_string(key->first_partition_bytes) +
+                   "-byte first partition can code.");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status VideoDecoderEngine::Configure(const Config& config, Emitter& emit) {
@@ -140,16 +177,13 @@ Status VideoDecoderEngine::Process(Work& work, Emitter& emit) {
                          "The chunk is not NAL units with " + std::to_string(length_size_) +
                              "-byte lengths, as its description says: a length runs past the end.");
   }
-  if (family_ == "vp9") {
-    // libvpx allocates for the size a header declares before FFmpeg's
-    // max_pixels can be checked.
-    const FrameSize s = Vp9DeclaredSize(pkt->data, static_cast<size_t>(pkt->size));
-    if (!WithinFrameLimits(s.width, s.height)) {
-      return Status::Error(ErrorKind::kEncodingError, "The chunk declares a " + std::to_string(s.width) + "x" +
-                                                          std::to_string(s.height) + " frame; frames must be " +
-                                                          FrameLimitText() + ".");
-    }
+  if (family_ == "av1" && !SplitAv1Obus(pkt->data, static_cast<size_t>(pkt->size), nullptr)) {
+    // dav1d ignores the forbidden bit, and so took random bytes for an OBU
+    // of a reserved type: a chunk that decoded to nothing, unreported.
+    return Status::Error(ErrorKind::kEncodingError,
+                         "The chunk is not AV1 OBUs: a header has its forbidden bit set, or a size runs past the end.");
   }
+  if (Status s = CheckDeclaredSize(family_, pkt->data, static_cast<size_t>(pkt->size)); !s.ok()) return s;
   if (durations_.size() >= kMaxTrackedDurations) durations_.erase(durations_.begin());
   durations_.emplace(pkt->pts, work.duration);
   return SendPacket(ctx_.get(), pkt, [&] { return Receive(emit); });

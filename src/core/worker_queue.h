@@ -30,14 +30,13 @@ class WorkerQueue {
     return true;
   }
 
-  // Drops every queued message and queues `item` to run next. Returns how
-  // many were dropped.
-  size_t ReplaceAll(T item) {
-    size_t dropped;
+  // Drops every queued message and queues `item` to run next. Returns the
+  // dropped messages (freed by the caller, outside the lock).
+  std::deque<T> ReplaceAll(T item) {
+    std::deque<T> dropped;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      dropped = items_.size();
-      items_.clear();
+      dropped.swap(items_);
       if (!closed_) items_.push_back(std::move(item));
     }
     ready_.notify_one();
@@ -55,15 +54,13 @@ class WorkerQueue {
     return item;
   }
 
-  // Wakes the consumer for good; queued messages are discarded. Returns how
-  // many were discarded.
-  size_t Close() {
-    size_t dropped;
+  // Wakes the consumer for good; queued messages are discarded and returned.
+  std::deque<T> Close() {
+    std::deque<T> dropped;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       closed_ = true;
-      dropped = items_.size();
-      items_.clear();
+      dropped.swap(items_);
     }
     ready_.notify_all();
     return dropped;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 
 import { ImageDecoder, ImageTrack, ImageTrackList } from 'webcodecs-native';
 
-import { manualStream, makeImage } from '../helpers/images.mjs';
+import { imageWithSize, manualStream, makeImage } from '../helpers/images.mjs';
 
 const SRC = 'testsrc2=size=64x48:rate=10';
 const png = makeImage('png', { source: SRC }).data;
@@ -189,11 +189,21 @@ describe('decode(options)', () => {
     // 60000x60000 BGRA would be 14 GB.
     assert.ok(process.memoryUsage().rss - before < 512 * 1024 * 1024);
 
-    const pngBomb = Buffer.from(png);
-    pngBomb.writeUInt32BE(60000, 16);
-    pngBomb.writeUInt32BE(60000, 20);
-    pngBomb.writeInt32BE(crc32(pngBomb.subarray(12, 29)), 29);
+    const pngBomb = imageWithSize('image/png', png, 60000, 60000);
     await assert.rejects(new ImageDecoder({ type: 'image/png', data: pngBomb }).decode(), isDom('EncodingError'));
+    // An APNG canvas of 64x1048624, within the limits, over 64x48 frames
+    // (two bits flipped, as the hostile corpus found: bit 20 of IHDR's
+    // height and one of the first fcTL's sequence number; FFmpeg checks
+    // neither CRC): its IDAT cannot hold that many pixels (it decoded, into
+    // 270 MB frames).
+    const apng = Buffer.from(makeImage('apng', { source: SRC, frames: 3, args: ['-plays', '0'] }).data);
+    apng[21] ^= 0x10;
+    apng[83] ^= 0x20;
+    const canvas = new ImageDecoder({ type: 'image/apng', data: apng });
+    await assert.rejects(canvas.decode(), (e) => isDom('EncodingError')(e) && /64x1048624 .* more than its \d+ bytes of compressed data can hold/.test(e.message));
+    // A BMP this large is cut short too; being too large is what it says (it said RangeError).
+    const bmpBomb = imageWithSize('image/bmp', bmp, 16385, 16384);
+    await assert.rejects(new ImageDecoder({ type: 'image/bmp', data: bmpBomb }).decode(), (e) => isDom('EncodingError')(e) && /16385 16384/.test(e.message));
   });
 });
 
@@ -259,12 +269,3 @@ describe('ImageDecoder.isTypeSupported(type)', () => {
     await assert.rejects(ImageDecoder.isTypeSupported('png'), TypeError);
   });
 });
-
-function crc32(bytes) {
-  let c = ~0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c;
-}

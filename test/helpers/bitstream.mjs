@@ -1,6 +1,7 @@
 // Bit-level rewriting of codec headers for hostile-input tests: streams we
 // encoded, edited to declare other frame sizes (H.264/HEVC SPS, VP9 frame
-// headers, AV1 sequence headers) while every other field stays as it was.
+// and VP8 frame headers, AV1 sequence headers) while every other field
+// stays as it was.
 import { annexbNals } from './media.mjs';
 
 export class BitReader {
@@ -114,7 +115,8 @@ function escape(rbsp) {
   return Uint8Array.from(out);
 }
 
-function concat(parts) {
+/** The bytes of `parts` (Uint8Arrays) one after the other. */
+export function concat(parts) {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let pos = 0;
   for (const p of parts) {
@@ -254,6 +256,24 @@ export function vp9KeyFrameWithSize(bytes, width, height) {
   return out;
 }
 
+/** A VP8 key frame whose header declares width x height (each below 16384; scale bits kept). */
+export function vp8KeyFrameWithSize(bytes, width, height) {
+  const out = bytes.slice();
+  out[6] = width & 0xff;
+  out[7] = (out[7] & 0xc0) | (width >> 8);
+  out[8] = height & 0xff;
+  out[9] = (out[9] & 0xc0) | (height >> 8);
+  return out;
+}
+
+/** Whether a VP9 chunk starts with a show_existing_frame header: one byte that shows a frame decoded before. */
+export function vp9ShowsExistingFrame(bytes) {
+  const b = bytes[0];
+  if (bytes.length === 0 || b >> 6 !== 2) return false; // frame_marker
+  const profile = ((b >> 5) & 1) | (((b >> 4) & 1) << 1);
+  return profile === 3 ? (b & 0x0c) === 0x04 : (b & 0x08) !== 0; // profile 3 has a reserved zero bit first
+}
+
 /**
  * A VP9 inter frame header (profile 0, shown) whose size is given
  * explicitly rather than taken from a reference, followed by `tail`.
@@ -312,6 +332,32 @@ function obus(bytes) {
     pos = p + size;
   }
   return out;
+}
+
+/**
+ * Whether `bytes` parse as AV1 OBUs (low-overhead format): no forbidden bit
+ * set, every size within the data (an OBU without one runs to the end).
+ */
+export function av1WellFormed(bytes) {
+  let pos = 0;
+  while (pos < bytes.length) {
+    const header = bytes[pos++];
+    if (header & 0x80) return false;
+    if (header & 4) pos++;
+    let size = bytes.length - pos;
+    if (header & 2) {
+      size = 0;
+      for (let i = 0; ; i++) {
+        if (i === 8 || pos >= bytes.length) return false;
+        const b = bytes[pos++];
+        size += (b & 0x7f) * 2 ** (7 * i);
+        if (!(b & 0x80)) break;
+      }
+    }
+    if (pos > bytes.length || size > bytes.length - pos) return false;
+    pos += size;
+  }
+  return true;
 }
 
 /** Offsets at which the OBUs of an AV1 chunk end. */
@@ -377,3 +423,45 @@ export function av1WithSize(bytes, width, height) {
   });
   return concat(parts);
 }
+
+/** The parameter-set NAL units of an avcC/hvcC with each rewritten by `edit(nal, type)` (lengths updated). */
+function editRecord(desc, hevc, edit) {
+  const out = [];
+  let pos = hevc ? 23 : 5;
+  out.push(desc.subarray(0, pos));
+  const arrays = hevc ? desc[22] : 2; // avcC: the SPS list, then the PPS list
+  for (let a = 0; a < arrays; a++) {
+    let count;
+    let type;
+    if (hevc) {
+      type = desc[pos] & 0x3f;
+      count = (desc[pos + 1] << 8) | desc[pos + 2];
+      out.push(desc.subarray(pos, pos + 3));
+      pos += 3;
+    } else {
+      type = a === 0 ? 7 : 8;
+      count = desc[pos] & (a === 0 ? 0x1f : 0xff);
+      out.push(desc.subarray(pos, pos + 1));
+      pos += 1;
+    }
+    for (let i = 0; i < count; i++) {
+      const length = (desc[pos] << 8) | desc[pos + 1];
+      const nal = edit(desc.subarray(pos + 2, pos + 2 + length), type);
+      out.push(Uint8Array.of(nal.length >> 8, nal.length & 0xff), nal);
+      pos += 2 + length;
+    }
+  }
+  out.push(desc.subarray(pos));
+  return concat(out);
+}
+
+/** An avcC whose SPS declares width x height (multiples of 16). */
+export function avcDescriptionWithSize(desc, width, height) {
+  return editRecord(desc, false, (nal, type) => (type === 7 ? annexbNals(h264WithSize(concat([START, nal]), width, height))[0] : nal));
+}
+
+/** An hvcC whose SPS declares width x height. */
+export function hevcDescriptionWithSize(desc, width, height) {
+  return editRecord(desc, true, (nal, type) => (type === 33 ? annexbNals(hevcWithSize(concat([START, nal]), width, height))[0] : nal));
+}
+

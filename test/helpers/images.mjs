@@ -3,6 +3,7 @@
 // reference), and ImageDecoder drivers.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 
 import { ImageDecoder } from 'webcodecs-native';
@@ -189,4 +190,72 @@ export function rgbOf(bytes, bytesPerPixel) {
 /** True when two byte arrays are equal; cheaper to report than deepEqual on large arrays. */
 export function sameBytes(a, b) {
   return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+}
+
+/** The offset of box `type` (4 ASCII letters) in an ISO-BMFF file: a search, enough for our small files. */
+const boxAt = (bytes, type) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf(type, 0, 'latin1') - 4;
+
+/**
+ * A copy of an image file whose header declares width x height (the first
+ * frame's too, for animations), other fields as they were: PNG/APNG IHDR
+ * (CRC updated), GIF screen and image descriptor, BMP, JPEG SOF, WebP VP8X
+ * canvas (extended files only), AVIF ispe, ICO's embedded PNG.
+ */
+export function imageWithSize(type, bytes, width, height) {
+  const out = Buffer.from(bytes);
+  const png = (at) => {
+    out.writeUInt32BE(width, at + 16);
+    out.writeUInt32BE(height, at + 20);
+    out.writeUInt32BE(crc32(out.subarray(at + 12, at + 29)), at + 29);
+  };
+  switch (type) {
+    case 'image/png':
+    case 'image/apng':
+      png(0);
+      break;
+    case 'image/x-icon':
+      png(out.readUInt32LE(18)); // the first directory entry's image offset
+      break;
+    case 'image/gif': {
+      out.writeUInt16LE(width, 6);
+      out.writeUInt16LE(height, 8);
+      // The first image descriptor: past the colour table and extension blocks.
+      let pos = 13 + (out[10] & 0x80 ? 3 << ((out[10] & 7) + 1) : 0);
+      while (out[pos] === 0x21) {
+        pos += 2;
+        while (out[pos]) pos += out[pos] + 1;
+        pos++;
+      }
+      out.writeUInt16LE(width, pos + 5);
+      out.writeUInt16LE(height, pos + 7);
+      break;
+    }
+    case 'image/bmp':
+      out.writeInt32LE(width, 18);
+      out.writeInt32LE(height, 22);
+      break;
+    case 'image/jpeg':
+      for (let pos = 2; ; pos += 2 + out.readUInt16BE(pos + 2)) {
+        if ((out[pos + 1] & 0xf0) === 0xc0 && ![0xc4, 0xc8, 0xcc].includes(out[pos + 1])) {
+          out.writeUInt16BE(height, pos + 5);
+          out.writeUInt16BE(width, pos + 7);
+          break;
+        }
+      }
+      break;
+    case 'image/webp':
+      if (out.toString('latin1', 12, 16) !== 'VP8X') throw new Error('only extended WebP files declare a canvas');
+      out.writeUIntLE(width - 1, 24, 3);
+      out.writeUIntLE(height - 1, 27, 3);
+      break;
+    case 'image/avif': {
+      const ispe = boxAt(out, 'ispe');
+      out.writeUInt32BE(width, ispe + 12);
+      out.writeUInt32BE(height, ispe + 16);
+      break;
+    }
+    default:
+      throw new Error(`no size rewriting for ${type}`);
+  }
+  return new Uint8Array(out);
 }

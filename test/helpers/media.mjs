@@ -72,6 +72,23 @@ export function makeFrame(width, height, index, { fps = 30, format = 'I420' } = 
   });
 }
 
+/** A width x height 24-bit BMP file, grey (with no encoder involved). */
+export function bmpImage(width, height) {
+  const stride = Math.ceil((width * 3) / 4) * 4;
+  const bmp = Buffer.alloc(54 + stride * height, 0x80);
+  bmp.write('BM', 0);
+  bmp.writeUInt32LE(bmp.length, 2);
+  bmp.writeUInt32LE(0, 6);
+  bmp.writeUInt32LE(54, 10);
+  bmp.writeUInt32LE(40, 14);
+  bmp.writeInt32LE(width, 18);
+  bmp.writeInt32LE(height, 22);
+  bmp.writeUInt16LE(1, 26);
+  bmp.writeUInt16LE(24, 28);
+  bmp.fill(0, 30, 54); // no compression; sizes and palette left to the decoder
+  return bmp;
+}
+
 /** PSNR (dB) of two equally sized byte arrays; Infinity when identical. */
 export function psnr(a, b, max = 255) {
   if (a.length !== b.length) throw new Error(`psnr: sizes differ (${a.length} vs ${b.length})`);

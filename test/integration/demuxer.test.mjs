@@ -20,6 +20,7 @@ import { Readable } from 'node:stream';
 
 import { Demuxer } from 'webcodecs-native';
 
+import { concat } from '../helpers/bitstream.mjs';
 import { decodeAudio, decodeChunks } from '../helpers/codecs.mjs';
 import { chunkedStream, cliFrames, sameBytes } from '../helpers/images.mjs';
 import {
@@ -368,6 +369,42 @@ describe('Demuxer: hostile input is a clean rejection', () => {
     ]) {
       await assert.rejects(demuxAll(source), (e) => isDom('NotSupportedError')(e) && /not in a container format/.test(e.message), label);
     }
+  });
+
+  test('damaged headers give configs decoders accept, or none', async () => {
+    // A WAV header declaring no channels: nothing to configure a decoder with.
+    const wav = Buffer.from(readFileSync(fileOf(FILES.find((e) => e.file === 's16.wav'))));
+    wav.writeUInt16LE(0, 22);
+    const demuxer = await Demuxer.open(wav);
+    assert.deepEqual(demuxer.audioTracks.map((t) => [t.codec, t.numberOfChannels, t.config]), [['pcm-s16', 0, null]]);
+    demuxer.close();
+    // A pixel aspect of 1:1000 gives the exact display aspect (reduced), which
+    // a decoder accepts; a width rounded to whole pixels would have been 0.
+    const mov = Buffer.from(readFileSync(fileOf(FILES.find((e) => e.file === 'hevc-pcm.mov'))));
+    const pasp = mov.indexOf('pasp');
+    assert.ok(pasp > 0);
+    mov.writeUInt32BE(1, pasp + 4);
+    mov.writeUInt32BE(1000, pasp + 8);
+    const damaged = await Demuxer.open(mov);
+    const [video] = damaged.videoTracks;
+    assert.deepEqual([video.config.codedWidth, video.config.displayAspectWidth, video.config.displayAspectHeight], [W, 1, (H * 1000) / W]);
+    const { chunks } = await demuxAll(mov);
+    const frames = await decodeChunks(video.config, chunks.filter((c) => c.track === video.id).map((c) => c.chunk));
+    assert.equal(frames.length, 25);
+    frames.forEach((f) => f.close());
+    damaged.close();
+  });
+
+  test('HEVC parameter sets FFmpeg\'s decoder rejects give no configuration record', async () => {
+    // An x265 SPS with two bytes of its size fields set to 0xff: FFmpeg
+    // 5.1's MP4 record writer spent over a minute on it.
+    const sps = Buffer.from('42010101600000030090000003000003001ea0ffff16592ae4caf0168080000003008000000c84', 'hex');
+    const nals = annexbNals(readFileSync(fileOf(FILES.find((e) => e.file === 'raw.hevc'))));
+    const start = Uint8Array.of(0, 0, 0, 1);
+    const stream = concat(nals.flatMap((nal) => [start, ((nal[0] >> 1) & 0x3f) === 33 ? sps : nal]));
+    const demuxer = await Demuxer.open(stream);
+    assert.deepEqual(demuxer.videoTracks.map((t) => [t.ffmpegCodec, t.codec, t.config]), [['hevc', null, null]]);
+    demuxer.close();
   });
 
   test('a missing file is Node ENOENT; a directory is a clean rejection', async () => {

@@ -37,7 +37,7 @@ const CLASSES = [
 ];
 // Server extras: exported, never installed on the global object.
 const SERVER_CLASSES = ['Demuxer', 'Muxer'];
-const EXTRAS = ['configurePools', 'ffmpegVersions', 'getPoolStats', 'preallocate', 'trimPools', ...SERVER_CLASSES];
+const EXTRAS = ['configurePools', 'ffmpegVersions', 'getLiveObjects', 'getPoolStats', 'preallocate', 'trimPools', ...SERVER_CLASSES];
 
 test('CommonJS and ESM export every class by name, and the very same objects', () => {
   const cjs = require('webcodecs-native');

@@ -52,6 +52,31 @@ test('work still in flight is finished before the process exits', () => {
   assert.match(result.stdout, /outputs 5/);
 });
 
+test('reset() twice while the codec is busy, then work: the process waits for that work', () => {
+  // The second reset dropped the first one's Reset, still queued behind the
+  // frame being encoded, and counted it as a completion to wait for: the
+  // codec stopped holding the process before its configure and flush
+  // completed, and the process ended with the flush pending (exit code 13).
+  const result = runScript(`
+    import { VideoEncoder, VideoFrame } from 'webcodecs-native';
+    const encoder = new VideoEncoder({ output() {}, error: (e) => { throw e; } });
+    encoder.configure({ codec: 'vp8', width: 1920, height: 1080 });
+    for (let i = 0; i < 3; i++) {
+      const frame = new VideoFrame(new Uint8Array(1920 * 1080 * 3 / 2).fill(i), { format: 'I420', codedWidth: 1920, codedHeight: 1080, timestamp: i });
+      encoder.encode(frame);
+      frame.close();
+    }
+    encoder.reset();
+    encoder.reset();
+    encoder.configure({ codec: 'vp8', width: 64, height: 48 });
+    await encoder.flush();
+    console.log('flushed', encoder.state);
+  `);
+  assert.equal(result.signal, null, result.stderr);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /flushed configured/);
+});
+
 test('a process that never closes a busy codec still exits cleanly', () => {
   const result = runScript(`
     import { VideoEncoder, VideoFrame } from 'webcodecs-native';

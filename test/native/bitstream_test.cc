@@ -133,6 +133,35 @@ TEST(SplitLengthPrefixed, ChecksWithoutCollecting) {
   EXPECT_FALSE(SplitLengthPrefixed(ok.data(), ok.size(), 3, nullptr)) << "3-byte lengths are not a format";
 }
 
+TEST(SplitAv1Obus, SizedOBUsAndALastOneWithoutASize) {
+  // Temporal delimiter (sized, empty), padding with an extension byte (sized,
+  // 2 bytes), then a reserved-type OBU without a size running to the end.
+  const std::vector<uint8_t> tu = {0x12, 0x00, 0x7e, 0x00, 0x02, 0xaa, 0xbb, 0x68, 1, 2, 3};
+  std::vector<Av1Obu> obus;
+  ASSERT_TRUE(SplitAv1Obus(tu.data(), tu.size(), &obus));
+  ASSERT_EQ(obus.size(), 3u);
+  EXPECT_EQ(obus[0].type, 2);
+  EXPECT_EQ(obus[0].size, 0u);
+  EXPECT_EQ(obus[1].type, 15);
+  EXPECT_EQ(obus[1].size, 2u);
+  EXPECT_EQ(obus[1].payload[0], 0xaa);
+  EXPECT_EQ(obus[2].type, 13);
+  EXPECT_EQ(obus[2].size, 3u);
+  EXPECT_TRUE(SplitAv1Obus(tu.data(), tu.size(), nullptr));
+  EXPECT_TRUE(SplitAv1Obus(nullptr, 0, nullptr)) << "no OBUs";
+}
+
+TEST(SplitAv1Obus, RejectsForbiddenBitsAndSizesPastTheEnd) {
+  const std::vector<uint8_t> forbidden = {0xed, 1, 2, 3};
+  EXPECT_FALSE(SplitAv1Obus(forbidden.data(), forbidden.size(), nullptr));
+  const std::vector<uint8_t> overrun = {0x12, 0x05, 1, 2};
+  EXPECT_FALSE(SplitAv1Obus(overrun.data(), overrun.size(), nullptr));
+  const std::vector<uint8_t> cut_leb128 = {0x12, 0x80};
+  EXPECT_FALSE(SplitAv1Obus(cut_leb128.data(), cut_leb128.size(), nullptr));
+  const std::vector<uint8_t> cut_extension = {0x7e};
+  EXPECT_FALSE(SplitAv1Obus(cut_extension.data(), cut_extension.size(), nullptr));
+}
+
 PacketPtr PacketOf(const std::vector<uint8_t>& bytes) {
   PacketPtr pkt = AllocPacket();
   if (av_new_packet(pkt.get(), static_cast<int>(bytes.size())) < 0) throw std::bad_alloc();

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <tuple>
 #include <vector>
 
 #include "core/image_source.h"
@@ -90,6 +91,47 @@ TEST(ImageStill, PngNeedsIend) {
                 std::to_string(png.size() - 12) + " bytes needed).");
 }
 
+Bytes Ihdr(uint32_t width, uint32_t height) {
+  Bytes data;
+  Be32(&data, width);
+  Be32(&data, height);
+  data.insert(data.end(), {8, 6, 0, 0, 0});  // 8 bits, RGBA
+  return PngChunk("IHDR", data);
+}
+
+Bytes Cat(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+TEST(ImageStill, PngFrameDataMustBeAbleToHoldItsPixels) {
+  const Bytes signature = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  // 4096x4096 RGBA is 64 MiB: deflate needs at least 65 KB for it.
+  const Bytes enough = Cat({signature, Ihdr(4096, 4096), PngChunk("IDAT", Bytes(66000))});
+  EXPECT_EQ(PngFrameOverclaims(enough.data(), enough.size(), enough.data(), enough.size()), "");
+  const Bytes short_data = Cat({signature, Ihdr(4096, 4096), PngChunk("IDAT", Bytes(50000))});
+  EXPECT_EQ(PngFrameOverclaims(short_data.data(), short_data.size(), short_data.data(), short_data.size()),
+            "The PNG frame declares 4096x4096 (67108864 bytes of pixels), more than its 50000 bytes of compressed "
+            "data can hold.");
+  // Small images are never refused; sizes past the limits are the decoder's.
+  const Bytes tiny = Cat({signature, Ihdr(64, 48), PngChunk("IDAT", Bytes(1))});
+  EXPECT_EQ(PngFrameOverclaims(tiny.data(), tiny.size(), tiny.data(), tiny.size()), "");
+  const Bytes huge = Cat({signature, Ihdr(65535, 65535), PngChunk("IDAT", Bytes(1))});
+  EXPECT_EQ(PngFrameOverclaims(huge.data(), huge.size(), huge.data(), huge.size()), "");
+  // APNG: IHDR in the header; a frame's fdAT data holds its fcTL's size.
+  const Bytes header = Ihdr(64, 64);
+  Bytes fctl(26, 0);
+  fctl[6] = 0x40;   // width 16384
+  fctl[11] = 0x40;  // height 64
+  const Bytes frame = Cat({PngChunk("fcTL", fctl), PngChunk("fdAT", Bytes(100))});
+  EXPECT_NE(PngFrameOverclaims(header.data(), header.size(), frame.data(), frame.size()), "");
+  const Bytes canvas = Ihdr(64, 1048624);
+  const Bytes default_image = Cat({PngChunk("fcTL", Bytes(26)), PngChunk("IDAT", Bytes(476))});
+  EXPECT_NE(PngFrameOverclaims(canvas.data(), canvas.size(), default_image.data(), default_image.size()), "")
+      << "IDAT codes the whole IHDR-sized image, whatever the fcTL says";
+}
+
 TEST(ImageStill, JpegNeedsEoiAfterItsScan) {
   Bytes jpeg = {0xff, 0xd8};
   Bytes app1 = {0xff, 0xe1};
@@ -150,6 +192,16 @@ TEST(ImageStill, BmpPixelArraySize) {
   EXPECT_EQ(InspectStill(ImageType::kBmp, bmp.data(), bmp.size() - 1).truncated,
             "The BMP data (77 bytes) ends inside its pixel array (78 bytes needed).");
   EXPECT_NE(InspectStill(ImageType::kBmp, bmp.data(), 20).truncated, "");
+  // An area beyond the frame limits: bad data for the decoder, not a
+  // truncation; a long side within the area limit is still a truncation.
+  for (const auto [w, h, truncated] : {std::tuple{16385u, 16384u, false}, std::tuple{1048640u, 48u, true}}) {
+    Bytes huge = bmp;
+    for (int i = 0; i < 4; i++) {
+      huge[18 + i] = static_cast<uint8_t>(w >> (8 * i));
+      huge[22 + i] = static_cast<uint8_t>(h >> (8 * i));
+    }
+    EXPECT_EQ(InspectStill(ImageType::kBmp, huge.data(), huge.size()).truncated.empty(), !truncated) << w << "x" << h;
+  }
 }
 
 TEST(ByteStore, TakeAllHandsOverOnePaddedPacket) {

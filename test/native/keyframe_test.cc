@@ -117,6 +117,24 @@ TEST(Vp9DeclaredSize, TheLargestFrameOfASuperframe) {
   EXPECT_EQ(CheckVp9(super.data(), super.size()), KeyFrameCheck::kUnknown);
 }
 
+TEST(ReadVp8KeyFrame, SizeAndFirstPartition) {
+  // Frame tag: key, version 0, shown, first partition of 1234 bytes.
+  const uint32_t tag = (1234u << 5) | (1u << 4);
+  std::vector<uint8_t> f = {static_cast<uint8_t>(tag), static_cast<uint8_t>(tag >> 8), static_cast<uint8_t>(tag >> 16),
+                            0x9d, 0x01, 0x2a, 0xff, 0xff, 0x40, 0x41};  // 16383 (scale 3) x 320 (scale 1)
+  const auto k = ReadVp8KeyFrame(f.data(), f.size());
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->size.width, 16383u) << "the scale bits are not part of the size";
+  EXPECT_EQ(k->size.height, 320u);
+  EXPECT_EQ(k->first_partition_bytes, 1234u);
+  EXPECT_FALSE(ReadVp8KeyFrame(f.data(), 9)) << "cut inside the header";
+  f[0] |= 1;
+  EXPECT_FALSE(ReadVp8KeyFrame(f.data(), f.size())) << "an interframe";
+  f[0] &= ~1;
+  f[4] = 0;
+  EXPECT_FALSE(ReadVp8KeyFrame(f.data(), f.size())) << "no start code";
+}
+
 TEST(Parsers, SurviveRandomInput) {
   std::mt19937 rng(1234);
   const char* families[] = {"h264", "hevc", "vp8", "vp9", "av1", "other"};
@@ -132,6 +150,7 @@ TEST(Parsers, SurviveRandomInput) {
       CheckKeyFrame(family, d, data.size(), desc.empty() ? nullptr : desc.data(), desc.size());
     }
     Vp9DeclaredSize(d, data.size());
+    ReadVp8KeyFrame(d, data.size());
     AvcCLengthSize(desc.data(), desc.size());
     HvcCLengthSize(desc.data(), desc.size());
     SplitAnnexB(d, data.size());

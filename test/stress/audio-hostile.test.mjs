@@ -1,6 +1,7 @@
-// Hostile input for every audio decoder: a deterministic set of mutations
-// of streams we encode (bit flips, truncation, empty, garbage and oversized
-// chunks, broken and oversized descriptions, channel counts and sample
+// Hostile input for every audio decoder: the corpus (CORPUS_CASES
+// deterministic mutations per decoder, see hostile-corpus.mjs) and targeted
+// mutations of streams we encode (bit flips, truncation, empty, garbage and
+// oversized chunks, broken and oversized descriptions, channel counts and sample
 // rates at and past the limits). Whatever the input the process survives,
 // every flush settles, and the decoder either decodes or reports exactly
 // one error through the spec's paths: EncodingError for bad data (flush
@@ -13,28 +14,12 @@ import assert from 'node:assert/strict';
 
 import { AudioDecoder, EncodedAudioChunk } from 'webcodecs-native';
 
-import { AUDIO_CODECS, audioConfig, encodeAudio } from '../helpers/codecs.mjs';
-import { checkReport, decodeAll, flipped, garbage, prng } from '../helpers/hostile.mjs';
+import { audioConfig, encodeAudio } from '../helpers/codecs.mjs';
+import { AUDIO_TARGETS } from '../helpers/hostile-corpus.mjs';
+import { checkReport, decodeAll, describeCorpus, flipped, garbage, prng, runCorpusTarget } from '../helpers/hostile.mjs';
 import { SIGNALS, makeAudioData } from '../helpers/media.mjs';
 
 const MiB = 1 << 20;
-
-// `framed`: a cut chunk is always reported (frame lengths or CRCs tell);
-// Opus and Vorbis packets of any length are valid bitstream. `flips`: the
-// share of the bit-flip cases below that must be reported (measured on this
-// deterministic set: FLAC's CRC-16 finds every one, AAC's syntax most, MP3
-// and the others have nothing that protects every bit). `garbage`: random
-// bytes are always reported.
-const TRAITS = {
-  Opus: { framed: false, flips: 0, garbage: false },
-  'Opus (ogg format)': { framed: false, flips: 0, garbage: false },
-  'AAC-LC': { framed: true, flips: 0.5, garbage: true },
-  'AAC-LC ADTS': { framed: true, flips: 0.5, garbage: true },
-  'MPEG-2 AAC-LC': { framed: true, flips: 0.5, garbage: true },
-  MP3: { framed: true, flips: 0, garbage: true },
-  FLAC: { framed: true, flips: 1, garbage: true },
-  Vorbis: { framed: false, flips: 0, garbage: false },
-};
 
 const bytesOf = (chunk) => {
   const out = new Uint8Array(chunk.byteLength);
@@ -42,13 +27,12 @@ const bytesOf = (chunk) => {
   return out;
 };
 
-for (const entry of AUDIO_CODECS) {
-  // PCM and G.711 (not listed): any whole frames are valid; frameBytes below decides.
-  const traits = TRAITS[entry.name] ?? { framed: true, flips: 0, garbage: false };
+// Each decoder's traits (what its bitstream lets it detect) and, for PCM,
+// `frameBytes` (a chunk must hold whole stereo frames): hostile-corpus.mjs.
+for (const entry of AUDIO_TARGETS) {
+  const { frameBytes } = entry;
   const config = audioConfig(entry);
   const rate = config.sampleRate;
-  // PCM: bytes per frame of the stereo clip; a chunk must hold whole frames.
-  const frameBytes = entry.pcmBytes ? entry.pcmBytes * 2 : 0;
 
   describe(`hostile input: ${entry.name} decoder`, () => {
     let chunks;
@@ -86,7 +70,7 @@ for (const entry of AUDIO_CODECS) {
         const bytes = bytesOf(chunks[at]);
         for (const fraction of [0, 0.25, 0.5, 0.75, 0.95]) {
           const length = Math.max(1, Math.floor(bytes.length * fraction));
-          const reportable = frameBytes ? length % frameBytes !== 0 : traits.framed;
+          const reportable = frameBytes ? length % frameBytes !== 0 : entry.framed;
           await run(`chunk ${at} cut to ${length} of ${bytes.length} bytes`, replaced(at, bytes.subarray(0, length)), {
             expect: reportable ? 'rejected' : frameBytes ? 'clean' : 'any',
           });
@@ -107,7 +91,7 @@ for (const entry of AUDIO_CODECS) {
           }
         }
       }
-      assert.ok(reported / cases >= traits.flips, `${reported} of ${cases} flipped chunks reported; at least ${traits.flips * 100}% expected`);
+      assert.ok(reported / cases >= entry.flips, `${reported} of ${cases} flipped chunks reported; at least ${entry.flips * 100}% expected`);
     });
 
     test('random garbage', async () => {
@@ -116,10 +100,21 @@ for (const entry of AUDIO_CODECS) {
         const data = garbage(length, random);
         const pcmWhole = frameBytes && length % frameBytes === 0;
         await run(`${length} random bytes as chunk 2`, replaced(2, data), {
-          expect: traits.garbage || (frameBytes && !pcmWhole) ? 'rejected' : 'any',
+          expect: entry.garbage || (frameBytes && !pcmWhole) ? 'rejected' : 'any',
         });
       }
     });
+
+    if (entry.codec === 'flac') {
+      test('chunks that are not FLAC frames are EncodingErrors (FFmpeg skips some as metadata blocks)', async () => {
+        for (const first of [0x04, 0x84, 0x7f, 0x00]) {
+          const data = garbage(3000, prng(first));
+          data[0] = first;
+          const r = await run(`a chunk starting with 0x${first.toString(16)}`, replaced(1, data), { expect: 'rejected' });
+          assert.match(r.errors[0].message, /not a FLAC frame/);
+        }
+      });
+    }
 
     test('a chunk beyond the 256 MiB limit is an EncodingError from decoding, not from decode()', async () => {
       // Transferred, never written: its pages are not touched.
@@ -156,3 +151,9 @@ for (const entry of AUDIO_CODECS) {
     });
   });
 }
+
+describe('hostile corpus: every audio decoder', { concurrency: 2 }, () => {
+  for (const target of AUDIO_TARGETS) {
+    test(target.name, async (t) => t.diagnostic(describeCorpus(await runCorpusTarget('audio', target.name))));
+  }
+});

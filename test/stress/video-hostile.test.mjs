@@ -1,7 +1,9 @@
 // Hostile input for every video decoder (and the encoders' frame handling):
-// a deterministic set of mutations of streams we encode (bit flips,
-// truncation, empty and garbage chunks, mislabelled and reordered chunks,
-// broken descriptions, headers declaring huge frames). Whatever the input,
+// the corpus (CORPUS_CASES deterministic mutations per decoder, see
+// hostile-corpus.mjs) and targeted cases, both mutating streams we encode
+// (bit flips, truncation, empty and garbage chunks, mislabelled and
+// reordered chunks, broken descriptions, headers declaring huge frames).
+// Whatever the input,
 // the process survives, no promise hangs, and the codec either decodes or
 // reports exactly one error through the spec's paths: EncodingError through
 // the error callback (flush rejects with the same exception, the codec
@@ -14,32 +16,17 @@ import assert from 'node:assert/strict';
 
 import { EncodedVideoChunk, VideoDecoder, VideoEncoder, VideoFrame } from 'webcodecs-native';
 
-import { av1ObuEnds, av1WithSize, h264WithSize, hevcWithSize, vp9InterFrameWithSize, vp9KeyFrameWithSize } from '../helpers/bitstream.mjs';
+import {
+  av1ObuEnds, av1WithSize, h264WithSize, hevcWithSize, vp8KeyFrameWithSize, vp9InterFrameWithSize, vp9KeyFrameWithSize,
+} from '../helpers/bitstream.mjs';
 import { encodeClip } from '../helpers/codecs.mjs';
-import { checkReport, decodeAll as decodeWith, flipped, garbage, prng } from '../helpers/hostile.mjs';
+import { VIDEO_CLIP, VIDEO_TARGETS } from '../helpers/hostile-corpus.mjs';
+import { checkVideo, decodeAll as decodeWith, describeCorpus, flipped, garbage, prng, runCorpusTarget } from '../helpers/hostile.mjs';
 import { annexbAccessUnits, chunkBytes, ffmpeg, frameI420, makeFrame, psnr } from '../helpers/media.mjs';
 
-const W = 128;
-const H = 96;
-const FRAMES = 12;
-const KEY_EVERY = 6; // chunks 0 and 6 are key chunks
-
-// `truncation`: whether a chunk cut short is always reported. HEVC Annex B
-// and VP8 can lose their tail without anything in the bitstream telling.
-// `flips`: the share of the bit-flip cases below that the decoder must
-// report (measured on this deterministic set; the rest decode into frames,
-// as nothing in those bitstreams protects every bit: FFmpeg's HEVC decoder
-// finds almost none, libvpx's VP9 decoder almost all).
-// `description`: the stream comes with an avcC/hvcC.
-const CODECS = [
-  { name: 'H.264 avc', family: 'h264', config: { codec: 'avc1.42001f' }, truncation: true, flips: 0.6, description: true },
-  { name: 'H.264 annexb', family: 'h264', config: { codec: 'avc1.42001f', avc: { format: 'annexb' } }, truncation: true, flips: 0.6 },
-  { name: 'HEVC hevc', family: 'hevc', config: { codec: 'hvc1.1.6.L93.B0' }, truncation: true, flips: 0, description: true },
-  { name: 'HEVC annexb', family: 'hevc', config: { codec: 'hvc1.1.6.L93.B0', hevc: { format: 'annexb' } }, truncation: false, flips: 0 },
-  { name: 'VP8', family: 'vp8', config: { codec: 'vp8' }, truncation: false, flips: 0.1 },
-  { name: 'VP9', family: 'vp9', config: { codec: 'vp09.00.10.08' }, truncation: true, flips: 0.9 },
-  { name: 'AV1', family: 'av1', config: { codec: 'av01.0.04M.08' }, truncation: true, flips: 0.7 },
-];
+// Chunks 0 and 6 of the clip are key chunks; the traits of each decoder
+// (what its bitstream lets it detect) are in hostile-corpus.mjs.
+const { width: W, height: H, frames: FRAMES, keyEvery: KEY_EVERY } = VIDEO_CLIP;
 
 const chunk = (type, timestamp, data, duration = 33333) => new EncodedVideoChunk({ type, timestamp, duration, data });
 const relabel = (c, type) => chunk(type, c.timestamp, chunkBytes(c));
@@ -48,36 +35,12 @@ const withData = (c, data) => chunk(c.type, c.timestamp, data);
 /** Decodes `chunks` with a VideoDecoder (see checkReport for what is recorded). */
 const decodeAll = (config, chunks) => decodeWith(VideoDecoder, config, chunks);
 
-/**
- * Checks the outcome of one case: how it was reported (checkReport's
- * `expect`, `dataError`, `errorNames`), then the frames. `intact`: frames
- * with these timestamps come from unmutated chunks before the mutation and
- * must equal the reference; for "clean" they are all the frames.
- */
-async function check(label, r, { reference, intact = new Set(), ...report }) {
-  const where = `${label}: `;
-  try {
-    if (!checkReport(where, r, report)) return;
-    if (report.expect === 'clean') {
-      assert.deepEqual(r.outputs.map((f) => f.timestamp).sort((a, b) => a - b), [...intact].sort((a, b) => a - b), `${where}frames`);
-    }
-    for (const f of r.outputs) {
-      assert.ok(reference.has(f.timestamp), `${where}output timestamp ${f.timestamp} is one of the inputs'`);
-      assert.equal(f.visibleRect.width, W, `${where}visible width`);
-      assert.equal(f.visibleRect.height, H, `${where}visible height`);
-      if (intact.has(f.timestamp)) {
-        assert.deepEqual(await frameI420(f), reference.get(f.timestamp), `${where}frame ${f.timestamp} equals the reference`);
-      }
-    }
-  } finally {
-    r.outputs.forEach((f) => f.close());
-  }
-}
+const check = (label, r, opts) => checkVideo(label, r, { width: W, height: H, ...opts });
 
 const timestamps = (chunks) => new Set(chunks.map((c) => c.timestamp));
 const MiB = 1 << 20;
 
-for (const spec of CODECS) {
+for (const spec of VIDEO_TARGETS) {
   describe(`hostile input: ${spec.name}`, () => {
     let chunks;
     let decoderConfig;
@@ -176,6 +139,16 @@ for (const spec of CODECS) {
       }
     });
 
+    if (spec.family === 'av1') {
+      test('chunks that are not OBUs are EncodingErrors (dav1d ignores the forbidden bit and skips reserved types)', async () => {
+        // 0xed: forbidden bit, reserved type 13, no size: dav1d decoded it to nothing.
+        for (const bytes of [[0xed, 1, 2, 3], [0x80, 0], [0x12, 0x05, 1], [0x7e]]) {
+          const r = await run(`chunk ${bytes}`, replaced(3, chunk('delta', chunks[3].timestamp, Uint8Array.from(bytes))), 3, { expect: 'rejected' });
+          assert.match(r.errors[0].message, /not AV1 OBUs/);
+        }
+      });
+    }
+
     test('chunk types only matter where a key chunk is required', async () => {
       await run('delta chunk labelled key mid-stream', replaced(3, relabel(chunks[3], 'key')), 3, { expect: 'clean' });
       await run('second key chunk labelled delta', replaced(6, relabel(chunks[6], 'delta')), 6, { expect: 'clean' });
@@ -262,6 +235,7 @@ describe('hostile input: headers declaring huge frames fail before anything is a
     for (const [key, config] of [
       ['h264', { codec: 'avc1.42001f', avc: { format: 'annexb' } }],
       ['hevc', { codec: 'hvc1.1.6.L93.B0', hevc: { format: 'annexb' } }],
+      ['vp8', { codec: 'vp8' }],
       ['vp9', { codec: 'vp09.00.10.08' }],
       ['av1', { codec: 'av01.0.04M.08' }],
     ]) {
@@ -273,6 +247,10 @@ describe('hostile input: headers declaring huge frames fail before anything is a
       ['H.264 SPS of 16400x16400', 'h264', h264WithSize(key('h264'), 16400, 16400)],
       ['HEVC SPS of 65535x65535', 'hevc', hevcWithSize(key('hevc'), 65528, 65528)],
       ['HEVC SPS of 16392x16392', 'hevc', hevcWithSize(key('hevc'), 16392, 16392)],
+      // Within the limits, but far more macroblocks than the chunk's
+      // first partition can code (libvpx allocated 900 MB for it).
+      ['VP8 key frame of 16383x16383', 'vp8', vp8KeyFrameWithSize(key('vp8'), 16383, 16383)],
+      ['VP8 key frame of 4000x3000', 'vp8', vp8KeyFrameWithSize(key('vp8'), 4000, 3000)],
       ['VP9 key frame of 65536x65536', 'vp9', vp9KeyFrameWithSize(key('vp9'), 65536, 65536)],
       ['VP9 key frame of 16385x16384', 'vp9', vp9KeyFrameWithSize(key('vp9'), 16385, 16384)],
       ['AV1 sequence header of 65536x65536', 'av1', av1WithSize(key('av1'), 65536, 65536)],
@@ -281,7 +259,7 @@ describe('hostile input: headers declaring huge frames fail before anything is a
   });
 
   test('the header rewriting itself is sound: at the stream\'s own size the edited chunks decode', async () => {
-    const rewrite = { h264: h264WithSize, hevc: hevcWithSize, vp9: vp9KeyFrameWithSize, av1: av1WithSize };
+    const rewrite = { h264: h264WithSize, hevc: hevcWithSize, vp8: vp8KeyFrameWithSize, vp9: vp9KeyFrameWithSize, av1: av1WithSize };
     for (const [family, edit] of Object.entries(rewrite)) {
       const { decoderConfig, chunks } = clips[family];
       const r = await decodeAll({ codec: decoderConfig.codec }, [chunk('key', 0, edit(chunkBytes(chunks[0]), W, H)), ...chunks.slice(1)]);
@@ -299,8 +277,21 @@ describe('hostile input: headers declaring huge frames fail before anything is a
       const grown = process.memoryUsage().rss - before;
       await check(label, r, { expect: 'rejected', reference: new Map(), dataError: false });
       if (family === 'vp9') assert.match(r.errors[0].message, /declares a \d+x\d+ frame/, `${label}: rejected by our own check`);
+      if (family === 'vp8') assert.match(r.errors[0].message, /more than its \d+-byte first partition can code/, `${label}: rejected by our own check`);
       assert.ok(grown < 256 * MiB, `${label}: resident memory grew by ${Math.round(grown / MiB)} MiB`);
     }
+  });
+
+  test('VP8 key frames as small as a flat picture gets stay within the first-partition bound', async () => {
+    // A flat frame costs libvpx about 3.4 bits per macroblock; the bound is 1.5.
+    const [w, h] = [3840, 2160];
+    const flat = () => new VideoFrame(new Uint8Array((w * h * 3) / 2).fill(128), { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0 });
+    const { chunks, decoderConfig } = await encodeClip({ codec: 'vp8', width: w, height: h, bitrate: 10000 }, 1, { frame: flat });
+    assert.ok(chunks[0].byteLength < ((w / 16) * (h / 16) * 4) / 8, `a ${chunks[0].byteLength}-byte key frame is near the bound`);
+    const r = await decodeAll(decoderConfig, chunks);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.outputs.map((f) => [f.codedWidth, f.codedHeight]), [[w, h]]);
+    r.outputs.forEach((f) => f.close());
   });
 
   test('a VP9 inter frame taking a huge size instead of a reference size', async () => {
@@ -349,7 +340,7 @@ test('hostile input: HEVC pictures that fail the stream\'s own MD5 hashes are re
 describe('hostile input: failures stay inside their codec', () => {
   test('healthy decoders beside failing ones produce exactly the reference frames', async () => {
     const healthy = [];
-    for (const spec of CODECS) {
+    for (const spec of VIDEO_TARGETS) {
       const { chunks, decoderConfig } = await encodeClip({ ...spec.config, width: W, height: H, bitrate: 200000 }, FRAMES, { keyEvery: KEY_EVERY });
       const solo = await decodeAll(decoderConfig, chunks);
       const reference = new Map();
@@ -455,4 +446,10 @@ describe('hostile input: encoder frames', () => {
     assert.ok(psnr(y, new Uint8Array(y.length).fill(y[0])) > 30, 'scaled from the visible rect only');
     r.outputs.forEach((f) => f.close());
   });
+});
+
+describe('hostile corpus: every video decoder', { concurrency: 2 }, () => {
+  for (const target of VIDEO_TARGETS) {
+    test(target.name, async (t) => t.diagnostic(describeCorpus(await runCorpusTarget('video', target.name))));
+  }
 });
