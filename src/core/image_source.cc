@@ -33,7 +33,7 @@ Status ByteStore::Append(const uint8_t* data, size_t size, bool* reader_was_wait
   // Padded as FFmpeg's packets are, so a still's only chunk can become its packet.
   BufferRefPtr buf(av_buffer_alloc(size + AV_INPUT_BUFFER_PADDING_SIZE));
   if (!buf) throw std::bad_alloc();
-  std::memcpy(buf->data, data, size);
+  if (size > 0) std::memcpy(buf->data, data, size);  // an empty chunk may have no pointer
   std::memset(buf->data + size, 0, AV_INPUT_BUFFER_PADDING_SIZE);
   const uint8_t* bytes = buf->data;
   return Add(Chunk{0, bytes, size, std::move(buf)}, reader_was_waiting);

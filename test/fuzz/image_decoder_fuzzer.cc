@@ -1,9 +1,9 @@
 // The ImageDecoder's core for every image type: the bytes arrive in a
 // ByteStore in two appends (the demux thread may already be waiting for the
 // second), ImageDemuxer fills the frame table on its thread, and
-// ImageFrameDecoder decodes the frames in order, then the first again (an
-// animation replays from its start), stopping at the first error as the
-// ImageDecoder closes.
+// ImageFrameDecoder decodes the frames of each track in order (an AVIF may
+// have two), then the first again (an animation replays from its start),
+// stopping at the first error as the ImageDecoder closes.
 //
 // Input: the type (an index into ImageType), desiredWidth and desiredHeight
 // (a byte each, 0 for the image's own size), the size of the first append
@@ -47,23 +47,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   ImageFrameDecoder decoder(settings, frames);
   uint32_t decoded = 0;
-  for (uint32_t index = 0; index < kMaxFramesDecoded; index++) {
-    DecodedVideo out;
-    const Status s = decoder.Decode(index, &out);
-    if (!s.ok()) {
-      if (s.kind != ErrorKind::kRangeError) return 0;  // bad data closes the decoder
-      break;                                           // past the last frame
+  // Track 1 exists only for an AVIF with a sequence beside its still.
+  for (uint32_t track = 0; track < 2; track++) {
+    for (uint32_t index = 0; index < kMaxFramesDecoded; index++) {
+      DecodedVideo out;
+      const Status s = decoder.Decode(track, index, &out);
+      if (!s.ok()) {
+        if (s.kind != ErrorKind::kRangeError) return 0;  // bad data closes the decoder
+        break;                                           // past the last frame or track
+      }
+      fuzz::CheckVideo(out);
+      if (settings.desired_width && settings.desired_height) {
+        FUZZ_CHECK(out.frame->width == static_cast<int>(settings.desired_width));
+        FUZZ_CHECK(out.frame->height == static_cast<int>(settings.desired_height));
+      }
+      decoded++;
     }
-    fuzz::CheckVideo(out);
-    if (settings.desired_width && settings.desired_height) {
-      FUZZ_CHECK(out.frame->width == static_cast<int>(settings.desired_width));
-      FUZZ_CHECK(out.frame->height == static_cast<int>(settings.desired_height));
-    }
-    decoded++;
   }
   if (decoded > 1) {
     DecodedVideo again;
-    if (decoder.Decode(0, &again).ok()) fuzz::CheckVideo(again);
+    if (decoder.Decode(0, 0, &again).ok()) fuzz::CheckVideo(again);
   }
   return 0;
 }
