@@ -7,6 +7,7 @@
 #include "core/bitstream.h"
 #include "core/frame_copy.h"
 #include "core/log.h"
+#include "core/worker_thread.h"
 
 namespace wcn {
 
@@ -105,6 +106,7 @@ Status VideoEncoderEngine::Open() {
     if (IsSvt(codec_)) lock.lock();
     err = avcodec_open2(ctx_.get(), codec_, &opts);
   }
+  DemoteRealtimeCodecThreads();
   av_dict_free(&opts);
   if (err < 0) {
     ctx_.reset();
