@@ -12,20 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "core/codec_worker.h"
 #include "core/limits.h"
-#include "core/muxer.h"
+#include "mux_fixture.h"
 
 namespace wcn {
 namespace {
-
-class BytesSink : public EventSink {
- public:
-  void Post(WorkerEvent&& e) override {
-    if (auto* b = std::get_if<MuxedBytes>(&e.output)) bytes.insert(bytes.end(), b->data.begin(), b->data.end());
-  }
-  std::vector<uint8_t> bytes;
-};
 
 // Four VP9 chunks (their bytes do not matter to the container) in a
 // fragmented MP4 written by our Muxer.
@@ -33,23 +24,11 @@ std::vector<uint8_t> FragmentedMp4() {
   BytesSink sink;
   uint64_t generation = 0;
   Emitter emit(&sink, &generation);
-  MuxConfig config;
-  config.format = "mp4";
-  config.fragmented = true;
-  MuxTrackConfig track;
-  track.type = AVMEDIA_TYPE_VIDEO;
-  track.codec = AV_CODEC_ID_VP9;
-  track.width = track.height = 64;
-  config.tracks.push_back(track);
   MuxEngine muxer;
-  EXPECT_TRUE(muxer.Configure(config, emit).ok());
+  EXPECT_TRUE(muxer.Configure(OneVideoTrack("mp4", AV_CODEC_ID_VP9), emit).ok());
+  const std::vector<uint8_t> bytes(32, 0x55);
   for (int i = 0; i < 4; i++) {
-    MuxEngine::Packet p;
-    p.packet = AllocPacket();
-    if (av_new_packet(p.packet.get(), 32) < 0) throw std::bad_alloc();
-    std::memset(p.packet->data, 0x55, 32);
-    p.key = i == 0;
-    p.timestamp = i * 33333;
+    MuxEngine::Packet p = MuxPacket(bytes.data(), bytes.size(), i == 0, i * 33333);
     p.duration = 33333;
     EXPECT_TRUE(muxer.Process(p, emit).ok());
   }

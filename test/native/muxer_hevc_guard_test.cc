@@ -5,39 +5,22 @@
 
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <string>
+#include <vector>
 
-#include "core/codec_worker.h"
 #include "hevc_sps.h"
+#include "mux_fixture.h"
 
 namespace wcn {
 namespace {
 
-class NullSink : public EventSink {
- public:
-  void Post(WorkerEvent&&) override {}
-};
-
 Status MuxFirstChunk(const std::string& format, const std::vector<uint8_t>& chunk) {
-  NullSink sink;
+  BytesSink sink;
   uint64_t generation = 0;
   Emitter emit(&sink, &generation);
-  MuxConfig config;
-  config.format = format;
-  config.fragmented = true;  // an MP4 streamed to bytes, without a file
-  MuxTrackConfig track;
-  track.type = AVMEDIA_TYPE_VIDEO;
-  track.codec = AV_CODEC_ID_HEVC;
-  track.width = track.height = 64;
-  config.tracks.push_back(track);
   MuxEngine engine;
-  EXPECT_TRUE(engine.Configure(config, emit).ok());
-  MuxEngine::Packet packet;
-  packet.packet = AllocPacket();
-  if (av_new_packet(packet.packet.get(), static_cast<int>(chunk.size())) < 0) throw std::bad_alloc();
-  std::memcpy(packet.packet->data, chunk.data(), chunk.size());
-  packet.key = true;
+  EXPECT_TRUE(engine.Configure(OneVideoTrack(format, AV_CODEC_ID_HEVC), emit).ok());
+  MuxEngine::Packet packet = MuxPacket(chunk.data(), chunk.size(), true);
   return engine.Process(packet, emit);
 }
 
