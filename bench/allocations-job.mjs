@@ -6,11 +6,12 @@
 //   node bench/allocations-job.mjs <case> '{"frames": N, ...}'
 import { readFileSync } from 'node:fs';
 
-import { AudioData, AudioDecoder, AudioEncoder, EncodedAudioChunk, EncodedVideoChunk, VideoDecoder, VideoEncoder, VideoFrame } from 'webcodecs-native';
+import { AudioData, AudioDecoder, AudioEncoder, EncodedVideoChunk, VideoDecoder, VideoEncoder, VideoFrame } from 'webcodecs-native';
 
 import { annexbAccessUnits } from '../test/helpers/media.mjs';
 
 import { waitForDequeue } from './lib/job.mjs';
+import { readAudioStream } from './lib/streams.mjs';
 
 const [name, json] = process.argv.slice(2);
 const job = JSON.parse(json);
@@ -24,18 +25,6 @@ function patternFrame() {
   return bytes;
 }
 
-// AAC chunks written by bench/audio-job.mjs encode.
-function readAudioStream(stream) {
-  const meta = JSON.parse(readFileSync(`${stream}.json`, 'utf8'));
-  const payload = readFileSync(`${stream}.chunks`);
-  let offset = 0;
-  const chunks = meta.index.map((e) => {
-    const data = payload.subarray(offset, offset + e.size);
-    offset += e.size;
-    return new EncodedAudioChunk({ type: 'key', timestamp: e.timestamp, duration: e.duration, data });
-  });
-  return { meta, chunks };
-}
 
 // Runs `frames` items through a codec, never more than a few queued.
 async function feed(codec, frames, submit) {

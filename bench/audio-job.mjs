@@ -4,9 +4,10 @@
 //   node bench/audio-job.mjs decode '{"stream": written by encode}'
 import { readFileSync, writeFileSync } from 'node:fs';
 
-import { AudioData, AudioDecoder, AudioEncoder, EncodedAudioChunk } from 'webcodecs-native';
+import { AudioData, AudioDecoder, AudioEncoder } from 'webcodecs-native';
 
 import { callTimer, report, start, stop, waitForDequeue } from './lib/job.mjs';
+import { readAudioStream } from './lib/streams.mjs';
 
 const [mode, json] = process.argv.slice(2);
 const job = JSON.parse(json ?? '{}');
@@ -63,15 +64,7 @@ async function encode() {
 }
 
 async function decode() {
-  const { stream } = job;
-  const meta = JSON.parse(readFileSync(`${stream}.json`, 'utf8'));
-  const payload = readFileSync(`${stream}.chunks`);
-  let offset = 0;
-  const chunks = meta.index.map((e) => {
-    const data = payload.subarray(offset, offset + e.size);
-    offset += e.size;
-    return new EncodedAudioChunk({ type: 'key', timestamp: e.timestamp, duration: e.duration, data });
-  });
+  const { meta, chunks } = readAudioStream(job.stream);
   const { description, ...rest } = meta.config;
   const config = description ? { ...rest, description: new Uint8Array(description) } : rest;
   let frames = 0;

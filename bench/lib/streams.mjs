@@ -1,7 +1,9 @@
 // Inputs the benchmarks make once (in bench/.media) with the ffmpeg CLI.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { EncodedAudioChunk } from 'webcodecs-native';
 
 export const media = join(import.meta.dirname, '..', '.media');
 mkdirSync(media, { recursive: true });
@@ -18,4 +20,17 @@ export function h264Stream1080(frames) {
       '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-b:v', '5M', '-x264-params', 'aud=1', file]);
   }
   return file;
+}
+
+/** The chunks (and their meta: config, index) bench/audio-job.mjs encode wrote to `stream`.json/.chunks. */
+export function readAudioStream(stream) {
+  const meta = JSON.parse(readFileSync(`${stream}.json`, 'utf8'));
+  const payload = readFileSync(`${stream}.chunks`);
+  let offset = 0;
+  const chunks = meta.index.map((e) => {
+    const data = payload.subarray(offset, offset + e.size);
+    offset += e.size;
+    return new EncodedAudioChunk({ type: 'key', timestamp: e.timestamp, duration: e.duration, data });
+  });
+  return { meta, chunks };
 }
