@@ -1,20 +1,20 @@
 // Audio encode/decode of 60 s of 48 kHz stereo against the ffmpeg CLI with
 // the same encoder options, in the same run, as ratios (ours / CLI,
 // higher is better). Decodes read our encoded streams; the CLI gets them
-// in a file it reads (ADTS, Ogg, MP3, FLAC).
+// in a file it reads (ADTS, Ogg, MP3, FLAC). Our side first runs the first
+// 10 s untimed in the same process (bench/audio-job.mjs: warm-up).
 //
 //   node bench/audio.mjs [--runs 3] [--only aac,opus] [--json out.json]
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { EncodedAudioChunk } from 'webcodecs-native';
-
 import { adtsFromRaw, oggOpus, rawStream } from '../test/helpers/audio-files.mjs';
 
 import { cli, compare, job } from './lib/harness.mjs';
+import { readAudioStream } from './lib/streams.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' }, json: { type: 'string' } } });
 const RUNS = Number(values.runs);
@@ -63,14 +63,7 @@ for (const c of CASES) {
     ),
   );
   // Our stream in a file the CLI reads.
-  const meta = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
-  const payload = readFileSync(`${out}.chunks`);
-  let offset = 0;
-  const chunks = meta.index.map((e) => {
-    const data = payload.subarray(offset, offset + e.size);
-    offset += e.size;
-    return new EncodedAudioChunk({ type: 'key', timestamp: e.timestamp, duration: e.duration, data });
-  });
+  const { meta, chunks } = readAudioStream(out);
   const description = meta.config.description ? new Uint8Array(meta.config.description) : null;
   const file = `${out}.${c.file}`;
   if (c.id === 'aac') writeFileSync(file, adtsFromRaw(chunks, description));
