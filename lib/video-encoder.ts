@@ -260,7 +260,7 @@ interface EncodedVideoEvent extends NativeEvent {
 
 // Frames in flight on the native side: enough to keep an encoder busy,
 // few enough that encodeQueueSize stays a useful backpressure signal.
-const MAX_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT = 4;
 
 /**
  * One configure() call and what its outputs are described with: its frames'
