@@ -53,7 +53,7 @@ void DemoteRealtimeCodecThreads() {
     }
     if (std::strncmp(name, "wcn-", 4) != 0) continue;  // not started from a codec thread of ours
     const sched_param normal{};
-    if (sched_setscheduler(tid, SCHED_OTHER, &normal) == 0) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), nice);
+    if (sched_setscheduler(tid, SCHED_BATCH, &normal) == 0) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), nice);
   }
   closedir(tasks);
 #endif

@@ -155,7 +155,7 @@ TEST(VideoEncoderSetUp, ProfilesTheLibraryCannotProduceAreUnsupported) {
 }
 
 // SVT-AV1 starts its threads as SCHED_FIFO 99 when the process runs as root
-// (as CI does); on a codec thread of ours they end up time-shared, so they
+// (as CI does); on a codec thread of ours they end up time-shared (BATCH), so they
 // cannot preempt the JS thread. Not as root, there is nothing to demote and
 // the check holds as it is.
 TEST(VideoEncoderEngine, LeavesNoRealtimeThreadsBehindItsOpen) {
@@ -180,7 +180,7 @@ TEST(VideoEncoderEngine, LeavesNoRealtimeThreadsBehindItsOpen) {
   });
   codec_thread.join();
   EXPECT_GT(threads_while_open, 3u) << "the encoder runs threads of its own";
-  for (int policy : policies) EXPECT_EQ(policy, SCHED_OTHER);
+  for (int policy : policies) EXPECT_TRUE(policy == SCHED_OTHER || policy == SCHED_BATCH) << policy;
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, VideoEncoderEngineTest, ::testing::Values("h264", "hevc", "vp8", "vp9", "av1"));
