@@ -317,8 +317,15 @@ describe('ImageDecoder: streamed data', () => {
     const limit = Math.ceil(data.length * 1.5);
     const ok = await decodeAll({ data: chunkedStream(data, 4096), type: 'image/gif', maxEncodedBytes: limit });
     assert.equal(ok.info.frameCount, 300);
-    // Holding the stream and a copy of its frames would need about twice the file.
-    const decoder = new ImageDecoder({ data: chunkedStream(data, 4096), type: 'image/gif', maxEncodedBytes: Math.ceil(data.length * 0.5) });
+    // Holding the stream and a copy of its frames would need about twice the
+    // file. The stream stays open, so the limit is met before the data is
+    // complete (once it is, `completed` has resolved whatever comes after).
+    const open = new ReadableStream({
+      start(controller) {
+        for (let at = 0; at < data.length; at += 4096) controller.enqueue(data.subarray(at, at + 4096));
+      },
+    });
+    const decoder = new ImageDecoder({ data: open, type: 'image/gif', maxEncodedBytes: Math.ceil(data.length * 0.5) });
     const pending = decoder.decode({ frameIndex: 299 });
     await assert.rejects(pending, (e) => e instanceof DOMException && e.name === 'QuotaExceededError' && /limit/.test(e.message));
     await assert.rejects(decoder.completed, { name: 'QuotaExceededError' });
