@@ -46,7 +46,7 @@ export function compare(label, runs, runCli, runOurs) {
   console.log(
     `${label.padEnd(24)} cli ${theirs.seconds.toFixed(2)}s  ours ${seconds.toFixed(2)}s  ratio ${row.ratio.toFixed(3)}  ` +
       `cpu ratio ${row.cpuRatio.toFixed(3)}  lag p99 ${mine.lagMs.p99}ms max ${mine.lagMs.max}ms  ` +
-      `call p99 ${mine.callMs?.p99?.toFixed(3)}ms  rss ${mine.maxRssMiB}MiB`,
+      `call p99 ${mine.callMs?.p99?.toFixed(3)}ms (steady ${mine.callMs?.steadyP99?.toFixed(3)}ms)  rss ${mine.maxRssMiB}MiB`,
   );
   return row;
 }
