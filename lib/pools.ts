@@ -3,7 +3,7 @@
 // preallocation for a known shape, statistics and trimming. Beyond the spec.
 import { AUDIO_SAMPLE_FORMATS, type AudioSampleFormat } from './audio-data';
 import { native } from './native';
-import { enforceU32, enforceU64, invalid, missing, toDictionary } from './validate';
+import { enforceU32, enforceU64, invalid, required, toDictionary } from './validate';
 import { VIDEO_PIXEL_FORMATS, type VideoPixelFormat } from './video-frame';
 
 /** Process-wide pool limits (shared by every worker thread). */
@@ -78,24 +78,19 @@ export function configurePools(config?: Partial<PoolConfig>): PoolConfig {
 export function preallocate(shape: VideoPoolShape | AudioPoolShape): number {
   const F = 'preallocate';
   const d = toDictionary<Omit<VideoPoolShape, 'format'> & Omit<AudioPoolShape, 'format'> & { format: string }>(shape, F);
-  if (d.count === undefined) throw missing(`${F}.count`, 'a number of frames');
-  const count = enforceU32(d.count, `${F}.count`);
-  if (d.format === undefined) throw missing(`${F}.format`, 'a VideoPixelFormat or AudioSampleFormat');
-  if ((VIDEO_PIXEL_FORMATS as readonly string[]).includes(d.format)) {
-    if (d.height === undefined) throw missing(`${F}.height`, 'a positive integer');
-    const height = enforceU32(d.height, `${F}.height`);
-    if (d.width === undefined) throw missing(`${F}.width`, 'a positive integer');
-    const width = enforceU32(d.width, `${F}.width`);
-    return native.VideoFrameHandle.preallocate(d.format, width, height, count);
+  const count = enforceU32(required(d.count, `${F}.count`, 'a number of frames'), `${F}.count`);
+  const format = required(d.format, `${F}.format`, 'a VideoPixelFormat or AudioSampleFormat');
+  if ((VIDEO_PIXEL_FORMATS as readonly string[]).includes(format)) {
+    const height = enforceU32(required(d.height, `${F}.height`, 'a positive integer'), `${F}.height`);
+    const width = enforceU32(required(d.width, `${F}.width`, 'a positive integer'), `${F}.width`);
+    return native.VideoFrameHandle.preallocate(format, width, height, count);
   }
-  if ((AUDIO_SAMPLE_FORMATS as readonly string[]).includes(d.format)) {
-    if (d.numberOfChannels === undefined) throw missing(`${F}.numberOfChannels`, 'a positive integer');
-    const channels = enforceU32(d.numberOfChannels, `${F}.numberOfChannels`);
-    if (d.numberOfFrames === undefined) throw missing(`${F}.numberOfFrames`, 'a positive integer');
-    const frames = enforceU32(d.numberOfFrames, `${F}.numberOfFrames`);
-    return native.AudioDataHandle.preallocate(d.format, frames, channels, count);
+  if ((AUDIO_SAMPLE_FORMATS as readonly string[]).includes(format)) {
+    const channels = enforceU32(required(d.numberOfChannels, `${F}.numberOfChannels`, 'a positive integer'), `${F}.numberOfChannels`);
+    const frames = enforceU32(required(d.numberOfFrames, `${F}.numberOfFrames`, 'a positive integer'), `${F}.numberOfFrames`);
+    return native.AudioDataHandle.preallocate(format, frames, channels, count);
   }
-  throw invalid(`${F}.format`, 'a VideoPixelFormat or AudioSampleFormat', d.format);
+  throw invalid(`${F}.format`, 'a VideoPixelFormat or AudioSampleFormat', format);
 }
 
 /**
