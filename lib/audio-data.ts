@@ -192,17 +192,30 @@ function internalData(state: DataState, timestamp: number): AudioData {
   return new AudioData(init as unknown as AudioDataInit);
 }
 
-/** An AudioData over samples produced natively (decoder output). */
-export function audioDataFromNative(handle: NativeAudioDataHandle, timestamp: number): AudioData {
+/** What the native side reports with samples it produced (a decoder's output). */
+export interface NativeAudioShape {
+  format: string;
+  sampleRate: number;
+  numberOfFrames: number;
+  numberOfChannels: number;
+  timestamp: number;
+}
+
+/**
+ * An AudioData over samples produced natively, with their shape as the
+ * event carried it (four accessor calls into the handle cost more than the
+ * rest of an output).
+ */
+export function audioDataFromNative(handle: NativeAudioDataHandle, shape: NativeAudioShape): AudioData {
   return internalData(
     {
       ref: new SharedHandle(handle, 'AudioData'),
-      format: handle.format as AudioSampleFormat,
-      sampleRate: handle.sampleRate,
-      numberOfFrames: handle.numberOfFrames,
-      numberOfChannels: handle.numberOfChannels,
+      format: shape.format as AudioSampleFormat,
+      sampleRate: shape.sampleRate,
+      numberOfFrames: shape.numberOfFrames,
+      numberOfChannels: shape.numberOfChannels,
     },
-    timestamp,
+    shape.timestamp,
   );
 }
 

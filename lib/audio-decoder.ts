@@ -1,6 +1,6 @@
 // AudioDecoder: the spec's interface over a native decoder running on its
 // own worker thread (src/binding/audio_decoder.cc, src/core/audio_decoder.cc).
-import { AudioData, audioDataFromNative } from './audio-data';
+import { AudioData, audioDataFromNative, type NativeAudioShape } from './audio-data';
 import { CodecBase, invokeCallback, readCodecInit, type NativeEvent } from './codec-base';
 import { audioCodecName, parseAudioCodec } from './codecs/index';
 import { EncodedAudioChunk } from './encoded-audio-chunk';
@@ -82,14 +82,14 @@ function parseConfig(config: unknown): ParsedDecoderConfig {
   };
 }
 
-interface DecodedAudioEvent extends NativeEvent {
+interface DecodedAudioEvent extends NativeEvent, NativeAudioShape {
   data: NativeAudioDataHandle;
-  timestamp: number;
 }
 
-// Work items in flight on the native side; enough to keep a fast decoder fed
-// between event-loop turns.
-const MAX_IN_FLIGHT = 16;
+// Work items in flight on the native side: enough to keep a fast decoder fed
+// while JS handles a batch of outputs (src/core/codec_worker.h holds the
+// events of short messages back until fewer than kLowWater are queued).
+const MAX_IN_FLIGHT = 64;
 
 export class AudioDecoder extends CodecBase<null> {
   readonly #output: (data: AudioData) => unknown;
@@ -138,7 +138,7 @@ export class AudioDecoder extends CodecBase<null> {
 
   protected deliverOutput(event: NativeEvent): void {
     const e = event as DecodedAudioEvent;
-    invokeCallback(this.#output, audioDataFromNative(e.data, e.timestamp));
+    invokeCallback(this.#output, audioDataFromNative(e.data, e));
   }
 
   get [Symbol.toStringTag](): string {

@@ -24,6 +24,8 @@ export interface NativeEvent {
   generation: number;
   id?: number;
   error?: Error;
+  // 'done': how many messages completed (src/binding/event_channel.cc merges them).
+  count?: number;
 }
 
 type ControlMessage<Active> =
@@ -349,12 +351,12 @@ export abstract class CodecBase<Active = unknown> extends EventTarget {
           }
           break;
         case 'done':
-          this.#completed();
+          this.#completed(event.count ?? 1);
           break;
         case 'flushed': {
           const pending = this.#flushes.get(event.id as number);
           this.#flushes.delete(event.id as number);
-          this.#completed();
+          this.#completed(1);
           pending?.resolve();
           break;
         }
@@ -363,8 +365,8 @@ export abstract class CodecBase<Active = unknown> extends EventTarget {
     this.#updateBusy();
   }
 
-  #completed(): void {
-    this.#inFlight--;
+  #completed(messages: number): void {
+    this.#inFlight -= messages;
     if (this.#saturated && this.#inFlight < this.#maxInFlight) {
       this.#saturated = false;
       this.#process();

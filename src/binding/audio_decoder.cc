@@ -14,6 +14,7 @@ class AudioDecoderBinding : public CodecBinding<AudioDecoderBinding, AudioDecode
  public:
   static constexpr const char* kThreadName = "wcn-audio-dec";
   static constexpr LiveKind kLiveKind = LiveKind::kAudioDecoder;
+  static constexpr bool kMergeDone = true;
   // work(data, timestamp, duration, key, generation)
   static constexpr size_t kWorkArgs = 4;
 
@@ -40,6 +41,11 @@ class AudioDecoderBinding : public CodecBinding<AudioDecoderBinding, AudioDecode
     o.Set("type", "output");
     o.Set("generation", static_cast<double>(e.generation));
     o.Set("timestamp", static_cast<double>(out.timestamp));
+    // The AudioData's shape (lib/audio-data.ts NativeAudioShape).
+    o.Set("format", SampleInfo(out.format).name);
+    o.Set("sampleRate", out.frame->sample_rate);
+    o.Set("numberOfFrames", out.frame->nb_samples);
+    o.Set("numberOfChannels", out.frame->ch_layout.nb_channels);
     o.Set("data", AudioDataHandle::Wrap(env, std::move(out.frame), out.format));
     return o;
   }

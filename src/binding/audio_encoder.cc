@@ -14,6 +14,7 @@ class AudioEncoderBinding : public CodecBinding<AudioEncoderBinding, AudioEncode
  public:
   static constexpr const char* kThreadName = "wcn-audio-enc";
   static constexpr LiveKind kLiveKind = LiveKind::kAudioEncoder;
+  static constexpr bool kMergeDone = true;
   // work(dataHandle, timestamp, sampleRate, generation)
   static constexpr size_t kWorkArgs = 3;
 

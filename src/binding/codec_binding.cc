@@ -17,6 +17,7 @@ Napi::Value CompletionToJs(Napi::Env env, WorkerEvent& e) {
   o.Set("type", type);
   o.Set("generation", static_cast<double>(e.generation));
   if (e.type == WorkerEvent::Type::kFlushed) o.Set("id", static_cast<double>(e.flush_id));
+  if (e.type == WorkerEvent::Type::kDone && e.count != 1) o.Set("count", e.count);
   if (!e.status.ok()) o.Set("error", MakeError(env, e.status.kind, e.status.message));
   return o;
 }

@@ -7,6 +7,7 @@
 //   static Napi::Value OutputToJs(Napi::Env, WorkerEvent&);
 //   static constexpr const char* kThreadName;
 //   static constexpr LiveKind kLiveKind;  // what getLiveObjects() counts it as
+//   static constexpr bool kMergeDone;  // see EventChannel::Create
 // and optionally
 //   static void AddMethods(std::vector<PropertyDescriptor>&);  // more JS methods
 //   void Interrupt();  // wakes work blocked on something other than the codec
@@ -62,7 +63,7 @@ class CodecBinding : public Napi::ObjectWrap<Derived> {
         [](Napi::Env e, WorkerEvent& ev) {
           return ev.type == WorkerEvent::Type::kOutput ? Derived::OutputToJs(e, ev) : CompletionToJs(e, ev);
         },
-        [this] { Finish(); });
+        [this] { Finish(); }, Derived::kMergeDone);
     worker_ = std::make_unique<Worker>(channel_, Derived::kThreadName);
     live_ = LiveObject(env, Derived::kLiveKind);
     teardown_ = std::make_unique<EnvCleanupHook>(env, [this] {

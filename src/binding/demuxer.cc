@@ -48,6 +48,7 @@ class DemuxerBinding : public CodecBinding<DemuxerBinding, DemuxEngine> {
  public:
   static constexpr const char* kThreadName = "wcn-demux";
   static constexpr LiveKind kLiveKind = LiveKind::kDemuxer;
+  static constexpr bool kMergeDone = false;  // lib/native-worker.ts pairs outputs with the message in progress
   // work(kind, a, b, generation): kind 0 read(maxPackets, maxBytes),
   // 1 seek(timestamp), 2 select(tracks)
   static constexpr size_t kWorkArgs = 3;

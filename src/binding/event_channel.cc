@@ -1,15 +1,17 @@
 #include "binding/event_channel.h"
 
+#include <algorithm>
+
 #include "binding/addon_data.h"
 
 namespace wcn {
 
-EventChannel::EventChannel(Napi::Env env, Converter convert, ClosedHandler on_closed)
-    : env_(env), convert_(std::move(convert)), on_closed_(std::move(on_closed)) {}
+EventChannel::EventChannel(Napi::Env env, Converter convert, ClosedHandler on_closed, bool merge_done)
+    : env_(env), convert_(std::move(convert)), on_closed_(std::move(on_closed)), merge_done_(merge_done) {}
 
 std::shared_ptr<EventChannel> EventChannel::Create(Napi::Env env, Napi::Function on_events, Converter convert,
-                                                   ClosedHandler on_closed) {
-  auto channel = std::make_shared<EventChannel>(env, std::move(convert), std::move(on_closed));
+                                                   ClosedHandler on_closed, bool merge_done) {
+  auto channel = std::make_shared<EventChannel>(env, std::move(convert), std::move(on_closed), merge_done);
   channel->on_events_ = Napi::Weak(on_events);
   // The TSFN's finalizer owns a reference, so a call already queued when the
   // codec object is collected still finds the channel alive.
@@ -33,10 +35,30 @@ void EventChannel::Post(WorkerEvent&& event) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     queued_.push_back(std::move(event));
-    signal = !signalled_;
-    signalled_ = true;
+    signal = !signalled_ && !held_;
+    signalled_ = signalled_ || signal;
   }
-  if (signal && tsfn_.NonBlockingCall() != napi_ok) {
+  if (signal) Signal();
+}
+
+void EventChannel::Hold() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  held_ = true;
+}
+
+void EventChannel::Wake() {
+  bool signal;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    held_ = false;
+    signal = !signalled_ && !queued_.empty();
+    signalled_ = signalled_ || signal;
+  }
+  if (signal) Signal();
+}
+
+void EventChannel::Signal() {
+  if (tsfn_.NonBlockingCall() != napi_ok) {
     // The environment is going away; nobody will read these.
     std::lock_guard<std::mutex> lock(mutex_);
     queued_.clear();
@@ -65,26 +87,57 @@ void EventChannel::Drain(Napi::Env env) {
   Napi::Array values = Napi::Array::New(env);
   uint32_t n = 0;
   bool closed = false;
-  for (WorkerEvent& e : batch) {
-    switch (e.type) {
-      case WorkerEvent::Type::kConfigured:
-      case WorkerEvent::Type::kDone:
-      case WorkerEvent::Type::kFlushed:
-        expected_--;
-        break;
-      case WorkerEvent::Type::kClosed:
-        expected_--;
-        closed = true;
-        continue;
-      case WorkerEvent::Type::kOutput:
-      case WorkerEvent::Type::kError:
-        // Outputs of a configuration that reset() ended are not delivered.
-        if (e.generation < generation_) continue;
-        break;
-    }
-    if (!convert_) continue;
+  auto add = [&](WorkerEvent& e) {
+    if (!convert_) return;
     Napi::Value v = convert_(env, e);
     if (!v.IsEmpty()) values.Set(n++, v);
+  };
+  using Type = WorkerEvent::Type;
+  for (auto begin = batch.begin(); begin != batch.end();) {
+    // A segment: outputs and kDone completions, up to the next other event.
+    auto end = std::find_if(begin, batch.end(),
+                            [](const WorkerEvent& e) { return e.type != Type::kOutput && e.type != Type::kDone; });
+    if (merge_done_) {
+      // The segment's completions first, merged per generation: lib/ sends
+      // the next work on while it handles the outputs.
+      WorkerEvent* done = nullptr;
+      for (auto it = begin; it != end; ++it) {
+        if (it->type != Type::kDone) continue;
+        expected_--;
+        if (done && done->generation == it->generation) {
+          done->count += it->count;
+          continue;
+        }
+        if (done) add(*done);
+        done = &*it;
+      }
+      if (done) add(*done);
+    }
+    for (auto it = begin; it != end; ++it) {
+      if (it->type == Type::kDone) {
+        if (merge_done_) continue;
+        expected_--;
+      } else if (it->generation < generation_) {
+        continue;  // an output of a configuration that reset() ended
+      }
+      add(*it);
+    }
+    if (end == batch.end()) break;
+    switch (end->type) {
+      case Type::kConfigured:
+      case Type::kFlushed:
+        expected_--;
+        add(*end);
+        break;
+      case Type::kClosed:
+        expected_--;
+        closed = true;
+        break;
+      default:  // kError
+        if (end->generation >= generation_) add(*end);
+        break;
+    }
+    begin = end + 1;
   }
   if (n > 0 && !on_events_.IsEmpty()) {
     Napi::Value fn = on_events_.Value();

@@ -1,7 +1,8 @@
 // Carries a codec worker's events to the JS thread through ONE
 // ThreadSafeFunction. Events are batched: the worker appends to a list and
-// signals only when the list was empty, and the JS thread hands the whole
-// batch to lib/ in one call. The TSFN keeps the event loop alive only while
+// signals only when the JS thread has taken the previous batch (and not
+// while the worker holds the signal back, see EventSink::Hold), and the JS
+// thread hands the whole batch to lib/ in one call. The TSFN keeps the event loop alive only while
 // completions are expected, so an idle codec never holds a process open.
 #pragma once
 
@@ -28,11 +29,17 @@ class EventChannel final : public EventSink {
   // Called on the JS thread when the worker reports kClosed.
   using ClosedHandler = std::function<void()>;
 
+  // With `merge_done`, a batch's kDone completions of one generation become
+  // one event (its count) placed before the next completion of another type:
+  // outputs may then arrive before the completions of earlier messages,
+  // which lib/codec-base.ts allows and lib/native-worker.ts does not.
   static std::shared_ptr<EventChannel> Create(Napi::Env env, Napi::Function on_events, Converter convert,
-                                              ClosedHandler on_closed);
+                                              ClosedHandler on_closed, bool merge_done = false);
   ~EventChannel() override = default;
 
   void Post(WorkerEvent&& event) override;
+  void Hold() override;
+  void Wake() override;
 
   // JS thread only.
   void Expect(int64_t completions);  // messages posted that will complete
@@ -43,12 +50,13 @@ class EventChannel final : public EventSink {
   // never call back into it.
   void Detach();
 
-  EventChannel(Napi::Env env, Converter convert, ClosedHandler on_closed);
+  EventChannel(Napi::Env env, Converter convert, ClosedHandler on_closed, bool merge_done);
 
  private:
   friend void EventChannelCallJs(Napi::Env env, Napi::Function, EventChannel* self, std::nullptr_t*);
   using Tsfn = Napi::TypedThreadSafeFunction<EventChannel, std::nullptr_t, &EventChannelCallJs>;
   void Drain(Napi::Env env);
+  void Signal();
   void UpdateRef();
 
   Napi::Env env_;
@@ -56,11 +64,13 @@ class EventChannel final : public EventSink {
   Napi::FunctionReference on_events_;  // weak: the codec can be collected when idle
   Converter convert_;
   ClosedHandler on_closed_;
+  const bool merge_done_;
 
   std::mutex mutex_;
   std::vector<WorkerEvent> queued_;  // guarded by mutex_
   std::vector<WorkerEvent> draining_;  // JS thread: the batch being delivered
   bool signalled_ = false;           // guarded by mutex_
+  bool held_ = false;                // guarded by mutex_
 
   int64_t expected_ = 0;  // JS thread
   bool refed_ = false;    // JS thread

@@ -46,6 +46,7 @@ class MuxerBinding : public CodecBinding<MuxerBinding, MuxEngine> {
  public:
   static constexpr const char* kThreadName = "wcn-mux";
   static constexpr LiveKind kLiveKind = LiveKind::kMuxer;
+  static constexpr bool kMergeDone = false;  // lib/native-worker.ts pairs outputs with the message in progress
   // work(track, data, timestamp, duration (-1 = none), key, generation)
   static constexpr size_t kWorkArgs = 5;
 

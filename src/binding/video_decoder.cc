@@ -15,6 +15,7 @@ class VideoDecoderBinding : public CodecBinding<VideoDecoderBinding, VideoDecode
  public:
   static constexpr const char* kThreadName = "wcn-video-dec";
   static constexpr LiveKind kLiveKind = LiveKind::kVideoDecoder;
+  static constexpr bool kMergeDone = true;
   // work(data, timestamp, duration, key, generation)
   static constexpr size_t kWorkArgs = 4;
 

@@ -15,6 +15,7 @@ class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncode
  public:
   static constexpr const char* kThreadName = "wcn-video-enc";
   static constexpr LiveKind kLiveKind = LiveKind::kVideoEncoder;
+  static constexpr bool kMergeDone = true;
   // work(frameHandle, visible, timestamp, duration, keyFrame, quantizer, color, generation)
   static constexpr size_t kWorkArgs = 7;
 

@@ -151,6 +151,9 @@ struct WorkerEvent {
   Type type;
   uint64_t generation = 0;
   uint64_t flush_id = 0;
+  // kDone: how many completed messages this event stands for (the event
+  // channel merges a batch's completions into one).
+  uint32_t count = 1;
   Status status;  // kConfigured (failure = unsupported config) and kError
   std::variant<std::monostate, DecodedVideo, DecodedAudio, EncodedChunkOutput, ImageDemuxEvent, DemuxHeader,
                DemuxedPacket, InputWanted, MuxedBytes>
@@ -163,6 +166,12 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void Post(WorkerEvent&& event) = 0;
+  // Between Hold() and Wake(), Post() queues without waking the JS thread;
+  // Wake() wakes it for everything queued. A worker holds across a run of
+  // short messages, so their events reach JS as one batch instead of one
+  // thread hand-off per message.
+  virtual void Hold() {}
+  virtual void Wake() {}
 };
 
 }  // namespace wcn

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <string>
@@ -44,6 +45,17 @@ class Emitter {
 
 // Messages in flight are bounded by lib/codec-base.ts; this is the hard cap.
 inline constexpr size_t kWorkerQueueCapacity = 256;
+
+// Batching of events for the JS thread (see EventSink::Hold): a work message
+// shorter than kShortMessage, with more than kLowWater messages still queued
+// behind it, does not wake JS; the events wait for the end of the run, for
+// the queue to run low (so JS refills it before the worker idles) or for
+// kMaxHold to pass. An audio chunk takes tens of microseconds to decode,
+// and a thread hand-off per chunk cost more than the decoding; video frames
+// take longer and are never held.
+inline constexpr std::chrono::microseconds kShortMessage{200};
+inline constexpr std::chrono::microseconds kMaxHold{1000};
+inline constexpr size_t kLowWater = 8;
 
 template <typename Engine>
 class CodecWorker {
@@ -115,12 +127,15 @@ class CodecWorker {
       std::visit(
           [&](auto& body) {
             using T = std::decay_t<decltype(body)>;
+            if constexpr (!std::is_same_v<T, Process>) Wake();
             if constexpr (std::is_same_v<T, Configure>) {
               failed = false;
               Complete(WorkerEvent::Type::kConfigured, engine_.Configure(body.config, emit));
             } else if constexpr (std::is_same_v<T, Process>) {
+              const Clock::time_point start = Clock::now();
               if (!failed) failed = ReportError(engine_.Process(body.work, emit));
               Complete(WorkerEvent::Type::kDone, Status::Ok());
+              HoldOrWake(start);
             } else if constexpr (std::is_same_v<T, Flush>) {
               if (!failed) failed = ReportError(engine_.Flush(emit));
               WorkerEvent e{WorkerEvent::Type::kFlushed, generation_};
@@ -134,7 +149,32 @@ class CodecWorker {
           m->body);
     }
     engine_.Reset();
+    Wake();
     sink_->Post(WorkerEvent{WorkerEvent::Type::kClosed, generation_});
+  }
+
+  using Clock = std::chrono::steady_clock;
+
+  // After a work message that began at `start`: keep holding the JS thread's
+  // wake-up while short messages keep coming, else wake it.
+  void HoldOrWake(Clock::time_point start) {
+    const Clock::time_point now = Clock::now();
+    const bool more = now - start < kShortMessage && queue_.Size() > kLowWater;
+    if (more && (!holding_ || now - held_since_ < kMaxHold)) {
+      if (!holding_) {
+        holding_ = true;
+        held_since_ = now;
+        sink_->Hold();
+      }
+      return;
+    }
+    Wake();
+  }
+
+  void Wake() {
+    if (!holding_) return;
+    holding_ = false;
+    sink_->Wake();
   }
 
   bool ReportError(Status status) {
@@ -156,6 +196,8 @@ class CodecWorker {
   std::string name_;
   Engine engine_;
   uint64_t generation_ = 0;  // worker thread only
+  bool holding_ = false;     // worker thread only
+  Clock::time_point held_since_;
   std::thread thread_;       // last: starts after everything above exists
 };
 

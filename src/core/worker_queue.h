@@ -54,6 +54,12 @@ class WorkerQueue {
     return item;
   }
 
+  // Messages waiting (a snapshot: producers may add more at once).
+  size_t Size() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return items_.size();
+  }
+
   // Wakes the consumer for good; queued messages are discarded and returned.
   std::deque<T> Close() {
     std::deque<T> dropped;

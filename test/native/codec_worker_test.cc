@@ -1,11 +1,14 @@
 // CodecWorker's bookkeeping of completions: the binding keeps its event
 // channel referenced while completions are due, so ResetTo() and Stop()
-// must count exactly the dropped messages that would have completed.
+// must count exactly the dropped messages that would have completed. And
+// its batching of events: runs of short messages wake the JS thread once,
+// long ones every time, and nothing stays held once the queue runs low.
 #include "core/codec_worker.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -75,6 +78,142 @@ TEST(CodecWorker, ResetAndStopCountOnlyMessagesThatWouldComplete) {
     return t == WorkerEvent::Type::kConfigured || t == WorkerEvent::Type::kDone || t == WorkerEvent::Type::kFlushed;
   });
   EXPECT_EQ(completions, 1u) << "the configure that ran; the other four were dropped and counted";
+}
+
+// Records what a worker does with its sink: each Post, with whether it came
+// while held (so the JS thread would not be woken for it), and each hold's
+// span.
+class BatchingSink : public EventSink {
+ public:
+  using Clock = std::chrono::steady_clock;
+  struct HeldSpan {
+    Clock::time_point from, to;
+    size_t posts = 0;
+  };
+  void Post(WorkerEvent&& event) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (held_) {
+      holds_.back().posts++;
+    } else {
+      unheld_posts_++;
+    }
+    types_.push_back(event.type);
+    posted_.notify_all();
+  }
+  void Hold() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    EXPECT_FALSE(held_) << "Hold() while already held";
+    held_ = true;
+    holds_.push_back({Clock::now(), {}, 0});
+  }
+  void Wake() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    EXPECT_TRUE(held_) << "Wake() without a Hold()";
+    held_ = false;
+    holds_.back().to = Clock::now();
+  }
+  // Waits for the kFlushed that ends the test's messages; reports whether
+  // the worker was still holding events back then.
+  bool WaitForFlushed() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    posted_.wait(lock, [this] { return !types_.empty() && types_.back() == WorkerEvent::Type::kFlushed; });
+    return held_;
+  }
+  std::vector<HeldSpan> holds() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return holds_;
+  }
+  size_t unheld_posts() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return unheld_posts_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable posted_;
+  std::vector<WorkerEvent::Type> types_;
+  std::vector<HeldSpan> holds_;
+  size_t unheld_posts_ = 0;
+  bool held_ = false;
+};
+
+// Configure waits at a gate (so the test can queue work behind it); each
+// Process emits one output after working for `work_us` microseconds, as a
+// codec does (computing, not waiting).
+struct TimedEngine {
+  using Config = int;
+  using Work = int;
+  static inline std::shared_future<void> gate;
+  static inline int work_us = 0;
+  Status Configure(const Config&, Emitter&) {
+    gate.wait();
+    return Status::Ok();
+  }
+  Status Process(Work&, Emitter& emit) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(work_us);
+    while (std::chrono::steady_clock::now() < until) {
+    }
+    emit.Output(std::monostate{});
+    return Status::Ok();
+  }
+  Status Flush(Emitter&) { return Status::Ok(); }
+  void Reset() {}
+};
+
+using TimedWorker = CodecWorker<TimedEngine>;
+
+// Queues `count` work messages and a flush behind a gated configure, lets
+// them run, and returns the sink once the flush has completed.
+std::shared_ptr<BatchingSink> RunQueued(int count, int work_us, bool* held_at_flush) {
+  std::promise<void> open;
+  TimedEngine::gate = open.get_future().share();
+  TimedEngine::work_us = work_us;
+  auto sink = std::make_shared<BatchingSink>();
+  TimedWorker worker(sink, "test-worker");
+  EXPECT_TRUE(worker.Post(TimedWorker::Message{0, TimedWorker::Configure{1}}));
+  for (int i = 0; i < count; i++) EXPECT_TRUE(worker.Post(TimedWorker::Message{0, TimedWorker::Process{i}}));
+  EXPECT_TRUE(worker.Post(TimedWorker::Message{0, TimedWorker::Flush{1}}));
+  open.set_value();
+  *held_at_flush = sink->WaitForFlushed();
+  return sink;
+}
+
+TEST(CodecWorkerBatching, ARunOfShortMessagesWakesJsOnceUntilTheQueueRunsLow) {
+  bool held_at_flush = true;
+  auto sink = RunQueued(100, 0, &held_at_flush);
+  EXPECT_FALSE(held_at_flush) << "events were still held back when the flush completed";
+  const auto holds = sink->holds();
+  ASSERT_FALSE(holds.empty()) << "instant messages with 99 queued behind them must be batched";
+  size_t held_posts = 0;
+  for (const auto& h : holds) held_posts += h.posts;
+  // Each message posts an output and a completion. The first message's
+  // events go out at once (the hold begins after it); the last kLowWater
+  // are not held either, so JS can refill the queue before it empties.
+  EXPECT_GE(held_posts, 2 * (100 - 1 - kLowWater) - 2 * holds.size());
+  EXPECT_LE(sink->unheld_posts(), 1 + 2 * (1 + kLowWater) + 2 * holds.size() + 2);
+}
+
+TEST(CodecWorkerBatching, LongMessagesAreNeverHeld) {
+  bool held_at_flush = true;
+  auto sink = RunQueued(20, static_cast<int>(kShortMessage.count()) + 100, &held_at_flush);
+  EXPECT_FALSE(held_at_flush);
+  EXPECT_TRUE(sink->holds().empty()) << "a message of more than kShortMessage must wake JS at its end";
+  // kConfigured, an output and a kDone per message, kFlushed, kClosed.
+  EXPECT_EQ(sink->unheld_posts(), 1u + 2 * 20 + 1 + 1);
+}
+
+TEST(CodecWorkerBatching, NoHoldOutlastsTheLimitByMoreThanAMessage) {
+  bool held_at_flush = true;
+  // 200 short messages of 50 us: 10 ms of work with the queue long throughout.
+  auto sink = RunQueued(200, 50, &held_at_flush);
+  EXPECT_FALSE(held_at_flush);
+  const auto holds = sink->holds();
+  ASSERT_GE(holds.size(), 5u) << "10 ms of short messages must be cut into holds of at most ~1 ms";
+  for (const auto& h : holds) {
+    // A hold ends at the end of the first message past kMaxHold; allow that
+    // message and scheduling noise.
+    EXPECT_LT(h.to - h.from, kMaxHold + std::chrono::milliseconds(5));
+  }
 }
 
 }  // namespace
