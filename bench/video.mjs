@@ -167,7 +167,8 @@ for (const [id, s] of Object.entries(streams)) {
     writeFileSync(file, writeIvf(s.family, s.width, s.height, chunks));
   }
   const cliDecoder = CLI_DECODERS[s.family];
-  const input = [...(cliDecoder ? ['-c:v', cliDecoder] : []), '-f', format, '-i', file];
+  // The decoder options src/core/video_decoder.cc sets: CRC/hash checks, stop at the first error.
+  const input = [...(cliDecoder ? ['-c:v', cliDecoder] : []), '-err_detect', 'crccheck+explode', '-f', format, '-i', file];
   const decodeArgs = [...input, '-f', 'null', '-'];
   results.decode.push(compareRuns(`decode ${id}`, () => cli(decodeArgs), () => ours('decode', { stream: s.out }), decodeArgs));
   results.decode.push(
