@@ -221,18 +221,22 @@ export class AudioEncoder extends CodecBase<Configuration> {
     if (!configuration) return;
     if (e.config) configuration.streamDescription = e.config.description;
     const chunk = new EncodedAudioChunk(ownedChunkInit('key', e.timestamp, e.duration, e.data));
-    const cfg = configuration.parsed.clone;
-    const description = configuration.streamDescription;
-    const outputConfig: AudioDecoderConfig = {
-      codec: cfg.codec,
-      sampleRate: cfg.sampleRate,
-      numberOfChannels: cfg.numberOfChannels,
-      ...(description ? { description } : {}),
-    };
     const metadata: EncodedAudioChunkMetadata = {};
-    if (!sameConfig(configuration.outputConfig, outputConfig)) {
-      configuration.outputConfig = outputConfig;
-      metadata.decoderConfig = { ...outputConfig, ...(description ? { description: description.slice() } : {}) };
+    // The output config changes only with the stream's description (e.config)
+    // or with a new configuration: other chunks need no comparison.
+    if (e.config || !configuration.outputConfig) {
+      const cfg = configuration.parsed.clone;
+      const description = configuration.streamDescription;
+      const outputConfig: AudioDecoderConfig = {
+        codec: cfg.codec,
+        sampleRate: cfg.sampleRate,
+        numberOfChannels: cfg.numberOfChannels,
+        ...(description ? { description } : {}),
+      };
+      if (!sameConfig(configuration.outputConfig, outputConfig)) {
+        configuration.outputConfig = outputConfig;
+        metadata.decoderConfig = { ...outputConfig, ...(description ? { description: description.slice() } : {}) };
+      }
     }
     invokeCallback(this.#output, chunk, metadata);
   }

@@ -389,24 +389,28 @@ export class VideoEncoder extends CodecBase<Configuration> {
     if (e.config) updateStream(configuration, e.config);
     const chunk = new EncodedVideoChunk(ownedChunkInit(e.key ? 'key' : 'delta', e.timestamp, e.duration, e.data));
     const metadata: EncodedVideoChunkMetadata = {};
-    const cfg = active.clone;
-    const outputConfig: VideoDecoderConfig = {
-      codec: configuration.streamCodec,
-      codedWidth: cfg.width,
-      codedHeight: cfg.height,
-      displayAspectWidth: cfg.displayWidth ?? cfg.width,
-      displayAspectHeight: cfg.displayHeight ?? cfg.height,
-      rotation: configuration.orientation?.rotation ?? 0,
-      flip: configuration.orientation?.flip ?? false,
-    };
-    if (configuration.streamColor) outputConfig.colorSpace = { ...configuration.streamColor } as VideoColorSpaceInit;
-    if (configuration.streamDescription) outputConfig.description = configuration.streamDescription;
-    if (!sameConfig(configuration.outputConfig, outputConfig)) {
-      configuration.outputConfig = outputConfig;
-      metadata.decoderConfig = {
-        ...outputConfig,
-        ...(outputConfig.description ? { description: (outputConfig.description as Uint8Array).slice() } : {}),
+    // The output config changes only with the stream's (e.config) or with a
+    // new configuration: other chunks need no comparison.
+    if (e.config || !configuration.outputConfig) {
+      const cfg = active.clone;
+      const outputConfig: VideoDecoderConfig = {
+        codec: configuration.streamCodec,
+        codedWidth: cfg.width,
+        codedHeight: cfg.height,
+        displayAspectWidth: cfg.displayWidth ?? cfg.width,
+        displayAspectHeight: cfg.displayHeight ?? cfg.height,
+        rotation: configuration.orientation?.rotation ?? 0,
+        flip: configuration.orientation?.flip ?? false,
       };
+      if (configuration.streamColor) outputConfig.colorSpace = { ...configuration.streamColor } as VideoColorSpaceInit;
+      if (configuration.streamDescription) outputConfig.description = configuration.streamDescription;
+      if (!sameConfig(configuration.outputConfig, outputConfig)) {
+        configuration.outputConfig = outputConfig;
+        metadata.decoderConfig = {
+          ...outputConfig,
+          ...(outputConfig.description ? { description: (outputConfig.description as Uint8Array).slice() } : {}),
+        };
+      }
     }
     if (active.native.temporalLayers > 1) metadata.svc = { temporalLayerId: e.temporalLayerId ?? 0 };
     if (active.native.keepAlpha && e.alpha) {

@@ -46,14 +46,16 @@ class Emitter {
 // Messages in flight are bounded by lib/codec-base.ts; this is the hard cap.
 inline constexpr size_t kWorkerQueueCapacity = 256;
 
-// Batching of events for the JS thread (see EventSink::Hold): a work message
-// shorter than kShortMessage, with more than kLowWater messages still queued
-// behind it, does not wake JS; the events wait for the end of the run, for
-// the queue to run low (so JS refills it before the worker idles) or for
-// kMaxHold to pass. An audio chunk takes tens of microseconds to decode,
-// and a thread hand-off per chunk cost more than the decoding; video frames
-// take longer and are never held.
-inline constexpr std::chrono::microseconds kShortMessage{200};
+// Batching of events for the JS thread (see EventSink::Hold). A work message
+// expected to end within kMaxHold (the previous one did) holds its events to
+// its end; the hold goes on over the next messages while more than
+// kLowWater are queued and the next is expected to end within kMaxHold of
+// the hold's start. So JS is woken once per message or run of messages
+// instead of once per output, wakes before the worker runs dry (it refills
+// the queue), and no output waits more than about kMaxHold. An audio chunk
+// decodes in tens of microseconds and a thread hand-off costs as much on a
+// virtual machine; 1080p video frames take longer than kMaxHold and are
+// never held.
 inline constexpr std::chrono::microseconds kMaxHold{1000};
 inline constexpr size_t kLowWater = 8;
 
@@ -133,9 +135,14 @@ class CodecWorker {
               Complete(WorkerEvent::Type::kConfigured, engine_.Configure(body.config, emit));
             } else if constexpr (std::is_same_v<T, Process>) {
               const Clock::time_point start = Clock::now();
+              if (!holding_ && last_work_ <= kMaxHold) {
+                holding_ = true;
+                held_since_ = start;
+                sink_->Hold();
+              }
               if (!failed) failed = ReportError(engine_.Process(body.work, emit));
               Complete(WorkerEvent::Type::kDone, Status::Ok());
-              HoldOrWake(start);
+              EndOfWork(start);
             } else if constexpr (std::is_same_v<T, Flush>) {
               if (!failed) failed = ReportError(engine_.Flush(emit));
               WorkerEvent e{WorkerEvent::Type::kFlushed, generation_};
@@ -156,19 +163,11 @@ class CodecWorker {
   using Clock = std::chrono::steady_clock;
 
   // After a work message that began at `start`: keep holding the JS thread's
-  // wake-up while short messages keep coming, else wake it.
-  void HoldOrWake(Clock::time_point start) {
+  // wake-up if the next message is expected to end soon enough, else wake it.
+  void EndOfWork(Clock::time_point start) {
     const Clock::time_point now = Clock::now();
-    const bool more = now - start < kShortMessage && queue_.Size() > kLowWater;
-    if (more && (!holding_ || now - held_since_ < kMaxHold)) {
-      if (!holding_) {
-        holding_ = true;
-        held_since_ = now;
-        sink_->Hold();
-      }
-      return;
-    }
-    Wake();
+    last_work_ = now - start;
+    if (holding_ && (queue_.Size() <= kLowWater || now + last_work_ - held_since_ > kMaxHold)) Wake();
   }
 
   void Wake() {
@@ -196,8 +195,11 @@ class CodecWorker {
   std::string name_;
   Engine engine_;
   uint64_t generation_ = 0;  // worker thread only
-  bool holding_ = false;     // worker thread only
+  // Worker thread only:
+  bool holding_ = false;
   Clock::time_point held_since_;
+  // How long the last work message took (the first one's is unknown).
+  Clock::duration last_work_ = Clock::duration::max();
   std::thread thread_;       // last: starts after everything above exists
 };
 
