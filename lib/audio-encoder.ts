@@ -158,9 +158,11 @@ interface EncodedAudioEvent extends NativeEvent {
   config?: { description?: Uint8Array };
 }
 
-// AudioData in flight on the native side: enough to keep an encoder busy,
-// few enough that encodeQueueSize stays a useful backpressure signal.
-const MAX_IN_FLIGHT = 8;
+// AudioData in flight on the native side: enough to keep an encoder busy
+// while JS takes a batch of short messages' outputs (src/core/codec_worker.h
+// holds events while more than 8 are queued), few enough that
+// encodeQueueSize stays a useful backpressure signal.
+const MAX_IN_FLIGHT = 16;
 
 /**
  * One configure() call and what its outputs are described with. Outputs of
