@@ -9,11 +9,17 @@
 
 namespace wcn {
 
+// AVFrame and AVPacket structures are recycled (ffmpeg_raii.cc): every
+// decoded frame and every chunk needs one, FFmpeg allocates them with
+// posix_memalign (no thread cache), and they are freed on another thread
+// than the one that allocated them.
+void RecycleFrame(AVFrame* f);
+void RecyclePacket(AVPacket* p);
 struct FrameDeleter {
-  void operator()(AVFrame* f) const { av_frame_free(&f); }
+  void operator()(AVFrame* f) const { RecycleFrame(f); }
 };
 struct PacketDeleter {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
+  void operator()(AVPacket* p) const { RecyclePacket(p); }
 };
 struct CodecContextDeleter {
   void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
@@ -52,16 +58,9 @@ using InputContextPtr = std::unique_ptr<AVFormatContext, InputContextDeleter>;  
 
 // FFmpeg allocators return null on failure; turn that into bad_alloc so
 // callers never dereference null.
-inline FramePtr AllocFrame() {
-  FramePtr f(av_frame_alloc());
-  if (!f) throw std::bad_alloc();
-  return f;
-}
-inline PacketPtr AllocPacket() {
-  PacketPtr p(av_packet_alloc());
-  if (!p) throw std::bad_alloc();
-  return p;
-}
+// An empty frame / packet (a recycled one when there is one).
+FramePtr AllocFrame();
+PacketPtr AllocPacket();
 
 // Bytes of every buffer a frame references (what it pins in memory).
 inline int64_t FrameBufferBytes(const AVFrame& frame) {
