@@ -117,7 +117,7 @@ export abstract class CodecBase<Active = unknown> extends EventTarget {
   #ondequeue: ((this: CodecBase<Active>, ev: Event) => unknown) | null = null;
   #handlerInstalled = false;
   readonly #native: NativeCodec;
-  readonly #maxInFlight: number;
+  #maxInFlight: number;
   readonly #errorCallback: (error: DOMException) => unknown;
   // Held here because the native side references it only weakly.
   readonly #onEvents: (events: NativeEvent[]) => void;
@@ -157,6 +157,17 @@ export abstract class CodecBase<Active = unknown> extends EventTarget {
 
   close(): void {
     this.closeCodec(domError('AbortError', 'close() was called.'));
+  }
+
+  /**
+   * How many work messages the native side may hold (the spec's codec
+   * saturation); a codec can lower it for large inputs, which the messages
+   * in flight keep alive.
+   */
+  protected setMaxInFlight(messages: number): void {
+    this.#maxInFlight = messages;
+    this.#saturated = this.#inFlight >= messages;
+    this.#process();
   }
 
   /** [[decodeQueueSize]] / [[encodeQueueSize]]. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { EncodedVideoChunk, VideoDecoder, VideoFrame } from 'webcodecs-native';
+import { EncodedVideoChunk, VideoDecoder, VideoEncoder, VideoFrame } from 'webcodecs-native';
 
 import { decodeChunks, encodeClip } from '../helpers/codecs.mjs';
 import { annexbNals, chunkBytes, ffmpeg, ffprobeJson, frameI420, lengthPrefixedToAnnexB, patternI420, psnr, tempDir, writeIvf } from '../helpers/media.mjs';
@@ -307,4 +307,24 @@ test('an encoder that fails to restart after configure() succeeded is an Encodin
   assert.deepEqual(errors.map((e) => e.name), ['EncodingError']);
   assert.match(errors[0].message, /libsvtav1/);
   assert.equal(enc.state, 'closed');
+});
+
+test('frames in flight on the native side are bounded by their bytes: 2 at 1080p, 4 at 720p and below', async () => {
+  // encode() calls made in one go: no completion can arrive between them, so
+  // encodeQueueSize shows exactly how many went to the worker.
+  for (const [width, height, inFlight] of [[1920, 1080, 2], [1280, 720, 4], [320, 240, 4]]) {
+    const encoder = new VideoEncoder({ output: () => {}, error: (e) => assert.fail(e) });
+    encoder.configure({ codec: 'vp8', width, height, bitrate: 1e6 });
+    await encoder.flush(); // the configuration applied: the queue is no longer blocked by it
+    const bytes = new Uint8Array((width * height * 3) / 2);
+    for (let i = 0; i < 8; i++) {
+      const frame = new VideoFrame(bytes, { format: 'I420', codedWidth: width, codedHeight: height, timestamp: i * 33333 });
+      encoder.encode(frame);
+      frame.close();
+    }
+    assert.equal(encoder.encodeQueueSize, 8 - inFlight, `${width}x${height}`);
+    await encoder.flush();
+    assert.equal(encoder.encodeQueueSize, 0);
+    encoder.close();
+  }
 });
