@@ -2,7 +2,7 @@
 // own worker thread (src/binding/audio_encoder.cc, src/core/audio_encoder.cc).
 import { AudioData, audioDataRef } from './audio-data';
 import type { AudioDecoderConfig } from './audio-decoder';
-import { CodecBase, invokeCallback, readCodecInit, sameConfig, type NativeEvent } from './codec-base';
+import { CodecBase, decoderConfigUpdate, invokeCallback, readCodecInit, type NativeEvent } from './codec-base';
 import {
   audioCodecName,
   parseAacEncoderConfig,
@@ -224,22 +224,17 @@ export class AudioEncoder extends CodecBase<Configuration> {
     if (e.config) configuration.streamDescription = e.config.description;
     const chunk = new EncodedAudioChunk(ownedChunkInit('key', e.timestamp, e.duration, e.data));
     const metadata: EncodedAudioChunkMetadata = {};
-    // The output config changes only with the stream's description (e.config)
-    // or with a new configuration: other chunks need no comparison.
-    if (e.config || !configuration.outputConfig) {
+    const decoderConfig = decoderConfigUpdate(configuration, !!e.config, (): AudioDecoderConfig => {
       const cfg = configuration.parsed.clone;
       const description = configuration.streamDescription;
-      const outputConfig: AudioDecoderConfig = {
+      return {
         codec: cfg.codec,
         sampleRate: cfg.sampleRate,
         numberOfChannels: cfg.numberOfChannels,
         ...(description ? { description } : {}),
       };
-      if (!sameConfig(configuration.outputConfig, outputConfig)) {
-        configuration.outputConfig = outputConfig;
-        metadata.decoderConfig = { ...outputConfig, ...(description ? { description: description.slice() } : {}) };
-      }
-    }
+    });
+    if (decoderConfig) metadata.decoderConfig = decoderConfig;
     invokeCallback(this.#output, chunk, metadata);
   }
 

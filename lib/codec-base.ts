@@ -60,7 +60,7 @@ export function invokeCallback<A extends unknown[]>(callback: (...args: A) => un
  * The spec's "equal dictionaries" for decoder configs: an encoder sends
  * metadata.decoderConfig only when it differs from the active output config.
  */
-export function sameConfig<T extends object>(a: T | null, b: T): boolean {
+function sameConfig<T extends object>(a: T | null, b: T): boolean {
   if (!a) return false;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof T>;
   for (const k of keys) {
@@ -75,6 +75,26 @@ export function sameConfig<T extends object>(a: T | null, b: T): boolean {
     }
   }
   return true;
+}
+
+/**
+ * An encoder output's `metadata.decoderConfig`: a copy of `build()` (its
+ * description copied too) when that differs from the config last sent for
+ * the configuration, which `holder.outputConfig` keeps; else undefined.
+ * Only a change of the stream (`streamChanged`) or a new configuration can
+ * make it differ, so other chunks build nothing.
+ */
+export function decoderConfigUpdate<C extends { description?: unknown }>(
+  holder: { outputConfig: C | null },
+  streamChanged: boolean,
+  build: () => C,
+): C | undefined {
+  if (!streamChanged && holder.outputConfig) return undefined;
+  const config = build();
+  if (sameConfig(holder.outputConfig, config)) return undefined;
+  holder.outputConfig = config;
+  const description = config.description as Uint8Array | undefined;
+  return { ...config, ...(description ? { description: description.slice() } : {}) };
 }
 
 /** The callbacks of a codec's init dictionary (TypeError when one is missing). */

@@ -1,6 +1,6 @@
 // VideoEncoder: the spec's interface over a native encoder running on its
 // own worker thread (src/binding/video_encoder.cc, src/core/video_encoder.cc).
-import { CodecBase, invokeCallback, readCodecInit, sameConfig, type NativeEvent } from './codec-base';
+import { CodecBase, decoderConfigUpdate, invokeCallback, readCodecInit, type NativeEvent } from './codec-base';
 import {
   av1CodecStringFromRecord,
   avcCodecStringFromRecord,
@@ -314,9 +314,9 @@ export class VideoEncoder extends CodecBase<Configuration> {
   configure(config: VideoEncoderConfig): void {
     const parsed = parseConfig(config);
     const configuration: Configuration = { parsed, orientation: null, streamCodec: '', streamColor: null, outputConfig: null };
+    this.configureCodec(parsed.native, parsed.unsupported, configuration);
     const frameBytes = (parsed.clone.width * parsed.clone.height * 3) / 2;
     this.setMaxInFlight(Math.max(2, Math.min(MAX_IN_FLIGHT, Math.floor(MAX_BYTES_IN_FLIGHT / frameBytes))));
-    this.configureCodec(parsed.native, parsed.unsupported, configuration);
     this.#latest = configuration;
   }
 
@@ -395,9 +395,7 @@ export class VideoEncoder extends CodecBase<Configuration> {
     if (e.config) updateStream(configuration, e.config);
     const chunk = new EncodedVideoChunk(ownedChunkInit(e.key ? 'key' : 'delta', e.timestamp, e.duration, e.data));
     const metadata: EncodedVideoChunkMetadata = {};
-    // The output config changes only with the stream's (e.config) or with a
-    // new configuration: other chunks need no comparison.
-    if (e.config || !configuration.outputConfig) {
+    const decoderConfig = decoderConfigUpdate(configuration, !!e.config, () => {
       const cfg = active.clone;
       const outputConfig: VideoDecoderConfig = {
         codec: configuration.streamCodec,
@@ -410,14 +408,9 @@ export class VideoEncoder extends CodecBase<Configuration> {
       };
       if (configuration.streamColor) outputConfig.colorSpace = { ...configuration.streamColor } as VideoColorSpaceInit;
       if (configuration.streamDescription) outputConfig.description = configuration.streamDescription;
-      if (!sameConfig(configuration.outputConfig, outputConfig)) {
-        configuration.outputConfig = outputConfig;
-        metadata.decoderConfig = {
-          ...outputConfig,
-          ...(outputConfig.description ? { description: (outputConfig.description as Uint8Array).slice() } : {}),
-        };
-      }
-    }
+      return outputConfig;
+    });
+    if (decoderConfig) metadata.decoderConfig = decoderConfig;
     if (active.native.temporalLayers > 1) metadata.svc = { temporalLayerId: e.temporalLayerId ?? 0 };
     if (active.native.keepAlpha && e.alpha) {
       metadata.alphaSideData = e.alpha.slice().buffer as ArrayBuffer;

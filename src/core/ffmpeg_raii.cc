@@ -15,6 +15,7 @@ constexpr size_t kMaxShells = 256;
 
 template <typename T>
 struct Shells {
+  Shells() { free.reserve(kMaxShells); }
   std::mutex mutex;
   std::vector<T*> free;
 
@@ -29,7 +30,6 @@ struct Shells {
   bool Keep(T* t) {
     std::lock_guard<std::mutex> lock(mutex);
     if (free.size() >= kMaxShells) return false;
-    if (free.capacity() == 0) free.reserve(kMaxShells);
     free.push_back(t);
     return true;
   }
