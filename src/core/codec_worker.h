@@ -59,11 +59,13 @@ inline constexpr size_t kWorkerQueueCapacity = 256;
 inline constexpr std::chrono::microseconds kMaxHold{1000};
 inline constexpr size_t kLowWater = 8;
 
-template <typename Engine>
+// Clock times work messages for the batching; tests pass a virtual one.
+template <typename Engine, typename Clock = std::chrono::steady_clock>
 class CodecWorker {
  public:
   using Config = typename Engine::Config;
   using Work = typename Engine::Work;
+  using TimePoint = typename Clock::time_point;
 
   struct Configure {
     Config config;
@@ -134,7 +136,7 @@ class CodecWorker {
               failed = false;
               Complete(WorkerEvent::Type::kConfigured, engine_.Configure(body.config, emit));
             } else if constexpr (std::is_same_v<T, Process>) {
-              const Clock::time_point start = Clock::now();
+              const TimePoint start = Clock::now();
               if (!holding_ && last_work_ <= kMaxHold) {
                 holding_ = true;
                 held_since_ = start;
@@ -160,12 +162,10 @@ class CodecWorker {
     sink_->Post(WorkerEvent{WorkerEvent::Type::kClosed, generation_});
   }
 
-  using Clock = std::chrono::steady_clock;
-
   // After a work message that began at `start`: keep holding the JS thread's
   // wake-up if the next message is expected to end soon enough, else wake it.
-  void EndOfWork(Clock::time_point start) {
-    const Clock::time_point now = Clock::now();
+  void EndOfWork(TimePoint start) {
+    const TimePoint now = Clock::now();
     last_work_ = now - start;
     if (holding_ && (queue_.Size() <= kLowWater || now + last_work_ - held_since_ > kMaxHold)) Wake();
   }
@@ -197,9 +197,9 @@ class CodecWorker {
   uint64_t generation_ = 0;  // worker thread only
   // Worker thread only:
   bool holding_ = false;
-  Clock::time_point held_since_;
+  TimePoint held_since_;
   // How long the last work message took (the first one's is unknown).
-  Clock::duration last_work_ = Clock::duration::max();
+  typename Clock::duration last_work_ = Clock::duration::max();
   std::thread thread_;       // last: starts after everything above exists
 };
 

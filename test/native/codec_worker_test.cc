@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <future>
@@ -80,12 +81,27 @@ TEST(CodecWorker, ResetAndStopCountOnlyMessagesThatWouldComplete) {
   EXPECT_EQ(completions, 1u) << "the configure that ran; the other four were dropped and counted";
 }
 
+// The batching decisions depend on how long work takes. The tests time it
+// on a virtual clock that only the engine's work advances, so preemption of
+// the test process cannot change what is held (a busy CI machine once cut
+// a hold short on the real clock).
+struct WorkClock {
+  using duration = std::chrono::microseconds;
+  using rep = duration::rep;
+  using period = duration::period;
+  using time_point = std::chrono::time_point<WorkClock>;
+  static constexpr bool is_steady = true;
+  static inline std::atomic<rep> elapsed{0};
+  static time_point now() { return time_point(duration(elapsed.load())); }
+  static void Advance(duration d) { elapsed += d.count(); }
+};
+
 // Records what a worker does with its sink: each Post, with whether it came
 // while held (so the JS thread would not be woken for it), and each hold's
-// span.
+// span on the WorkClock.
 class BatchingSink : public EventSink {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = WorkClock;
   struct HeldSpan {
     Clock::time_point from, to;
     size_t posts = 0;
@@ -138,8 +154,8 @@ class BatchingSink : public EventSink {
 };
 
 // Configure waits at a gate (so the test can queue work behind it); each
-// Process emits one output after working for `work_us` microseconds, as a
-// codec does (computing, not waiting).
+// Process takes `work_us` microseconds of WorkClock time and emits one
+// output.
 struct TimedEngine {
   using Config = int;
   using Work = int;
@@ -150,9 +166,7 @@ struct TimedEngine {
     return Status::Ok();
   }
   Status Process(Work&, Emitter& emit) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(work_us);
-    while (std::chrono::steady_clock::now() < until) {
-    }
+    WorkClock::Advance(std::chrono::microseconds(work_us));
     emit.Output(std::monostate{});
     return Status::Ok();
   }
@@ -160,7 +174,7 @@ struct TimedEngine {
   void Reset() {}
 };
 
-using TimedWorker = CodecWorker<TimedEngine>;
+using TimedWorker = CodecWorker<TimedEngine, WorkClock>;
 
 // Queues `count` work messages and a flush behind a gated configure, lets
 // them run, and returns the sink once the flush has completed.
@@ -178,21 +192,30 @@ std::shared_ptr<BatchingSink> RunQueued(int count, int work_us, bool* held_at_fl
   return sink;
 }
 
+size_t HeldPosts(const std::vector<BatchingSink::HeldSpan>& holds) {
+  size_t n = 0;
+  for (const auto& h : holds) n += h.posts;
+  return n;
+}
+
 TEST(CodecWorkerBatching, ARunOfShortMessagesWakesJsOnceUntilTheQueueRunsLow) {
+  constexpr size_t kCount = 100;
   bool held_at_flush = true;
-  auto sink = RunQueued(100, 0, &held_at_flush);
+  auto sink = RunQueued(kCount, 0, &held_at_flush);
   EXPECT_FALSE(held_at_flush) << "events were still held back when the flush completed";
   const auto holds = sink->holds();
   ASSERT_FALSE(holds.empty()) << "instant messages with 99 queued behind them must be batched";
   // Each message posts an output and a completion. The first message's
   // duration is unknown, so its events go out at once; from the second on,
-  // one hold lasts until kLowWater messages are left, then each of those
-  // is held to its own end (JS refills the queue meanwhile).
-  EXPECT_GE(holds.front().posts, 2 * (100 - 2 - kLowWater)) << "the run was cut short";
-  EXPECT_LE(holds.size(), 1 + kLowWater + 2);
-  // kConfigured, the first message's two events, kFlushed, kClosed; and two
-  // for every hold a preempted (long) message ended.
-  EXPECT_LE(sink->unheld_posts(), 5 + 2 * holds.size());
+  // one hold lasts until kLowWater messages are queued (the flush and
+  // kLowWater - 1 work messages), then each of those is held to its own end
+  // (JS refills the queue meanwhile).
+  EXPECT_EQ(holds.front().posts, 2 * (kCount - kLowWater)) << "the run was cut short";
+  EXPECT_EQ(holds.size(), kLowWater);
+  for (size_t i = 1; i < holds.size(); i++) EXPECT_EQ(holds[i].posts, 2u) << "hold " << i;
+  // kConfigured, the first message's two events, kFlushed, kClosed.
+  EXPECT_EQ(sink->unheld_posts(), 5u);
+  EXPECT_EQ(HeldPosts(holds), 2 * (kCount - 1));
 }
 
 TEST(CodecWorkerBatching, MessagesLongerThanTheLimitAreNeverHeld) {
@@ -204,21 +227,24 @@ TEST(CodecWorkerBatching, MessagesLongerThanTheLimitAreNeverHeld) {
   EXPECT_EQ(sink->unheld_posts(), 1u + 2 * 10 + 1 + 1);
 }
 
-TEST(CodecWorkerBatching, HoldsSpanSeveralMessagesButNotMuchMoreThanTheLimit) {
+TEST(CodecWorkerBatching, HoldsSpanSeveralMessagesButNoMoreThanTheLimit) {
+  constexpr size_t kCount = 200;
+  constexpr int kWorkUs = 50;
   bool held_at_flush = true;
-  // 200 messages of 50 us: 10 ms of work with the queue long throughout.
-  auto sink = RunQueued(200, 50, &held_at_flush);
+  // 10 ms of work with the queue long for most of it.
+  auto sink = RunQueued(kCount, kWorkUs, &held_at_flush);
   EXPECT_FALSE(held_at_flush);
   const auto holds = sink->holds();
-  ASSERT_GE(holds.size(), 5u) << "10 ms of short messages must be cut into holds of at most ~1 ms";
-  size_t batched = 0;
-  for (const auto& h : holds) {
-    // A hold ends once the next message would end past kMaxHold; allow
-    // scheduling noise.
-    EXPECT_LT(h.to - h.from, kMaxHold + std::chrono::milliseconds(5));
-    if (h.posts >= 2 * 5) batched++;
+  ASSERT_GE(holds.size(), 5u) << "10 ms of short messages must be cut into holds of at most kMaxHold";
+  // A hold ends once the next message would end past kMaxHold of its start:
+  // while the queue is long, each gathers kMaxHold / 50 us messages.
+  const size_t per_hold = kMaxHold.count() / kWorkUs;
+  for (size_t i = 0; i < holds.size(); i++) {
+    EXPECT_LE(holds[i].to - holds[i].from, kMaxHold) << "hold " << i;
+    if ((i + 1) * per_hold <= kCount - kLowWater) EXPECT_EQ(holds[i].posts, 2 * per_hold) << "hold " << i;
   }
-  EXPECT_GE(batched, holds.size() / 2) << "most holds should gather many 50-us messages";
+  EXPECT_EQ(sink->unheld_posts(), 5u);
+  EXPECT_EQ(HeldPosts(holds), 2 * (kCount - 1));
 }
 
 }  // namespace
