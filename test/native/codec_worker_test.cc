@@ -198,7 +198,7 @@ size_t HeldPosts(const std::vector<BatchingSink::HeldSpan>& holds) {
   return n;
 }
 
-TEST(CodecWorkerBatching, ARunOfShortMessagesWakesJsOnceUntilTheQueueRunsLow) {
+TEST(CodecWorkerBatching, ARunOfShortMessagesIsHeldUntilHalfOfItIsLeft) {
   constexpr size_t kCount = 100;
   bool held_at_flush = true;
   auto sink = RunQueued(kCount, 0, &held_at_flush);
@@ -206,13 +206,17 @@ TEST(CodecWorkerBatching, ARunOfShortMessagesWakesJsOnceUntilTheQueueRunsLow) {
   const auto holds = sink->holds();
   ASSERT_FALSE(holds.empty()) << "instant messages with 99 queued behind them must be batched";
   // Each message posts an output and a completion. The first message's
-  // duration is unknown, so its events go out at once; from the second on,
-  // one hold lasts until kLowWater messages are queued (the flush and
-  // kLowWater - 1 work messages), then each of those is held to its own end
-  // (JS refills the queue meanwhile).
-  EXPECT_EQ(holds.front().posts, 2 * (kCount - kLowWater)) << "the run was cut short";
-  EXPECT_EQ(holds.size(), kLowWater);
-  for (size_t i = 1; i < holds.size(); i++) EXPECT_EQ(holds[i].posts, 2u) << "hold " << i;
+  // duration is unknown, so its events go out at once. The second starts a
+  // hold with 98 messages and the flush queued behind it; JS is woken once
+  // the hold has as many messages as are left: after 50.
+  EXPECT_EQ(holds.front().posts, 2 * 50u) << "the hold must end halfway, not sooner or later";
+  // Each later hold ends halfway through what is left, and once kLowWater
+  // are left each message wakes JS (which refills the queue meanwhile).
+  for (size_t i = 1; i < holds.size(); i++) {
+    EXPECT_LE(holds[i].posts, holds[i - 1].posts) << "hold " << i;
+    EXPECT_GE(holds[i].posts, 2u) << "hold " << i;
+  }
+  EXPECT_LE(holds.size(), 7 + kLowWater) << "halving 99 takes at most 7 holds before kLowWater are left";
   // kConfigured, the first message's two events, kFlushed, kClosed.
   EXPECT_EQ(sink->unheld_posts(), 5u);
   EXPECT_EQ(HeldPosts(holds), 2 * (kCount - 1));
@@ -237,11 +241,14 @@ TEST(CodecWorkerBatching, HoldsSpanSeveralMessagesButNoMoreThanTheLimit) {
   const auto holds = sink->holds();
   ASSERT_GE(holds.size(), 5u) << "10 ms of short messages must be cut into holds of at most kMaxHold";
   // A hold ends once the next message would end past kMaxHold of its start:
-  // while the queue is long, each gathers kMaxHold / 50 us messages.
+  // while more than twice that many messages are left, each gathers
+  // kMaxHold / 50 us of them.
   const size_t per_hold = kMaxHold.count() / kWorkUs;
+  size_t left = kCount - 1;  // messages after the first, which is not held
   for (size_t i = 0; i < holds.size(); i++) {
     EXPECT_LE(holds[i].to - holds[i].from, kMaxHold) << "hold " << i;
-    if ((i + 1) * per_hold <= kCount - kLowWater) EXPECT_EQ(holds[i].posts, 2 * per_hold) << "hold " << i;
+    if (left > 2 * per_hold) EXPECT_EQ(holds[i].posts, 2 * per_hold) << "hold " << i;
+    left -= holds[i].posts / 2;
   }
   EXPECT_EQ(sink->unheld_posts(), 5u);
   EXPECT_EQ(HeldPosts(holds), 2 * (kCount - 1));
