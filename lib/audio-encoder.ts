@@ -160,7 +160,7 @@ interface EncodedAudioEvent extends NativeEvent {
 
 // AudioData in flight on the native side: enough to keep an encoder busy
 // while JS takes a batch of short messages' outputs (src/core/codec_worker.h
-// holds events while more than 8 are queued), few enough that
+// wakes JS with about half of them still queued), few enough that
 // encodeQueueSize stays a useful backpressure signal.
 const MAX_IN_FLIGHT = 16;
 
