@@ -48,9 +48,9 @@ inline constexpr size_t kWorkerQueueCapacity = 256;
 
 // Batching of events for the JS thread (see EventSink::Hold). A work message
 // expected to end within kMaxHold (the previous one did) holds its events to
-// its end; the hold goes on over the next messages while more are queued
-// than it has held (and than kLowWater), and the next is expected to end
-// within kMaxHold of the hold's start. So JS is woken once per message or
+// its end; the hold goes on over the next messages while more messages are
+// queued than it has held and than kLowWater, and the next is expected to
+// end within kMaxHold of the hold's start. So JS is woken once per message or
 // run of messages instead of once per output, and no output waits more
 // than about kMaxHold. JS handles the held outputs before it refills the
 // queue, which takes about as long as the worker took to make them (for
