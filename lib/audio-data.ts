@@ -192,30 +192,22 @@ function internalData(state: DataState, timestamp: number): AudioData {
   return new AudioData(init as unknown as AudioDataInit);
 }
 
-/** What the native side reports with samples it produced (a decoder's output). */
-export interface NativeAudioShape {
-  format: string;
-  sampleRate: number;
-  numberOfFrames: number;
-  numberOfChannels: number;
-  timestamp: number;
-}
-
 /**
- * An AudioData over samples produced natively, with their shape as the
- * event carried it (four accessor calls into the handle cost more than the
- * rest of an output).
+ * An AudioData over samples produced natively, with the shape the decoder
+ * reported with them (four accessor calls into the handle cost more than
+ * the rest of an output).
  */
-export function audioDataFromNative(handle: NativeAudioDataHandle, shape: NativeAudioShape): AudioData {
+export function audioDataFromNative(
+  handle: NativeAudioDataHandle,
+  format: AudioSampleFormat,
+  sampleRate: number,
+  numberOfFrames: number,
+  numberOfChannels: number,
+  timestamp: number,
+): AudioData {
   return internalData(
-    {
-      ref: new SharedHandle(handle, 'AudioData'),
-      format: shape.format as AudioSampleFormat,
-      sampleRate: shape.sampleRate,
-      numberOfFrames: shape.numberOfFrames,
-      numberOfChannels: shape.numberOfChannels,
-    },
-    shape.timestamp,
+    { ref: new SharedHandle(handle, 'AudioData'), format, sampleRate, numberOfFrames, numberOfChannels },
+    timestamp,
   );
 }
 

@@ -1,7 +1,7 @@
 // AudioDecoder: the spec's interface over a native decoder running on its
 // own worker thread (src/binding/audio_decoder.cc, src/core/audio_decoder.cc).
-import { AudioData, audioDataFromNative, type NativeAudioShape } from './audio-data';
-import { CodecBase, invokeCallback, readCodecInit, type NativeEvent } from './codec-base';
+import { AudioData, audioDataFromNative, type AudioSampleFormat } from './audio-data';
+import { CodecBase, invokeCallback, readCodecInit } from './codec-base';
 import { audioCodecName, parseAudioCodec } from './codecs/index';
 import { EncodedAudioChunk } from './encoded-audio-chunk';
 import { chunkBytes } from './encoded-chunk';
@@ -82,9 +82,8 @@ function parseConfig(config: unknown): ParsedDecoderConfig {
   };
 }
 
-interface DecodedAudioEvent extends NativeEvent, NativeAudioShape {
-  data: NativeAudioDataHandle;
-}
+// What an output's format number indexes (src/binding/audio_decoder.cc).
+const SAMPLE_FORMATS = native.AudioDataHandle.sampleFormats as readonly AudioSampleFormat[];
 
 // Work items in flight on the native side: enough to keep a fast decoder fed
 // while JS handles a batch of outputs (src/core/codec_worker.h wakes JS with
@@ -137,9 +136,10 @@ export class AudioDecoder extends CodecBase<null> {
     return { supported, config: parsed.clone };
   }
 
-  protected deliverOutput(event: NativeEvent): void {
-    const e = event as DecodedAudioEvent;
-    invokeCallback(this.#output, audioDataFromNative(e.data, e));
+  // [timestamp, format, sampleRate, numberOfFrames, numberOfChannels]
+  protected deliverOutput(handle: unknown, n: Float64Array, at: number): void {
+    const data = audioDataFromNative(handle as NativeAudioDataHandle, SAMPLE_FORMATS[n[at + 1]], n[at + 2], n[at + 3], n[at + 4], n[at]);
+    invokeCallback(this.#output, data);
   }
 
   get [Symbol.toStringTag](): string {

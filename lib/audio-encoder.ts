@@ -2,7 +2,7 @@
 // own worker thread (src/binding/audio_encoder.cc, src/core/audio_encoder.cc).
 import { AudioData, audioDataRef } from './audio-data';
 import type { AudioDecoderConfig } from './audio-decoder';
-import { CodecBase, decoderConfigUpdate, invokeCallback, readCodecInit, type NativeEvent } from './codec-base';
+import { CodecBase, decoderConfigUpdate, invokeCallback, readCodecInit } from './codec-base';
 import {
   audioCodecName,
   parseAacEncoderConfig,
@@ -14,7 +14,7 @@ import {
   type OpusEncoderConfig,
 } from './codecs/index';
 import { EncodedAudioChunk } from './encoded-audio-chunk';
-import { ownedChunkInit } from './encoded-chunk';
+import { nativeChunkInit } from './encoded-chunk';
 import { domError } from './errors';
 import { native } from './native';
 import { enforceU32, enforceU64, invalid, missing, readCodecString, toDictionary, toEnum } from './validate';
@@ -151,9 +151,8 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
   };
 }
 
-interface EncodedAudioEvent extends NativeEvent {
-  timestamp: number;
-  duration: number | null;
+/** An output's value when its stream config changed (src/binding/codec_binding.cc EncodedChunkToJs). */
+interface EncodedAudioExtras {
   data: Uint8Array;
   config?: { description?: Uint8Array };
 }
@@ -217,14 +216,15 @@ export class AudioEncoder extends CodecBase<Configuration> {
     return { supported, config: parsed.clone };
   }
 
-  protected deliverOutput(event: NativeEvent): void {
-    const e = event as EncodedAudioEvent;
+  // [key, timestamp, duration or NaN, value is EncodedAudioExtras]
+  protected deliverOutput(value: unknown, n: Float64Array, at: number): void {
     const configuration = this.activeConfig;
     if (!configuration) return;
-    if (e.config) configuration.streamDescription = e.config.description;
-    const chunk = new EncodedAudioChunk(ownedChunkInit('key', e.timestamp, e.duration, e.data));
+    const extras = n[at + 3] ? (value as EncodedAudioExtras) : null;
+    if (extras?.config) configuration.streamDescription = extras.config.description;
+    const chunk = new EncodedAudioChunk(nativeChunkInit(extras ? extras.data : (value as Uint8Array), n, at, 'key'));
     const metadata: EncodedAudioChunkMetadata = {};
-    const decoderConfig = decoderConfigUpdate(configuration, !!e.config, (): AudioDecoderConfig => {
+    const decoderConfig = decoderConfigUpdate(configuration, !!extras?.config, (): AudioDecoderConfig => {
       const cfg = configuration.parsed.clone;
       const description = configuration.streamDescription;
       return {

@@ -18,14 +18,53 @@ export interface NativeCodec {
   close(): void;
 }
 
-/** One event from the worker (src/binding/codec_binding.cc, *_binding OutputToJs). */
+/** An event from the worker other than an output (src/binding/codec_binding.cc CompletionToJs). */
 export interface NativeEvent {
-  type: 'configured' | 'done' | 'flushed' | 'error' | 'output';
+  type: 'configured' | 'done' | 'flushed' | 'error';
   generation: number;
   id?: number;
   error?: Error;
   // 'done': how many messages completed (src/binding/event_channel.cc merges them).
   count?: number;
+}
+
+/** What the native side calls with each batch of events. */
+export type NativeEventsCallback = (events: unknown[], numbers?: Float64Array) => void;
+
+/**
+ * An output's value, its generation, and where its own numbers start in
+ * `numbers` (`count` of them).
+ */
+export type NativeOutputHandler = (
+  value: unknown,
+  generation: number,
+  numbers: Float64Array,
+  at: number,
+  count: number,
+) => void;
+
+/**
+ * Walks a batch of events (src/binding/codec_binding.h EventToJs). An output
+ * is its value, and in `numbers` the record [count + 1, generation, its
+ * `count` numbers]; any other event is a NativeEvent, and the record [0].
+ */
+export function forEachEvent(
+  events: unknown[],
+  numbers: Float64Array | undefined,
+  onOutput: NativeOutputHandler,
+  onEvent: (event: NativeEvent) => void,
+): void {
+  let at = 0;
+  for (const value of events) {
+    const size = numbers ? numbers[at] : 0;
+    if (size > 0) {
+      onOutput(value, (numbers as Float64Array)[at + 1], numbers as Float64Array, at + 2, size - 1);
+      at += size + 1;
+    } else {
+      onEvent(value as NativeEvent);
+      at++;
+    }
+  }
 }
 
 type ControlMessage<Active> =
@@ -140,17 +179,26 @@ export abstract class CodecBase<Active = unknown> extends EventTarget {
   #maxInFlight: number;
   readonly #errorCallback: (error: DOMException) => unknown;
   // Held here because the native side references it only weakly.
-  readonly #onEvents: (events: NativeEvent[]) => void;
+  readonly #onEvents: NativeEventsCallback;
+  readonly #onOutput: NativeOutputHandler;
+  readonly #onEvent: (event: NativeEvent) => void;
 
   protected constructor(
-    createNative: (onEvents: (events: NativeEvent[]) => void) => NativeCodec,
+    createNative: (onEvents: NativeEventsCallback) => NativeCodec,
     errorCallback: (error: DOMException) => unknown,
     maxInFlight: number,
   ) {
     super();
     this.#errorCallback = errorCallback;
     this.#maxInFlight = maxInFlight;
-    this.#onEvents = (events) => this.#handleEvents(events);
+    this.#onOutput = (value, generation, numbers, at) => {
+      if (generation === this.#generation && this.#state === 'configured') this.deliverOutput(value, numbers, at);
+    };
+    this.#onEvent = (event) => this.#handleEvent(event);
+    this.#onEvents = (events, numbers) => {
+      forEachEvent(events, numbers, this.#onOutput, this.#onEvent);
+      this.#updateBusy();
+    };
     this.#native = createNative(this.#onEvents);
   }
 
@@ -207,8 +255,11 @@ export abstract class CodecBase<Active = unknown> extends EventTarget {
 
   // --- Hooks for the concrete codecs ---------------------------------------
 
-  /** An output event of the current generation while configured. */
-  protected abstract deliverOutput(event: NativeEvent): void;
+  /**
+   * An output of the current generation while configured: its value and
+   * its numbers from `numbers[at]` on (the binding's OutputToJs says which).
+   */
+  protected abstract deliverOutput(value: unknown, numbers: Float64Array, at: number): void;
   /** Extra steps of the spec's reset algorithm (state kept by encode()/decode()). */
   protected onReset(): void {}
 
@@ -361,39 +412,33 @@ export abstract class CodecBase<Active = unknown> extends EventTarget {
     });
   }
 
-  #handleEvents(events: NativeEvent[]): void {
-    for (const event of events) {
-      if (event.generation !== this.#generation || this.#state === 'closed') continue;
-      switch (event.type) {
-        case 'output':
-          if (this.#state === 'configured') this.deliverOutput(event);
-          break;
-        case 'error':
+  #handleEvent(event: NativeEvent): void {
+    if (event.generation !== this.#generation || this.#state === 'closed') return;
+    switch (event.type) {
+      case 'error':
+        this.closeCodec(event.error as DOMException);
+        break;
+      case 'configured':
+        if (event.error) {
           this.closeCodec(event.error as DOMException);
-          break;
-        case 'configured':
-          if (event.error) {
-            this.closeCodec(event.error as DOMException);
-          } else {
-            this.#active = this.#configuring;
-            this.#configuring = null;
-            this.#blocked = false;
-            this.#process();
-          }
-          break;
-        case 'done':
-          this.#completed(event.count ?? 1);
-          break;
-        case 'flushed': {
-          const pending = this.#flushes.get(event.id as number);
-          this.#flushes.delete(event.id as number);
-          this.#completed(1);
-          pending?.resolve();
-          break;
+        } else {
+          this.#active = this.#configuring;
+          this.#configuring = null;
+          this.#blocked = false;
+          this.#process();
         }
+        break;
+      case 'done':
+        this.#completed(event.count ?? 1);
+        break;
+      case 'flushed': {
+        const pending = this.#flushes.get(event.id as number);
+        this.#flushes.delete(event.id as number);
+        this.#completed(1);
+        pending?.resolve();
+        break;
       }
     }
-    this.#updateBusy();
   }
 
   #completed(messages: number): void {

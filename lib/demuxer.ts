@@ -8,7 +8,6 @@ import { access, constants } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 import type { AudioDecoderConfig } from './audio-decoder';
-import type { NativeEvent } from './codec-base';
 import {
   av1CodecStringOfRecord,
   avcCodecStringFromRecord,
@@ -16,7 +15,7 @@ import {
   vp9CodecString,
   vp9StreamLevel,
 } from './codecs/index';
-import { ownedChunkInit } from './encoded-chunk';
+import { nativeChunkInit } from './encoded-chunk';
 import { EncodedAudioChunk } from './encoded-audio-chunk';
 import { EncodedVideoChunk } from './encoded-video-chunk';
 import { domError, invalidState } from './errors';
@@ -111,17 +110,17 @@ interface NativeTrack {
   language: string;
 }
 
-interface DemuxerEvent extends NativeEvent {
+/**
+ * An output other than a packet (src/binding/demuxer.cc OutputToJs): the
+ * header, the worker waiting for bytes, or the end of the input.
+ */
+interface DemuxerEvent {
   format?: string;
   formatName?: string;
   duration?: number;
   tracks?: NativeTrack[];
   wantsInput?: boolean;
   end?: boolean;
-  track?: number;
-  key?: boolean;
-  timestamp?: number;
-  data?: Uint8Array;
 }
 
 
@@ -249,7 +248,7 @@ export class Demuxer {
   private constructor(maxBufferedBytes: number) {
     this.#worker = new NativeWorker<NativeDemuxer, Job>(
       (onEvents) => new native.DemuxerNative(onEvents, maxBufferedBytes),
-      (event, job) => this.#onOutput(event as DemuxerEvent, job),
+      (value, job, numbers, at, count) => this.#onOutput(value, job, numbers, at, count),
     );
   }
 
@@ -418,7 +417,18 @@ export class Demuxer {
     wake?.();
   }
 
-  #onOutput(e: DemuxerEvent, job: Job | undefined): void {
+  // A packet is its bytes with the numbers [track, key, timestamp, duration or NaN].
+  #onOutput(value: unknown, job: Job | undefined, n: Float64Array, at: number, count: number): void {
+    if (count > 0) {
+      if (!job || job.stale) return;
+      const track = this.#byIndex.get(n[at]);
+      const init = nativeChunkInit(value as Uint8Array, n, at + 1);
+      if (track?.type === 'video') this.#buffered.push({ track: track as DemuxerVideoTrack, chunk: new EncodedVideoChunk(init) });
+      else if (track?.type === 'audio') this.#buffered.push({ track: track as DemuxerAudioTrack, chunk: new EncodedAudioChunk(init) });
+      this.#signal();
+      return;
+    }
+    const e = value as DemuxerEvent;
     if (e.wantsInput) {
       this.#feed();
       return;
@@ -432,14 +442,7 @@ export class Demuxer {
       return;
     }
     if (!job || job.stale) return;
-    if (e.end) {
-      this.#ended = true;
-    } else {
-      const track = this.#byIndex.get(e.track as number);
-      const init = ownedChunkInit(e.key ? 'key' : 'delta', e.timestamp as number, e.duration ?? null, e.data as Uint8Array);
-      if (track?.type === 'video') this.#buffered.push({ track: track as DemuxerVideoTrack, chunk: new EncodedVideoChunk(init) });
-      else if (track?.type === 'audio') this.#buffered.push({ track: track as DemuxerAudioTrack, chunk: new EncodedAudioChunk(init) });
-    }
+    if (e.end) this.#ended = true;
     this.#signal();
   }
 

@@ -43,6 +43,21 @@ export function ownedChunkInit(
   return init;
 }
 
+/**
+ * An init for natively produced bytes with the numbers [key, timestamp,
+ * duration or NaN] from n[at] (src/binding/codec_binding.cc
+ * EncodedChunkToJs, and the demuxer's packets).
+ */
+export function nativeChunkInit(
+  bytes: Uint8Array,
+  n: Float64Array,
+  at: number,
+  type: EncodedChunkType = n[at] ? 'key' : 'delta',
+): EncodedChunkInit {
+  const duration = n[at + 2];
+  return ownedChunkInit(type, n[at + 1], Number.isNaN(duration) ? null : duration, bytes);
+}
+
 // Grants lib/ code access to a chunk's bytes without exposing them publicly.
 let bytesOf: (chunk: EncodedChunk) => Uint8Array;
 

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { AudioDecoderConfig } from './audio-decoder';
 import type { EncodedAudioChunkMetadata } from './audio-encoder';
-import type { NativeCodec, NativeEvent } from './codec-base';
+import type { NativeCodec } from './codec-base';
 import { audioCodecName, parseAudioCodec, parseVideoCodec, videoCodecFamily } from './codecs/index';
 import { chunkBytes, type EncodedChunk } from './encoded-chunk';
 import { EncodedAudioChunk } from './encoded-audio-chunk';
@@ -214,7 +214,7 @@ export class Muxer {
     if (this.#tracks.length === 0) throw invalid('MuxerInit', 'a video or an audio track (MuxerInit.video, MuxerInit.audio)', init);
         this.#worker = new NativeWorker(
       (onEvents) => new native.MuxerNative(onEvents),
-      (event) => this.#write((event as NativeEvent & { data: Uint8Array }).data),
+      (data) => this.#write(data as Uint8Array),
     );
   }
 

@@ -4,7 +4,7 @@
 // completion of the message that produced them. A failure sticks: every
 // later message rejects with it.
 import { domError } from './errors';
-import type { NativeCodec, NativeEvent } from './codec-base';
+import { forEachEvent, type NativeCodec, type NativeEvent, type NativeEventsCallback } from './codec-base';
 
 interface Pending<Tag> {
   tag: Tag;
@@ -22,17 +22,27 @@ export class NativeWorker<N extends NativeCodec, Tag> {
   #pending: Pending<Tag>[] = [];
   #failure: Error | null = null;
   #closed = false;
-  readonly #onEvents: (events: NativeEvent[]) => void;
+  readonly #onEvents: NativeEventsCallback;
+  readonly #onEvent: (event: NativeEvent) => void;
+  readonly #onOutputEvent: (value: unknown, generation: number, numbers: Float64Array, at: number, count: number) => void;
 
   /**
-   * `onOutput` gets every output event with the tag of the message in
-   * progress (undefined when none is: events the worker sends on its own).
+   * `onOutput` gets every output (its value, and its `count` numbers from
+   * `numbers[at]` on) with the tag of the message in progress (undefined
+   * when none is: outputs the worker sends on its own).
    */
   constructor(
-    create: (onEvents: (events: NativeEvent[]) => void) => N,
-    private readonly onOutput: (event: NativeEvent, tag: Tag | undefined) => void,
+    create: (onEvents: NativeEventsCallback) => N,
+    onOutput: (value: unknown, tag: Tag | undefined, numbers: Float64Array, at: number, count: number) => void,
   ) {
-    this.#onEvents = (events) => this.#handle(events);
+    this.#onOutputEvent = (value, _generation, numbers, at, count) => {
+      if (!this.#closed) onOutput(value, this.#pending[0]?.tag, numbers, at, count);
+    };
+    this.#onEvent = (event) => this.#handle(event);
+    this.#onEvents = (events, numbers) => {
+      forEachEvent(events, numbers, this.#onOutputEvent, this.#onEvent);
+      if (this.#pending.length === 0) busy.delete(this);
+    };
     this.native = create(this.#onEvents);
   }
 
@@ -92,26 +102,17 @@ export class NativeWorker<N extends NativeCodec, Tag> {
     return promise;
   }
 
-  #handle(events: NativeEvent[]): void {
-    for (const e of events) {
-      if (this.#closed) return;
-      switch (e.type) {
-        case 'output':
-          this.onOutput(e, this.#pending[0]?.tag);
-          break;
-        case 'error':
-          this.#failure ??= e.error as Error;
-          break;
-        default: {
-          const p = this.#pending.shift();
-          if (!p) break;
-          if (e.error) this.#failure ??= e.error;
-          const error = e.error ?? this.#failure;
-          if (error) p.reject(error);
-          else p.resolve();
-        }
-      }
+  #handle(e: NativeEvent): void {
+    if (this.#closed) return;
+    if (e.type === 'error') {
+      this.#failure ??= e.error as Error;
+      return;
     }
-    if (this.#pending.length === 0) busy.delete(this);
+    const p = this.#pending.shift();
+    if (!p) return;
+    if (e.error) this.#failure ??= e.error;
+    const error = e.error ?? this.#failure;
+    if (error) p.reject(error);
+    else p.resolve();
   }
 }

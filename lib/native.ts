@@ -79,11 +79,13 @@ export interface NativeAudioDataHandleClass {
   ): NativeAudioDataHandle;
   /** Pool buffers for `count` AudioData of the shape; returns how many were added. */
   preallocate(format: string, numberOfFrames: number, numberOfChannels: number, count: number): number;
+  /** The AudioSampleFormat names, in the order of the native enum. */
+  readonly sampleFormats: readonly string[];
 }
 
 /** src/binding/codec_binding.h: the native half of a codec. */
 export interface NativeCodecClass {
-  new (onEvents: (events: import('./codec-base').NativeEvent[]) => void): import('./codec-base').NativeCodec;
+  new (onEvents: import('./codec-base').NativeEventsCallback): import('./codec-base').NativeCodec;
   /** Opens the codec with the config on the libuv pool: does it work? */
   probe(config: object): Promise<boolean>;
 }
@@ -158,10 +160,10 @@ export interface NativeBinding {
   VideoDecoderNative: NativeCodecClass;
   VideoEncoderNative: NativeCodecClass;
   DemuxerNative: new (
-    onEvents: (events: import('./codec-base').NativeEvent[]) => void,
+    onEvents: import('./codec-base').NativeEventsCallback,
     maxBufferedBytes: number,
   ) => NativeDemuxer;
-  MuxerNative: new (onEvents: (events: import('./codec-base').NativeEvent[]) => void) => import('./codec-base').NativeCodec;
+  MuxerNative: new (onEvents: import('./codec-base').NativeEventsCallback) => import('./codec-base').NativeCodec;
   /** src/core/keyframe.cc: does a chunk labelled key really hold a key frame? */
   checkKeyFrame(family: string, data: Uint8Array, description: Uint8Array | null): 'key' | 'delta' | 'unknown';
   setErrorFactory(factory: (kind: string, message: string) => Error): void;

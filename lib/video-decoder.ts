@@ -1,6 +1,6 @@
 // VideoDecoder: the spec's interface over a native decoder running on its
 // own worker thread (src/binding/video_decoder.cc, src/core/video_decoder.cc).
-import { CodecBase, invokeCallback, readCodecInit, type NativeEvent } from './codec-base';
+import { CodecBase, invokeCallback, readCodecInit } from './codec-base';
 import { parseVideoCodec, videoCodecFamily, videoCodecProfile } from './codecs/index';
 import { chunkBytes } from './encoded-chunk';
 import { EncodedVideoChunk } from './encoded-video-chunk';
@@ -145,8 +145,6 @@ function parseConfig(config: unknown): ParsedDecoderConfig {
   };
 }
 
-interface DecodedVideoEvent extends NativeEvent, NativeDecodedFrame {}
-
 // Work items in flight on the native side; enough to keep a fast decoder fed
 // between event-loop turns.
 const MAX_IN_FLIGHT = 16;
@@ -208,8 +206,8 @@ export class VideoDecoder extends CodecBase<ParsedDecoderConfig> {
     this.#latest = null;
   }
 
-  protected deliverOutput(event: NativeEvent): void {
-    const e = event as DecodedVideoEvent;
+  protected deliverOutput(value: unknown): void {
+    const e = value as NativeDecodedFrame;
     // Frames of an earlier configuration keep its rotation, aspect and colour space.
     const config = this.activeConfig;
     let { displayWidth, displayHeight } = e;

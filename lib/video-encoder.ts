@@ -1,6 +1,6 @@
 // VideoEncoder: the spec's interface over a native encoder running on its
 // own worker thread (src/binding/video_encoder.cc, src/core/video_encoder.cc).
-import { CodecBase, decoderConfigUpdate, invokeCallback, readCodecInit, type NativeEvent } from './codec-base';
+import { CodecBase, decoderConfigUpdate, invokeCallback, readCodecInit } from './codec-base';
 import {
   av1CodecStringFromRecord,
   avcCodecStringFromRecord,
@@ -11,7 +11,7 @@ import {
   videoCodecFamily,
   type VideoCodec,
 } from './codecs/index';
-import { ownedChunkInit } from './encoded-chunk';
+import { nativeChunkInit } from './encoded-chunk';
 import { EncodedVideoChunk } from './encoded-video-chunk';
 import { domError } from './errors';
 import { native } from './native';
@@ -248,12 +248,12 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
   };
 }
 
-interface EncodedVideoEvent extends NativeEvent {
-  key: boolean;
-  timestamp: number;
-  duration: number | null;
+/**
+ * An output's value when its stream config changed or it has an alpha
+ * packet (src/binding/video_encoder.cc OutputToJs).
+ */
+interface EncodedVideoExtras {
   data: Uint8Array;
-  temporalLayerId?: number;
   config?: { description?: Uint8Array; record?: Uint8Array; color: ParsedColorSpace };
   alpha?: Uint8Array;
 }
@@ -283,7 +283,7 @@ interface Configuration {
 }
 
 /** Records the exact codec string and description of what the encoder produced. */
-function updateStream(configuration: Configuration, stream: NonNullable<EncodedVideoEvent['config']>): void {
+function updateStream(configuration: Configuration, stream: NonNullable<EncodedVideoExtras['config']>): void {
   const { parsed, streamCodec } = configuration.parsed;
   let codec = streamCodec;
   if (stream.record && parsed) {
@@ -387,15 +387,16 @@ export class VideoEncoder extends CodecBase<Configuration> {
     this.#latest = null;
   }
 
-  protected deliverOutput(event: NativeEvent): void {
-    const e = event as EncodedVideoEvent;
+  // [key, timestamp, duration or NaN, value is EncodedVideoExtras, temporal layer id or -1]
+  protected deliverOutput(value: unknown, n: Float64Array, at: number): void {
     const configuration = this.activeConfig;
     const active = configuration?.parsed;
     if (!configuration || !active?.native) return;
-    if (e.config) updateStream(configuration, e.config);
-    const chunk = new EncodedVideoChunk(ownedChunkInit(e.key ? 'key' : 'delta', e.timestamp, e.duration, e.data));
+    const extras = n[at + 3] ? (value as EncodedVideoExtras) : null;
+    if (extras?.config) updateStream(configuration, extras.config);
+    const chunk = new EncodedVideoChunk(nativeChunkInit(extras ? extras.data : (value as Uint8Array), n, at));
     const metadata: EncodedVideoChunkMetadata = {};
-    const decoderConfig = decoderConfigUpdate(configuration, !!e.config, () => {
+    const decoderConfig = decoderConfigUpdate(configuration, !!extras?.config, () => {
       const cfg = active.clone;
       const outputConfig: VideoDecoderConfig = {
         codec: configuration.streamCodec,
@@ -411,9 +412,9 @@ export class VideoEncoder extends CodecBase<Configuration> {
       return outputConfig;
     });
     if (decoderConfig) metadata.decoderConfig = decoderConfig;
-    if (active.native.temporalLayers > 1) metadata.svc = { temporalLayerId: e.temporalLayerId ?? 0 };
-    if (active.native.keepAlpha && e.alpha) {
-      metadata.alphaSideData = e.alpha.slice().buffer as ArrayBuffer;
+    if (active.native.temporalLayers > 1) metadata.svc = { temporalLayerId: Math.max(n[at + 4], 0) };
+    if (active.native.keepAlpha && extras?.alpha) {
+      metadata.alphaSideData = extras.alpha.slice().buffer as ArrayBuffer;
     }
     invokeCallback(this.#output, chunk, metadata);
   }

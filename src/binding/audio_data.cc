@@ -77,6 +77,12 @@ void AudioDataHandle::Init(Napi::Env env, Napi::Object exports) {
                                         InstanceAccessor<&AudioDataHandle::GetNumberOfFrames>("numberOfFrames"),
                                         InstanceAccessor<&AudioDataHandle::GetNumberOfChannels>("numberOfChannels"),
                                     });
+  // The names decoder outputs index (src/binding/audio_decoder.cc).
+  Napi::Array names = Napi::Array::New(env, kSampleFormatCount);
+  for (int i = 0; i < kSampleFormatCount; i++) {
+    names.Set(static_cast<uint32_t>(i), SampleInfo(static_cast<SampleFormat>(i)).name);
+  }
+  ctor.Set("sampleFormats", names);
   AddonData::Get(env).audio_data_handle = Napi::Persistent(ctor);
   exports.Set("AudioDataHandle", ctor);
 }

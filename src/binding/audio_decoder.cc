@@ -35,19 +35,16 @@ class AudioDecoderBinding : public CodecBinding<AudioDecoderBinding, AudioDecode
 
   static DecodeWork ReadWork(const Napi::CallbackInfo& info) { return ReadDecodeWork(info); }
 
-  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) {
+  // The AudioData's handle, with the numbers [timestamp, format (an index
+  // into sampleFormats), sampleRate, numberOfFrames, numberOfChannels].
+  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e, EventNumbers& numbers) {
     auto& out = std::get<DecodedAudio>(e.output);
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("type", "output");
-    o.Set("generation", static_cast<double>(e.generation));
-    o.Set("timestamp", static_cast<double>(out.timestamp));
-    // The AudioData's shape (lib/audio-data.ts NativeAudioShape).
-    o.Set("format", SampleInfo(out.format).name);
-    o.Set("sampleRate", out.frame->sample_rate);
-    o.Set("numberOfFrames", out.frame->nb_samples);
-    o.Set("numberOfChannels", out.frame->ch_layout.nb_channels);
-    o.Set("data", AudioDataHandle::Wrap(env, std::move(out.frame), out.format));
-    return o;
+    numbers.Push(static_cast<double>(out.timestamp));
+    numbers.Push(static_cast<double>(out.format));
+    numbers.Push(out.frame->sample_rate);
+    numbers.Push(out.frame->nb_samples);
+    numbers.Push(out.frame->ch_layout.nb_channels);
+    return AudioDataHandle::Wrap(env, std::move(out.frame), out.format);
   }
 };
 

@@ -61,7 +61,9 @@ class AudioEncoderBinding : public CodecBinding<AudioEncoderBinding, AudioEncode
     return work;
   }
 
-  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) { return EncodedChunkToJs(env, e); }
+  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e, EventNumbers& numbers) {
+    return EncodedChunkToJs(env, e, numbers);
+  }
 };
 
 }  // namespace

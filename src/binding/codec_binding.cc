@@ -1,5 +1,7 @@
 #include "binding/codec_binding.h"
 
+#include <cmath>
+
 #include "binding/js_packet.h"
 
 namespace wcn {
@@ -22,20 +24,36 @@ Napi::Value CompletionToJs(Napi::Env env, WorkerEvent& e) {
   return o;
 }
 
-Napi::Object EncodedChunkToJs(Napi::Env env, WorkerEvent& e) {
+Napi::Value EventToJs(Napi::Env env, WorkerEvent& e, EventNumbers& numbers,
+                      Napi::Value (*output_to_js)(Napi::Env, WorkerEvent&, EventNumbers&)) {
+  if (e.type != WorkerEvent::Type::kOutput) {
+    numbers.Push(0);
+    return CompletionToJs(env, e);
+  }
+  const size_t header = numbers.Size();
+  numbers.Push(0);
+  numbers.Push(static_cast<double>(e.generation));
+  Napi::Value value = output_to_js(env, e, numbers);
+  numbers.Set(header, static_cast<double>(numbers.Size() - header - 1));
+  return value;
+}
+
+Napi::Value EncodedChunkToJs(Napi::Env env, WorkerEvent& e, EventNumbers& numbers, bool extras) {
   auto& out = std::get<EncodedChunkOutput>(e.output);
+  numbers.Push(out.key ? 1 : 0);
+  numbers.Push(static_cast<double>(out.timestamp));
+  numbers.Push(out.duration ? static_cast<double>(*out.duration) : NAN);
+  const bool object = extras || out.config;
+  numbers.Push(object ? 1 : 0);
+  Napi::Uint8Array data = PacketToJs(env, std::move(out.packet));
+  if (!object) return data;
   Napi::Object o = Napi::Object::New(env);
-  o.Set("type", "output");
-  o.Set("generation", static_cast<double>(e.generation));
-  o.Set("key", out.key);
-  o.Set("timestamp", static_cast<double>(out.timestamp));
-  o.Set("duration", out.duration ? Napi::Number::New(env, static_cast<double>(*out.duration)) : env.Null());
+  o.Set("data", data);
   if (out.config) {
     Napi::Object c = Napi::Object::New(env);
     if (!out.config->description.empty()) c.Set("description", BytesToJs(env, out.config->description));
     o.Set("config", c);
   }
-  o.Set("data", PacketToJs(env, std::move(out.packet)));
   return o;
 }
 

@@ -4,7 +4,7 @@
 // Derived supplies
 //   Engine::Config ReadConfig(const Napi::Value&);  // static or not
 //   Engine::Work ReadWork(const Napi::CallbackInfo&);  // args before the generation
-//   static Napi::Value OutputToJs(Napi::Env, WorkerEvent&);
+//   static Napi::Value OutputToJs(Napi::Env, WorkerEvent&, EventNumbers&);
 //   static constexpr const char* kThreadName;
 //   static constexpr LiveKind kLiveKind;  // what getLiveObjects() counts it as
 //   static constexpr bool kMergeDone;  // see EventChannel::Create
@@ -29,10 +29,18 @@ namespace wcn {
 // {type, generation, ...} for events that are not outputs.
 Napi::Value CompletionToJs(Napi::Env env, WorkerEvent& e);
 
-// An encoder's EncodedChunkOutput: {type: "output", generation, key,
-// timestamp, duration, config?: {description?}, data} (the bytes without a
-// copy). The video encoder adds its own members.
-Napi::Object EncodedChunkToJs(Napi::Env env, WorkerEvent& e);
+// What lib/ receives for each event (lib/codec-base.ts forEachEvent reads it): an
+// output is its value (Derived::OutputToJs) and the record
+// [numbers after this one, generation, Derived's numbers...]; any other
+// event is {type, generation, ...} and the record [0].
+Napi::Value EventToJs(Napi::Env env, WorkerEvent& e, EventNumbers& numbers,
+                      Napi::Value (*output_to_js)(Napi::Env, WorkerEvent&, EventNumbers&));
+
+// An encoder's EncodedChunkOutput: the bytes (without a copy) and the
+// numbers [key, timestamp, duration or NaN]; with a changed stream config
+// the value is {data, description?} instead. `extras` asks for that object
+// whatever the config (the video encoder adds its own members).
+Napi::Value EncodedChunkToJs(Napi::Env env, WorkerEvent& e, EventNumbers& numbers, bool extras = false);
 
 template <typename Derived, typename Engine>
 class CodecBinding : public Napi::ObjectWrap<Derived> {
@@ -60,8 +68,8 @@ class CodecBinding : public Napi::ObjectWrap<Derived> {
     if (!info[0].IsFunction()) Throw(env, ErrorKind::kTypeError, "The codec needs an event callback.");
     channel_ = EventChannel::Create(
         env, info[0].As<Napi::Function>(),
-        [](Napi::Env e, WorkerEvent& ev) {
-          return ev.type == WorkerEvent::Type::kOutput ? Derived::OutputToJs(e, ev) : CompletionToJs(e, ev);
+        [](Napi::Env e, WorkerEvent& ev, EventNumbers& numbers) {
+          return EventToJs(e, ev, numbers, &Derived::OutputToJs);
         },
         [this] { Finish(); }, Derived::kMergeDone);
     worker_ = std::make_unique<Worker>(channel_, Derived::kThreadName);

@@ -1,6 +1,7 @@
 // DemuxerNative: the native half of Demuxer (lib/demuxer.ts). The input is
 // a path, or bytes lib/ appends to a ByteStore (a whole Buffer, or a stream
 // fed whenever the worker waits for more).
+#include <cmath>
 #include <limits>
 
 #include "binding/codec_binding.h"
@@ -104,10 +105,11 @@ class DemuxerBinding : public CodecBinding<DemuxerBinding, DemuxEngine> {
     return select;
   }
 
-  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) {
+  // A packet is its bytes, with the numbers [track, key, timestamp,
+  // duration or NaN]; the header, "wants input" and the end are objects
+  // without numbers.
+  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e, EventNumbers& numbers) {
     Napi::Object o = Napi::Object::New(env);
-    o.Set("type", "output");
-    o.Set("generation", static_cast<double>(e.generation));
     if (auto* header = std::get_if<DemuxHeader>(&e.output)) {
       o.Set("format", header->format);
       o.Set("formatName", header->format_long);
@@ -128,12 +130,11 @@ class DemuxerBinding : public CodecBinding<DemuxerBinding, DemuxEngine> {
       o.Set("end", true);
       return o;
     }
-    o.Set("track", packet.track);
-    o.Set("key", packet.key);
-    o.Set("timestamp", static_cast<double>(packet.timestamp));
-    o.Set("duration", packet.duration ? Napi::Number::New(env, static_cast<double>(*packet.duration)) : env.Null());
-    o.Set("data", PacketToJs(env, std::move(packet.packet)));
-    return o;
+    numbers.Push(packet.track);
+    numbers.Push(packet.key ? 1 : 0);
+    numbers.Push(static_cast<double>(packet.timestamp));
+    numbers.Push(packet.duration ? static_cast<double>(*packet.duration) : NAN);
+    return PacketToJs(env, std::move(packet.packet));
   }
 
  private:

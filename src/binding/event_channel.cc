@@ -87,10 +87,16 @@ void EventChannel::Drain(Napi::Env env) {
   Napi::Array values = Napi::Array::New(env);
   uint32_t n = 0;
   bool closed = false;
+  numbers_.values_.clear();
   auto add = [&](WorkerEvent& e) {
     if (!convert_) return;
-    Napi::Value v = convert_(env, e);
-    if (!v.IsEmpty()) values.Set(n++, v);
+    const size_t mark = numbers_.values_.size();
+    Napi::Value v = convert_(env, e, numbers_);
+    if (v.IsEmpty()) {
+      numbers_.values_.resize(mark);
+    } else {
+      values.Set(n++, v);
+    }
   };
   using Type = WorkerEvent::Type;
   for (auto begin = batch.begin(); begin != batch.end();) {
@@ -143,7 +149,7 @@ void EventChannel::Drain(Napi::Env env) {
     Napi::Value fn = on_events_.Value();
     if (fn.IsFunction()) {
       try {
-        fn.As<Napi::Function>().Call({values});
+        fn.As<Napi::Function>().Call({values, NumbersToJs(env)});
       } catch (const Napi::Error& err) {
         // lib/ catches user callback errors itself; anything else is a bug
         // that must surface as an uncaught exception, not a crash.
@@ -154,6 +160,19 @@ void EventChannel::Drain(Napi::Env env) {
   if (closed && on_closed_) on_closed_();
   UpdateRef();
   DeliverFfmpegLog(env);
+}
+
+Napi::Value EventChannel::NumbersToJs(Napi::Env env) {
+  const std::vector<double>& numbers = numbers_.values_;
+  if (numbers.empty()) return env.Undefined();
+  Napi::Float64Array array;
+  if (!numbers_array_.IsEmpty()) array = numbers_array_.Value();
+  if (array.IsEmpty() || array.ElementLength() < numbers.size()) {
+    array = Napi::Float64Array::New(env, std::max<size_t>(numbers.size(), 2 * numbers.capacity()));
+    numbers_array_ = Napi::Persistent(array);
+  }
+  std::copy(numbers.begin(), numbers.end(), array.Data());
+  return array;
 }
 
 void EventChannel::Expect(int64_t completions) {
@@ -182,6 +201,7 @@ void EventChannel::Detach() {
   convert_ = nullptr;
   on_closed_ = nullptr;
   on_events_.Reset();
+  numbers_array_.Reset();
   Release();
 }
 

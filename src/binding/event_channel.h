@@ -2,8 +2,10 @@
 // ThreadSafeFunction. Events are batched: the worker appends to a list and
 // signals only when the JS thread has taken the previous batch (and not
 // while the worker holds the signal back, see EventSink::Hold), and the JS
-// thread hands the whole batch to lib/ in one call. The TSFN keeps the event loop alive only while
-// completions are expected, so an idle codec never holds a process open.
+// thread hands the whole batch to lib/ in one call, with the numbers its
+// events carry in one Float64Array (EventNumbers). The TSFN keeps the event
+// loop alive only while completions are expected, so an idle codec never
+// holds a process open.
 #pragma once
 
 #include <napi.h>
@@ -19,13 +21,29 @@
 namespace wcn {
 
 class EventChannel;
+
+// Numbers that go with a batch's events. lib/ gets them as one Float64Array
+// next to the events: a number there costs a store, a property on an event
+// object costs V8 a string, a lookup and a map transition, which made
+// building output objects the JS thread's largest cost.
+class EventNumbers {
+ public:
+  void Push(double value) { values_.push_back(value); }
+  size_t Size() const { return values_.size(); }
+  void Set(size_t index, double value) { values_[index] = value; }
+
+ private:
+  friend class EventChannel;
+  std::vector<double> values_;  // keeps its capacity from batch to batch
+};
+
 void EventChannelCallJs(Napi::Env env, Napi::Function, EventChannel* self, std::nullptr_t*);
 
 class EventChannel final : public EventSink {
  public:
-  // Turns one event into the JS value lib/ receives; returns an empty value
-  // to drop it.
-  using Converter = std::function<Napi::Value(Napi::Env, WorkerEvent&)>;
+  // Turns one event into the JS value lib/ receives, adding any numbers it
+  // carries; returns an empty value (and adds none) to drop it.
+  using Converter = std::function<Napi::Value(Napi::Env, WorkerEvent&, EventNumbers&)>;
   // Called on the JS thread when the worker reports kClosed.
   using ClosedHandler = std::function<void()>;
 
@@ -56,12 +74,16 @@ class EventChannel final : public EventSink {
   friend void EventChannelCallJs(Napi::Env env, Napi::Function, EventChannel* self, std::nullptr_t*);
   using Tsfn = Napi::TypedThreadSafeFunction<EventChannel, std::nullptr_t, &EventChannelCallJs>;
   void Drain(Napi::Env env);
+  // The batch's numbers as a Float64Array (undefined when there are none).
+  Napi::Value NumbersToJs(Napi::Env env);
   void Signal();
   void UpdateRef();
 
   Napi::Env env_;
   Tsfn tsfn_;
   Napi::FunctionReference on_events_;  // weak: the codec can be collected when idle
+  EventNumbers numbers_;                // JS thread: the batch's numbers
+  Napi::Reference<Napi::Float64Array> numbers_array_;  // handed to JS, reused while large enough
   Converter convert_;
   ClosedHandler on_closed_;
   const bool merge_done_;

@@ -19,7 +19,7 @@ namespace wcn {
 
 namespace {
 
-Napi::Value DemuxEventToJs(Napi::Env env, WorkerEvent& e) {
+Napi::Value DemuxEventToJs(Napi::Env env, WorkerEvent& e, EventNumbers&) {
   if (e.type == WorkerEvent::Type::kDone) return Napi::Value();  // waiting for bytes: nothing to tell lib/
   if (e.type != WorkerEvent::Type::kOutput) return CompletionToJs(env, e);
   const auto& ev = std::get<ImageDemuxEvent>(e.output);

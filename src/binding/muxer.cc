@@ -80,12 +80,9 @@ class MuxerBinding : public CodecBinding<MuxerBinding, MuxEngine> {
     return p;
   }
 
-  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("type", "output");
-    o.Set("generation", static_cast<double>(e.generation));
-    o.Set("data", VectorToJs(env, std::move(std::get<MuxedBytes>(e.output).data)));
-    return o;
+  // The muxed bytes.
+  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e, EventNumbers&) {
+    return VectorToJs(env, std::move(std::get<MuxedBytes>(e.output).data));
   }
 };
 

@@ -38,11 +38,8 @@ class VideoDecoderBinding : public CodecBinding<VideoDecoderBinding, VideoDecode
 
   static DecodeWork ReadWork(const Napi::CallbackInfo& info) { return ReadDecodeWork(info); }
 
-  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) {
-    Napi::Object o = DecodedVideoToJs(env, std::get<DecodedVideo>(e.output));
-    o.Set("type", "output");
-    o.Set("generation", static_cast<double>(e.generation));
-    return o;
+  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e, EventNumbers&) {
+    return DecodedVideoToJs(env, std::get<DecodedVideo>(e.output));
   }
 };
 

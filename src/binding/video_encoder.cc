@@ -68,17 +68,19 @@ class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncode
     return work;
   }
 
-  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e) {
+  // EncodedChunkToJs's value and numbers, then the temporal layer id (-1
+  // without layers); the value is an object with an alpha packet too.
+  static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e, EventNumbers& numbers) {
     auto& out = std::get<EncodedChunkOutput>(e.output);
-    Napi::Object o = EncodedChunkToJs(env, e);
-    if (out.temporal_layer >= 0) o.Set("temporalLayerId", out.temporal_layer);
+    Napi::Value value = EncodedChunkToJs(env, e, numbers, out.alpha != nullptr);
+    numbers.Push(out.temporal_layer);
     if (out.config) {
-      Napi::Object c = o.Get("config").As<Napi::Object>();
+      Napi::Object c = value.As<Napi::Object>().Get("config").As<Napi::Object>();
       if (!out.config->record.empty()) c.Set("record", BytesToJs(env, out.config->record));
       c.Set("color", ColorToJs(env, out.config->color));
     }
-    if (out.alpha) o.Set("alpha", PacketToJs(env, std::move(out.alpha)));
-    return o;
+    if (out.alpha) value.As<Napi::Object>().Set("alpha", PacketToJs(env, std::move(out.alpha)));
+    return value;
   }
 };
 

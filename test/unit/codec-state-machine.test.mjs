@@ -55,17 +55,28 @@ class FakeNative {
     const m = this.pending.shift();
     if (!m) return;
     const g = m.generation;
+    // As EventToJs sends them: an output is its value and the record
+    // [1 + its numbers, generation, its numbers]; other events the record [0].
     const events = [];
+    const numbers = [];
+    const event = (e) => {
+      events.push(e);
+      numbers.push(0);
+    };
     if (m.kind === 'configure') {
-      events.push({ type: 'configured', generation: g });
+      event({ type: 'configured', generation: g });
     } else if (m.kind === 'work') {
-      if (fail) events.push({ type: 'error', generation: g, error: new DOMException('corrupt', 'EncodingError') });
-      else events.push({ type: 'output', generation: g, workId: m.id });
-      events.push({ type: 'done', generation: g });
+      if (fail) {
+        event({ type: 'error', generation: g, error: new DOMException('corrupt', 'EncodingError') });
+      } else {
+        events.push({ workId: m.id });
+        numbers.push(2, g, m.id);
+      }
+      event({ type: 'done', generation: g });
     } else {
-      events.push({ type: 'flushed', generation: g, id: m.id });
+      event({ type: 'flushed', generation: g, id: m.id });
     }
-    this.onEvents(events);
+    this.onEvents(events, new Float64Array(numbers));
   }
 }
 
@@ -99,8 +110,9 @@ class FakeCodec extends CodecBase {
     this.closeCodec(new DOMException('close', 'AbortError'));
   }
   onReset() {}
-  deliverOutput(event) {
-    this.log.outputs.push({ workId: event.workId, era: this.log.era(), state: this.state, configuration: this.activeConfig });
+  deliverOutput(value, numbers, at) {
+    assert.equal(numbers[at], value.workId, 'the output gets its own numbers');
+    this.log.outputs.push({ workId: value.workId, era: this.log.era(), state: this.state, configuration: this.activeConfig });
   }
 }
 
