@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { runNode } from '../helpers/process.mjs';
 
 const fixture = fileURLToPath(new URL('./fixtures/live-objects.mjs', import.meta.url));
-const ZERO = {
+const ZERO_OBJECTS = {
   videoFrames: 0, audioData: 0, chunkBuffers: 0, videoDecoders: 0, videoEncoders: 0,
-  audioDecoders: 0, audioEncoders: 0, demuxers: 0, muxers: 0, imageDecoders: 0, poolBuffers: 0,
+  audioDecoders: 0, audioEncoders: 0, demuxers: 0, muxers: 0, imageDecoders: 0,
 };
+const ZERO = { ...ZERO_OBJECTS, poolBuffers: 0 };
 
 test('live-object counts: exact while objects live, zero after close, join and collection', () => {
   // Array buffers swept during gc(), not after it: what it frees is counted at once.
@@ -37,8 +38,12 @@ test('live-object counts: exact while objects live, zero after close, join and c
   assert.deepEqual(at('2 encoders, 2 decoders'), { ...ZERO, videoEncoders: 1, audioEncoders: 1, videoDecoders: 1, audioDecoders: 1 });
   const outputs = at('outputs');
   assert.ok(outputs.frames === 3 && outputs.audio > 0 && outputs.chunks > 3);
-  assert.deepEqual(at('decoded outputs held'), {
-    ...ZERO, videoEncoders: 1, audioEncoders: 1, videoDecoders: 1, audioDecoders: 1,
+  // A decoder on frame threads (FFmpeg's VP8) keeps each thread's last
+  // packet, a pooled copy of a chunk, until it decodes the next or closes.
+  const { poolBuffers: packetsHeld, ...decoded } = at('decoded outputs held');
+  assert.ok(packetsHeld <= outputs.chunks, `${packetsHeld} pool buffers held by open decoders`);
+  assert.deepEqual(decoded, {
+    ...ZERO_OBJECTS, videoEncoders: 1, audioEncoders: 1, videoDecoders: 1, audioDecoders: 1,
     videoFrames: outputs.frames, audioData: outputs.audio, chunkBuffers: outputs.chunks,
   });
   assert.equal(at('muxer').muxers, 1);
