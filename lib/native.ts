@@ -169,7 +169,7 @@ export interface NativeBinding {
   setErrorFactory(factory: (kind: string, message: string) => Error): void;
   getPoolStats(): { pools: (PoolStats & { bufferSize: number })[]; total: PoolStats; externalMemory: number };
   trimPools(): void;
-  configurePools(maxBytes: number | null, maxBuffersPerPool: number | null): PoolConfig;
+  configurePools(maxBytes: number | null, maxBuffersPerPool: number | null, idleTrimMs: number | null): PoolConfig;
   getLiveObjects(): Omit<import('./index').LiveObjects, 'poolBuffers'>;
   detachArrayBuffer(buffer: ArrayBuffer): void;
   versions(): Record<string, string>;

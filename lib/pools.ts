@@ -15,6 +15,13 @@ export interface PoolConfig {
   maxBytes: number;
   /** Buffers one pool (one buffer size) may own (default 256). */
   maxBuffersPerPool: number;
+  /**
+   * A pool nothing has taken a buffer from for this many milliseconds frees
+   * its idle buffers (default 30000; 0: never). Checked when buffers are
+   * taken, at most once a second: there is no timer, so a process that
+   * stops using every pool keeps them until trimPools() or its next use.
+   */
+  idleTrimMs: number;
 }
 
 export interface PoolStats {
@@ -65,9 +72,11 @@ export interface AudioPoolShape {
 export function configurePools(config?: Partial<PoolConfig>): PoolConfig {
   const F = 'PoolConfig';
   const d = toDictionary<PoolConfig>(config, F);
+  // Members in lexicographic order, as WebIDL converts them.
+  const idleTrimMs = d.idleTrimMs === undefined ? null : enforceU64(d.idleTrimMs, `${F}.idleTrimMs`);
   const maxBuffersPerPool = d.maxBuffersPerPool === undefined ? null : enforceU64(d.maxBuffersPerPool, `${F}.maxBuffersPerPool`);
   const maxBytes = d.maxBytes === undefined ? null : enforceU64(d.maxBytes, `${F}.maxBytes`);
-  return native.configurePools(maxBytes, maxBuffersPerPool);
+  return native.configurePools(maxBytes, maxBuffersPerPool, idleTrimMs);
 }
 
 /**

@@ -69,10 +69,11 @@ Napi::Object ConfigToObject(Napi::Env env, const PoolConfig& config) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("maxBytes", static_cast<double>(config.max_bytes));
   o.Set("maxBuffersPerPool", static_cast<double>(config.max_buffers_per_pool));
+  o.Set("idleTrimMs", static_cast<double>(config.idle_trim_ms));
   return o;
 }
 
-// configurePools(maxBytes | null, maxBuffersPerPool | null) -> the limits in
+// configurePools(maxBytes | null, maxBuffersPerPool | null, idleTrimMs | null) -> the limits in
 // force; lib/ has checked the numbers (safe integers, not negative).
 Napi::Value ConfigurePools(const Napi::CallbackInfo& info) {
   PoolRegistry& registry = PoolRegistry::Instance();
@@ -81,6 +82,7 @@ Napi::Value ConfigurePools(const Napi::CallbackInfo& info) {
   if (info[1].IsNumber()) {
     config.max_buffers_per_pool = static_cast<uint64_t>(info[1].As<Napi::Number>().DoubleValue());
   }
+  if (info[2].IsNumber()) config.idle_trim_ms = static_cast<uint64_t>(info[2].As<Napi::Number>().DoubleValue());
   registry.Configure(config);
   return ConfigToObject(info.Env(), registry.config());
 }

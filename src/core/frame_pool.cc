@@ -11,6 +11,7 @@ namespace wcn {
 void PoolBudget::set_config(const PoolConfig& config) {
   max_bytes_.store(config.max_bytes);
   max_buffers_.store(config.max_buffers_per_pool);
+  idle_trim_ms_.store(config.idle_trim_ms);
 }
 
 bool PoolBudget::Reserve(uint64_t bytes) {
@@ -219,18 +220,39 @@ PoolRegistry& PoolRegistry::Instance() { return Immortal<PoolRegistry>(); }
 
 PoolRegistry::PoolRegistry() : budget_(std::make_shared<PoolBudget>()) {}
 
-std::shared_ptr<BufferPool> PoolRegistry::PoolFor(size_t size) {
+std::shared_ptr<BufferPool> PoolRegistry::PoolFor(size_t size, Clock::time_point now) {
   Entry& entry = pools_[size];
   if (!entry.pool) entry.pool = std::make_shared<BufferPool>(size, budget_);
   entry.last_use = ++clock_;
+  entry.used_at = now;
+  if (now >= next_idle_trim_) TrimIdleLocked(now);
   return entry.pool;
 }
 
+void PoolRegistry::TrimIdle(Clock::time_point now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  TrimIdleLocked(now);
+}
+
+void PoolRegistry::TrimIdleLocked(Clock::time_point now) {
+  const uint64_t idle_ms = budget_->config().idle_trim_ms;
+  if (idle_ms == 0) {
+    next_idle_trim_ = Clock::time_point::max();
+    return;
+  }
+  const auto idle = std::chrono::milliseconds(idle_ms);
+  next_idle_trim_ = now + std::min<Clock::duration>(idle, std::chrono::seconds(1));
+  for (auto& [size, entry] : pools_) {
+    if (now - entry.used_at >= idle) entry.pool->Trim();
+  }
+}
+
 BufferRefPtr PoolRegistry::Acquire(size_t size) {
+  const Clock::time_point now = Clock::now();  // read outside the lock
   std::shared_ptr<BufferPool> pool;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    pool = PoolFor(size);
+    pool = PoolFor(size, now);
   }
   if (BufferRefPtr buf = pool->TryAcquire()) return buf;
   // At a limit. Idle buffers of shapes no longer in use make way for this
@@ -254,10 +276,11 @@ BufferRefPtr PoolRegistry::AcquireAtLeast(size_t size) {
 }
 
 uint64_t PoolRegistry::Preallocate(size_t size, uint64_t count) {
+  const Clock::time_point now = Clock::now();
   std::shared_ptr<BufferPool> pool;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    pool = PoolFor(size);
+    pool = PoolFor(size, now);
   }
   return pool->Reserve(count);
 }
@@ -279,6 +302,7 @@ bool PoolRegistry::MakeRoom(uint64_t bytes, const BufferPool* keep) {
 void PoolRegistry::Configure(const PoolConfig& config) {
   budget_->set_config(config);
   std::lock_guard<std::mutex> lock(mutex_);
+  next_idle_trim_ = {};  // the next request applies the new idle time
   // Per-pool limit first (Trim(0) frees only what is past it), then the
   // byte cap, taken from the least recently used pools.
   for (auto& [size, entry] : pools_) entry.pool->Trim(0);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -29,10 +30,12 @@ namespace wcn {
 
 inline constexpr uint64_t kDefaultMaxPoolBytes = uint64_t{1} << 30;
 inline constexpr uint64_t kDefaultMaxBuffersPerPool = 256;
+inline constexpr uint64_t kDefaultIdleTrimMs = 30000;
 
 struct PoolConfig {
   uint64_t max_bytes = kDefaultMaxPoolBytes;                 // held by all pools together
   uint64_t max_buffers_per_pool = kDefaultMaxBuffersPerPool;  // owned by one pool
+  uint64_t idle_trim_ms = kDefaultIdleTrimMs;  // a pool unused this long frees its idle buffers (0: never)
 };
 
 struct PoolStats {
@@ -52,7 +55,7 @@ struct PoolStats {
 // together. Atomic: pools on every thread consult it without a lock.
 class PoolBudget {
  public:
-  PoolConfig config() const { return {max_bytes_.load(), max_buffers_.load()}; }
+  PoolConfig config() const { return {max_bytes_.load(), max_buffers_.load(), idle_trim_ms_.load()}; }
   void set_config(const PoolConfig& config);
   uint64_t max_buffers() const { return max_buffers_.load(std::memory_order_relaxed); }
   uint64_t held() const { return held_.load(std::memory_order_relaxed); }
@@ -69,6 +72,7 @@ class PoolBudget {
  private:
   std::atomic<uint64_t> max_bytes_{kDefaultMaxPoolBytes};
   std::atomic<uint64_t> max_buffers_{kDefaultMaxBuffersPerPool};
+  std::atomic<uint64_t> idle_trim_ms_{kDefaultIdleTrimMs};
   std::atomic<uint64_t> held_{0};
   std::atomic<uint64_t> in_use_{0};
   std::atomic<uint64_t> peak_in_use_{0};
@@ -132,6 +136,8 @@ struct PoolReport {
 // codec workers, so everything here is thread-safe.
 class PoolRegistry {
  public:
+  using Clock = std::chrono::steady_clock;
+
   static PoolRegistry& Instance();
   PoolRegistry();
 
@@ -151,13 +157,20 @@ class PoolRegistry {
   PoolReport Report() const;
   // Frees every idle buffer and forgets pools with nothing in use.
   void Trim();
+  // Frees the idle buffers of pools last used PoolConfig::idle_trim_ms or
+  // more before `now`. Requests run it, at most once a second: no timer, so
+  // a process that stops using every pool keeps them until Trim() or its
+  // next request.
+  void TrimIdle(Clock::time_point now);
 
  private:
   struct Entry {
     std::shared_ptr<BufferPool> pool;
     uint64_t last_use = 0;
+    Clock::time_point used_at;
   };
-  std::shared_ptr<BufferPool> PoolFor(size_t size);
+  std::shared_ptr<BufferPool> PoolFor(size_t size, Clock::time_point now);
+  void TrimIdleLocked(Clock::time_point now);
   // Frees idle buffers of other pools than `keep`, least recently used
   // first, until `bytes` more fit in the budget; mutex_ held. Whether they fit.
   bool MakeRoom(uint64_t bytes, const BufferPool* keep);
@@ -166,6 +179,7 @@ class PoolRegistry {
   mutable std::mutex mutex_;
   std::map<size_t, Entry> pools_;
   uint64_t clock_ = 0;  // counts PoolFor() calls: the order pools were last used in
+  Clock::time_point next_idle_trim_;
 };
 
 // A packet holding a copy of `size` bytes of `data`, in a pooled buffer of a

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 
 import { AudioData, VideoFrame, configurePools, getPoolStats, preallocate, trimPools } from 'webcodecs-native';
 
-const DEFAULTS = { maxBytes: 2 ** 30, maxBuffersPerPool: 256 };
+const DEFAULTS = { maxBytes: 2 ** 30, maxBuffersPerPool: 256, idleTrimMs: 30000 };
 
 /** The statistics of the pool of `bufferSize`-byte buffers (zeros before its first use). */
 function pool(bufferSize) {
@@ -34,17 +34,34 @@ test('configurePools() reports the limits in force; members left out keep their 
   assert.deepEqual(configurePools(), DEFAULTS);
   withLimits({ maxBuffersPerPool: 3 }, () => {
     assert.deepEqual(configurePools(), { ...DEFAULTS, maxBuffersPerPool: 3 });
-    assert.deepEqual(configurePools({ maxBytes: 1000 }), { maxBytes: 1000, maxBuffersPerPool: 3 });
+    assert.deepEqual(configurePools({ maxBytes: 1000 }), { ...DEFAULTS, maxBytes: 1000, maxBuffersPerPool: 3 });
+    assert.deepEqual(configurePools({ idleTrimMs: 0 }), { ...DEFAULTS, maxBytes: 1000, maxBuffersPerPool: 3, idleTrimMs: 0 });
   });
   assert.deepEqual(configurePools(), DEFAULTS);
 });
 
 test('configurePools() rejects limits that are not non-negative integers', () => {
-  for (const bad of [{ maxBytes: -1 }, { maxBytes: Infinity }, { maxBuffersPerPool: NaN }, { maxBuffersPerPool: 'many' }]) {
+  for (const bad of [{ maxBytes: -1 }, { maxBytes: Infinity }, { maxBuffersPerPool: NaN }, { maxBuffersPerPool: 'many' }, { idleTrimMs: -5 }]) {
     assert.throws(() => configurePools(bad), TypeError, JSON.stringify(bad));
   }
   assert.throws(() => configurePools(42), TypeError);
   assert.deepEqual(configurePools(), DEFAULTS, 'a rejected call changes nothing');
+});
+
+test('a pool unused for idleTrimMs frees its idle buffers when another is next used', async () => {
+  configurePools({ idleTrimMs: 20 });
+  try {
+    rgba(88, 8).close(); // 2816-byte buffers
+    assert.equal(pool(2816).available, 1);
+    // The check runs when a buffer is taken, at most every idleTrimMs here.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    rgba(104, 8).close();
+    assert.equal(pool(2816).available, 0, 'the idle pool gave its buffer back');
+    assert.equal(pool(2816).acquires, 1, 'its statistics stay');
+    assert.equal(pool(3328).available, 1, 'the pool just used keeps its buffer');
+  } finally {
+    configurePools(DEFAULTS);
+  }
 });
 
 test('past the per-pool limit a frame still gets memory: a counted fallback, freed when closed', () => {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -242,6 +243,33 @@ TEST(PoolRegistry, ConfigureFreesIdleBuffersPastTheNewLimitsAtOnce) {
   EXPECT_LE(StatsOf(r, 1000).capacity, 3u);
   EXPECT_LE(r.Report().total.bytes_held, 5000u);
   EXPECT_EQ(StatsOf(r, 1000).in_use + StatsOf(r, 3000).in_use, 0u);
+}
+
+TEST(PoolRegistry, PoolsUnusedForTheIdleTimeFreeTheirIdleBuffers) {
+  using std::chrono::seconds;
+  PoolRegistry r;
+  r.Configure({kDefaultMaxPoolBytes, kDefaultMaxBuffersPerPool, 60000});
+  BufferRefPtr held = r.Acquire(8192);
+  for (int i = 0; i < 2; i++) r.Acquire(4096).reset();
+  r.Acquire(8192).reset();
+  const PoolRegistry::Clock::time_point used = PoolRegistry::Clock::now();
+  r.TrimIdle(used + seconds(30));
+  EXPECT_EQ(StatsOf(r, 4096).capacity, 1u) << "used within the idle time: kept";
+  EXPECT_EQ(StatsOf(r, 8192).capacity, 2u);
+  r.TrimIdle(used + seconds(61));
+  EXPECT_EQ(StatsOf(r, 4096).capacity, 0u) << "unused for the idle time: its idle buffer is freed";
+  EXPECT_EQ(StatsOf(r, 8192).capacity, 1u) << "a buffer in use stays";
+  EXPECT_EQ(StatsOf(r, 8192).in_use, 1u);
+  EXPECT_EQ(StatsOf(r, 4096).acquires, 2u) << "the pools and their statistics stay";
+}
+
+TEST(PoolRegistry, IdleTimeZeroNeverTrims) {
+  PoolRegistry r;
+  r.Configure({kDefaultMaxPoolBytes, kDefaultMaxBuffersPerPool, 0});
+  r.Acquire(4096).reset();
+  r.TrimIdle(PoolRegistry::Clock::now() + std::chrono::hours(24 * 365));
+  EXPECT_EQ(StatsOf(r, 4096).capacity, 1u);
+  EXPECT_EQ(r.config().idle_trim_ms, 0u);
 }
 
 TEST(PoolRegistry, ZeroBytesTurnsPoolingOff) {
