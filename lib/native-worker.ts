@@ -4,7 +4,7 @@
 // completion of the message that produced them. A failure sticks: every
 // later message rejects with it.
 import { domError } from './errors';
-import { forEachEvent, type NativeCodec, type NativeEvent, type NativeEventsCallback } from './codec-base';
+import { forEachEvent, type NativeCodec, type NativeEvent, type NativeEventsCallback, type NativeOutputHandler } from './codec-base';
 
 interface Pending<Tag> {
   tag: Tag;
@@ -24,7 +24,7 @@ export class NativeWorker<N extends NativeCodec, Tag> {
   #closed = false;
   readonly #onEvents: NativeEventsCallback;
   readonly #onEvent: (event: NativeEvent) => void;
-  readonly #onOutputEvent: (value: unknown, generation: number, numbers: Float64Array, at: number, count: number) => void;
+  readonly #onOutputEvent: NativeOutputHandler;
 
   /**
    * `onOutput` gets every output (its value, and its `count` numbers from
