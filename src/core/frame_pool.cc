@@ -240,10 +240,12 @@ void PoolRegistry::TrimIdleLocked(Clock::time_point now) {
     next_idle_trim_ = Clock::time_point::max();
     return;
   }
-  const auto idle = std::chrono::milliseconds(idle_ms);
-  next_idle_trim_ = now + std::min<Clock::duration>(idle, std::chrono::seconds(1));
+  // In milliseconds: any idleTrimMs lib/ accepts (up to 2^53) would
+  // overflow the clock's nanoseconds.
+  next_idle_trim_ = now + std::chrono::milliseconds(std::min<uint64_t>(idle_ms, 1000));
   for (auto& [size, entry] : pools_) {
-    if (now - entry.used_at >= idle) entry.pool->Trim();
+    const int64_t unused_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - entry.used_at).count();
+    if (unused_ms >= 0 && static_cast<uint64_t>(unused_ms) >= idle_ms) entry.pool->Trim();
   }
 }
 

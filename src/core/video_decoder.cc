@@ -149,15 +149,6 @@ Status VideoDecoderEngine::Configure(const Config& config, Emitter& emit) {
   ctx->err_recognition = AV_EF_EXPLODE | AV_EF_CRCCHECK;
   // Frame threads add a frame of latency per thread; latency-sensitive users
   // get slice threads only.
-  // An H.264 SPS without bitstream_restriction does not say how many frames
-  // the stream reorders. FFmpeg then guesses 0 and drops the first frame
-  // that comes out of order; in strict mode it assumes the most the level
-  // allows (the DPB's size), as the standard's output process does. Baseline
-  // streams have no B-frames, and low-latency users asked for no delay.
-  constexpr int kAvcBaseline = 66;
-  if (config.family == "h264" && config.profile != kAvcBaseline && !config.optimize_for_latency) {
-    ctx->strict_std_compliance = FF_COMPLIANCE_STRICT;
-  }
   ctx->thread_count = config.threads;
   ctx->thread_type = config.optimize_for_latency ? FF_THREAD_SLICE : (FF_THREAD_FRAME | FF_THREAD_SLICE);
   if (config.optimize_for_latency) ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;

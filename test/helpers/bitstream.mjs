@@ -153,39 +153,36 @@ function editAnnexB(bytes, hevc, type, edit) {
   return concat(nals.flatMap((n) => [START, n]));
 }
 
-/** Reads an H.264 SPS (after its NAL header) up to pic_width_in_mbs_minus1. */
-function readH264SpsToSize(r) {
-  const profile = r.bits(8);
-  r.bits(16); // constraint flags, level_idc
-  r.ue(); // seq_parameter_set_id
-  if ([100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135].includes(profile)) {
-    if (r.ue() === 3) r.bit(); // chroma_format_idc, separate_colour_plane_flag
-    r.ue();
-    r.ue(); // bit depths
-    r.bit(); // qpprime_y_zero_transform_bypass_flag
-    if (r.bit()) throw new Error('SPS scaling matrices are not handled');
-  }
-  r.ue(); // log2_max_frame_num_minus4
-  const pocType = r.ue();
-  if (pocType === 0) r.ue();
-  else if (pocType === 1) {
-    r.bit();
-    r.se();
-    r.se();
-    const n = r.ue();
-    for (let i = 0; i < n; i++) r.se();
-  }
-  r.ue(); // max_num_ref_frames
-  r.bit(); // gaps_in_frame_num_value_allowed_flag
-}
-
 /** H.264 Annex B access unit whose SPS declares width x height (multiples of 16). */
 export function h264WithSize(bytes, width, height) {
   return editAnnexB(bytes, false, 7, (nal) =>
     rewriteSps(
       nal,
       1,
-      readH264SpsToSize,
+      (r) => {
+        const profile = r.bits(8);
+        r.bits(16); // constraint flags, level_idc
+        r.ue(); // seq_parameter_set_id
+        if ([100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135].includes(profile)) {
+          if (r.ue() === 3) r.bit(); // chroma_format_idc, separate_colour_plane_flag
+          r.ue();
+          r.ue(); // bit depths
+          r.bit(); // qpprime_y_zero_transform_bypass_flag
+          if (r.bit()) throw new Error('SPS scaling matrices are not handled');
+        }
+        r.ue(); // log2_max_frame_num_minus4
+        const pocType = r.ue();
+        if (pocType === 0) r.ue();
+        else if (pocType === 1) {
+          r.bit();
+          r.se();
+          r.se();
+          const n = r.ue();
+          for (let i = 0; i < n; i++) r.se();
+        }
+        r.ue(); // max_num_ref_frames
+        r.bit(); // gaps_in_frame_num_value_allowed_flag
+      },
       (r) => {
         r.ue();
         r.ue();
@@ -194,31 +191,6 @@ export function h264WithSize(bytes, width, height) {
         w.ue(width / 16 - 1);
         w.ue(height / 16 - 1); // frame_mbs_only_flag is 1 in our streams
       },
-    ),
-  );
-}
-
-/**
- * H.264 Annex B access unit whose SPS has no VUI, so nothing in the stream
- * says how many frames it reorders (x264 always writes bitstream_restriction).
- */
-export function h264WithoutVui(bytes) {
-  return editAnnexB(bytes, false, 7, (nal) =>
-    rewriteSps(
-      nal,
-      1,
-      (r) => {
-        readH264SpsToSize(r);
-        r.ue();
-        r.ue(); // the size
-        if (!r.bit()) r.bit(); // frame_mbs_only_flag, mb_adaptive_frame_field_flag
-        r.bit(); // direct_8x8_inference_flag
-        if (r.bit()) for (let i = 0; i < 4; i++) r.ue(); // frame_cropping_flag, offsets
-      },
-      (r) => {
-        r.pos = stopBit(r.bytes); // vui_parameters_present_flag and the VUI
-      },
-      (w) => w.bit(0),
     ),
   );
 }

@@ -263,6 +263,19 @@ TEST(PoolRegistry, PoolsUnusedForTheIdleTimeFreeTheirIdleBuffers) {
   EXPECT_EQ(StatsOf(r, 4096).acquires, 2u) << "the pools and their statistics stay";
 }
 
+TEST(PoolRegistry, AnIdleTimeBeyondTheClocksRangeIsNeverReached) {
+  PoolRegistry r;
+  r.Configure({kDefaultMaxPoolBytes, kDefaultMaxBuffersPerPool, (uint64_t{1} << 53) - 1});
+  r.Acquire(4096).reset();
+  r.TrimIdle(PoolRegistry::Clock::now() + std::chrono::hours(24 * 365));
+  r.Acquire(8192).reset();  // runs the check as well
+  EXPECT_EQ(StatsOf(r, 4096).capacity, 1u);
+  EXPECT_EQ(StatsOf(r, 8192).capacity, 1u) << "the pool in use is never trimmed";
+  r.Acquire(8192).reset();
+  EXPECT_EQ(StatsOf(r, 8192).acquires, 2u);
+  EXPECT_EQ(StatsOf(r, 8192).fresh_allocations, 1u) << "its buffer was kept for the next request";
+}
+
 TEST(PoolRegistry, IdleTimeZeroNeverTrims) {
   PoolRegistry r;
   r.Configure({kDefaultMaxPoolBytes, kDefaultMaxBuffersPerPool, 0});
