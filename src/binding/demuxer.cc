@@ -109,6 +109,13 @@ class DemuxerBinding : public CodecBinding<DemuxerBinding, DemuxEngine> {
   // duration or NaN]; the header, "wants input" and the end are objects
   // without numbers.
   static Napi::Value OutputToJs(Napi::Env env, WorkerEvent& e, EventNumbers& numbers) {
+    if (auto* packet = std::get_if<DemuxedPacket>(&e.output); packet && packet->packet) {
+      numbers.Push(packet->track);
+      numbers.Push(packet->key ? 1 : 0);
+      numbers.Push(static_cast<double>(packet->timestamp));
+      numbers.Push(packet->duration ? static_cast<double>(*packet->duration) : NAN);
+      return PacketToJs(env, std::move(packet->packet));
+    }
     Napi::Object o = Napi::Object::New(env);
     if (auto* header = std::get_if<DemuxHeader>(&e.output)) {
       o.Set("format", header->format);
@@ -119,22 +126,12 @@ class DemuxerBinding : public CodecBinding<DemuxerBinding, DemuxEngine> {
       Napi::Array tracks = Napi::Array::New(env, header->tracks.size());
       for (size_t i = 0; i < header->tracks.size(); i++) tracks.Set(static_cast<uint32_t>(i), TrackToJs(env, header->tracks[i]));
       o.Set("tracks", tracks);
-      return o;
-    }
-    if (std::holds_alternative<InputWanted>(e.output)) {
+    } else if (std::holds_alternative<InputWanted>(e.output)) {
       o.Set("wantsInput", true);
-      return o;
+    } else {
+      o.Set("end", true);  // a packet without data
     }
-    auto& packet = std::get<DemuxedPacket>(e.output);
-    if (!packet.packet) {
-      o.Set("end", true);
-      return o;
-    }
-    numbers.Push(packet.track);
-    numbers.Push(packet.key ? 1 : 0);
-    numbers.Push(static_cast<double>(packet.timestamp));
-    numbers.Push(packet.duration ? static_cast<double>(*packet.duration) : NAN);
-    return PacketToJs(env, std::move(packet.packet));
+    return o;
   }
 
  private:

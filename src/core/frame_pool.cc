@@ -223,7 +223,6 @@ PoolRegistry::PoolRegistry() : budget_(std::make_shared<PoolBudget>()) {}
 std::shared_ptr<BufferPool> PoolRegistry::PoolFor(size_t size, Clock::time_point now) {
   Entry& entry = pools_[size];
   if (!entry.pool) entry.pool = std::make_shared<BufferPool>(size, budget_);
-  entry.last_use = ++clock_;
   entry.used_at = now;
   if (now >= next_idle_trim_) TrimIdleLocked(now);
   return entry.pool;
@@ -293,7 +292,7 @@ bool PoolRegistry::MakeRoom(uint64_t bytes, const BufferPool* keep) {
   for (const auto& [size, entry] : pools_) {
     if (entry.pool.get() != keep) order.push_back(&entry);
   }
-  std::sort(order.begin(), order.end(), [](const Entry* a, const Entry* b) { return a->last_use < b->last_use; });
+  std::sort(order.begin(), order.end(), [](const Entry* a, const Entry* b) { return a->used_at < b->used_at; });
   for (const Entry* entry : order) {
     entry->pool->Trim(budget_->held() + bytes - budget_->config().max_bytes);
     if (budget_->fits(bytes)) return true;

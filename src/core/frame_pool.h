@@ -166,8 +166,7 @@ class PoolRegistry {
  private:
   struct Entry {
     std::shared_ptr<BufferPool> pool;
-    uint64_t last_use = 0;
-    Clock::time_point used_at;
+    Clock::time_point used_at;  // the last request's: the order MakeRoom frees in, and idleness
   };
   std::shared_ptr<BufferPool> PoolFor(size_t size, Clock::time_point now);
   void TrimIdleLocked(Clock::time_point now);
@@ -178,7 +177,6 @@ class PoolRegistry {
   const std::shared_ptr<PoolBudget> budget_;
   mutable std::mutex mutex_;
   std::map<size_t, Entry> pools_;
-  uint64_t clock_ = 0;  // counts PoolFor() calls: the order pools were last used in
   Clock::time_point next_idle_trim_;
 };
 
