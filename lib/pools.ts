@@ -17,9 +17,9 @@ export interface PoolConfig {
   maxBuffersPerPool: number;
   /**
    * A pool nothing has taken a buffer from for this many milliseconds frees
-   * its idle buffers (default 30000; 0: never). Checked when buffers are
-   * taken, at most once a second: there is no timer, so a process that
-   * stops using every pool keeps them until trimPools() or its next use.
+   * its idle buffers (default 30000; 0: never), whether or not the process
+   * does anything else: a native thread sleeps until the next pool can
+   * have been idle that long.
    */
   idleTrimMs: number;
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/immortal.h"
+#include "core/worker_thread.h"
 
 namespace wcn {
 
@@ -216,15 +217,35 @@ PoolStats BufferPool::Stats() const {
   return s;
 }
 
-PoolRegistry& PoolRegistry::Instance() { return Immortal<PoolRegistry>(); }
+PoolRegistry& PoolRegistry::Instance() {
+  static PoolRegistry& instance = [] () -> PoolRegistry& {
+    PoolRegistry& r = Immortal<PoolRegistry>();
+    r.StartIdleTrimmer();
+    return r;
+  }();
+  return instance;
+}
 
 PoolRegistry::PoolRegistry() : budget_(std::make_shared<PoolBudget>()) {}
+
+PoolRegistry::~PoolRegistry() {
+  if (!trimmer_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  trimmer_wake_.notify_one();
+  trimmer_.join();
+}
 
 std::shared_ptr<BufferPool> PoolRegistry::PoolFor(size_t size, Clock::time_point now) {
   Entry& entry = pools_[size];
   if (!entry.pool) entry.pool = std::make_shared<BufferPool>(size, budget_);
   entry.used_at = now;
-  if (now >= next_idle_trim_) TrimIdleLocked(now);
+  if (trimmer_waits_for_use_) {
+    trimmer_waits_for_use_ = false;
+    trimmer_wake_.notify_one();
+  }
   return entry.pool;
 }
 
@@ -233,18 +254,65 @@ void PoolRegistry::TrimIdle(Clock::time_point now) {
   TrimIdleLocked(now);
 }
 
+// The idle time as a duration the clock can add: beyond about 34 years it
+// is never reached anyway, and lib/ accepts up to 2^53 ms, which would
+// overflow the clock's nanoseconds.
+static std::chrono::milliseconds IdleTime(uint64_t idle_ms) {
+  return std::chrono::milliseconds(std::min<uint64_t>(idle_ms, uint64_t{1} << 40));
+}
+
 void PoolRegistry::TrimIdleLocked(Clock::time_point now) {
   const uint64_t idle_ms = budget_->config().idle_trim_ms;
-  if (idle_ms == 0) {
-    next_idle_trim_ = Clock::time_point::max();
-    return;
-  }
-  // In milliseconds: any idleTrimMs lib/ accepts (up to 2^53) would
-  // overflow the clock's nanoseconds.
-  next_idle_trim_ = now + std::chrono::milliseconds(std::min<uint64_t>(idle_ms, 1000));
+  if (idle_ms == 0) return;
+  const std::chrono::milliseconds idle = IdleTime(idle_ms);
   for (auto& [size, entry] : pools_) {
-    const int64_t unused_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - entry.used_at).count();
-    if (unused_ms >= 0 && static_cast<uint64_t>(unused_ms) >= idle_ms) entry.pool->Trim();
+    if (now - entry.used_at >= idle) {
+      entry.pool->Trim();
+      entry.trimmed_at = now;
+    }
+  }
+}
+
+PoolRegistry::Clock::time_point PoolRegistry::NextIdleTrim() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return NextIdleTrimLocked();
+}
+
+PoolRegistry::Clock::time_point PoolRegistry::NextIdleTrimLocked() const {
+  const uint64_t idle_ms = budget_->config().idle_trim_ms;
+  Clock::time_point next = Clock::time_point::max();
+  if (idle_ms == 0) return next;
+  for (const auto& [size, entry] : pools_) {
+    // Used since its last trim: it may have gained buffers. Trimmed since
+    // its last use yet still owning some: they were in use then, and are
+    // freed a trim later if they come back idle.
+    const bool used = entry.used_at > entry.trimmed_at;
+    if (used || entry.pool->Stats().capacity > 0) {
+      next = std::min(next, (used ? entry.used_at : entry.trimmed_at) + IdleTime(idle_ms));
+    }
+  }
+  return next;
+}
+
+void PoolRegistry::StartIdleTrimmer() {
+  trimmer_ = std::thread([this] { RunIdleTrimmer(); });
+}
+
+void PoolRegistry::RunIdleTrimmer() {
+  StartWorkerThread("wcn-pool-trim");
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    const Clock::time_point next = NextIdleTrimLocked();
+    if (next == Clock::time_point::max()) {
+      trimmer_waits_for_use_ = true;
+      trimmer_wake_.wait(lock);
+    } else {
+      trimmer_wake_.wait_until(lock, next);
+    }
+    trimmer_waits_for_use_ = false;
+    // Early or spurious wake-ups only recompute the moment: TrimIdleLocked
+    // frees nothing that has not been idle long enough.
+    TrimIdleLocked(Clock::now());
   }
 }
 
@@ -303,7 +371,7 @@ bool PoolRegistry::MakeRoom(uint64_t bytes, const BufferPool* keep) {
 void PoolRegistry::Configure(const PoolConfig& config) {
   budget_->set_config(config);
   std::lock_guard<std::mutex> lock(mutex_);
-  next_idle_trim_ = {};  // the next request applies the new idle time
+  trimmer_wake_.notify_one();  // the idle time may have changed
   // Per-pool limit first (Trim(0) frees only what is past it), then the
   // byte cap, taken from the least recently used pools.
   for (auto& [size, entry] : pools_) entry.pool->Trim(0);

@@ -12,16 +12,23 @@
 // recently (a new frame shape displaces the old one's), and failing that
 // gets a plain allocation of its own, freed on release and counted as a
 // fallback: requests never fail for a cap and never wait for a release.
+//
+// Pools unused for PoolConfig::idle_trim_ms free their idle buffers: the
+// process's registry has a thread that sleeps until the earliest moment a
+// pool can have been idle that long, so a process that has stopped all
+// codec work still gives the memory back.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "core/ffmpeg_raii.h"
@@ -138,8 +145,12 @@ class PoolRegistry {
  public:
   using Clock = std::chrono::steady_clock;
 
+  // The process's registry, with its idle trimmer running.
   static PoolRegistry& Instance();
   PoolRegistry();
+  ~PoolRegistry();  // stops the idle trimmer
+  PoolRegistry(const PoolRegistry&) = delete;
+  PoolRegistry& operator=(const PoolRegistry&) = delete;
 
   // A buffer of exactly `size` bytes: pooled, or a counted fallback at a limit.
   BufferRefPtr Acquire(size_t size);
@@ -158,18 +169,27 @@ class PoolRegistry {
   // Frees every idle buffer and forgets pools with nothing in use.
   void Trim();
   // Frees the idle buffers of pools last used PoolConfig::idle_trim_ms or
-  // more before `now`. Requests run it, at most once a second: no timer, so
-  // a process that stops using every pool keeps them until Trim() or its
-  // next request.
+  // more before `now`.
   void TrimIdle(Clock::time_point now);
+  // When TrimIdle next has work: the earliest moment a pool used since its
+  // last trim, or still holding buffers, will have been unused for the idle
+  // time; max() when there is none (or idle_trim_ms is 0).
+  Clock::time_point NextIdleTrim() const;
+  // Starts a thread that runs TrimIdle at each NextIdleTrim(), waking early
+  // only when that moment may have moved (a pool used after the trimmer
+  // found nothing to wait for, new limits).
+  void StartIdleTrimmer();
 
  private:
   struct Entry {
     std::shared_ptr<BufferPool> pool;
     Clock::time_point used_at;  // the last request's: the order MakeRoom frees in, and idleness
+    Clock::time_point trimmed_at;  // the last idle trim's
   };
   std::shared_ptr<BufferPool> PoolFor(size_t size, Clock::time_point now);
   void TrimIdleLocked(Clock::time_point now);
+  Clock::time_point NextIdleTrimLocked() const;
+  void RunIdleTrimmer();
   // Frees idle buffers of other pools than `keep`, least recently used
   // first, until `bytes` more fit in the budget; mutex_ held. Whether they fit.
   bool MakeRoom(uint64_t bytes, const BufferPool* keep);
@@ -177,7 +197,10 @@ class PoolRegistry {
   const std::shared_ptr<PoolBudget> budget_;
   mutable std::mutex mutex_;
   std::map<size_t, Entry> pools_;
-  Clock::time_point next_idle_trim_;
+  std::condition_variable trimmer_wake_;
+  bool trimmer_waits_for_use_ = false;  // it found no moment to wait for
+  bool stopping_ = false;
+  std::thread trimmer_;  // last: starts after everything above exists
 };
 
 // A packet holding a copy of `size` bytes of `data`, in a pooled buffer of a

@@ -48,17 +48,28 @@ test('configurePools() rejects limits that are not non-negative integers', () =>
   assert.deepEqual(configurePools(), DEFAULTS, 'a rejected call changes nothing');
 });
 
-test('a pool unused for idleTrimMs frees its idle buffers when another is next used', async () => {
+test('a pool unused for idleTrimMs frees its idle buffers while the process does nothing else', async () => {
+  const idle = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   configurePools({ idleTrimMs: 20 });
   try {
+    trimPools();
+    // Every pool empty: the trimmer waits for the next use, which must wake it.
+    await idle(100);
     rgba(88, 8).close(); // 2816-byte buffers
-    assert.equal(pool(2816).available, 1);
-    // The check runs when a buffer is taken, at most every idleTrimMs here.
-    await new Promise((resolve) => setTimeout(resolve, 60));
     rgba(104, 8).close();
-    assert.equal(pool(2816).available, 0, 'the idle pool gave its buffer back');
+    assert.equal(pool(2816).available, 1);
+    // Time is what is tested: 50 idle times, for a loaded machine.
+    await idle(1000);
+    assert.equal(pool(2816).available, 0, 'the idle pool gave its buffer back with no other pool use');
+    assert.equal(pool(3328).available, 0);
     assert.equal(pool(2816).acquires, 1, 'its statistics stay');
-    assert.equal(pool(3328).available, 1, 'the pool just used keeps its buffer');
+    const held = rgba(88, 8);
+    await idle(1000);
+    assert.equal(pool(2816).inUse, 1, 'a buffer in use is never taken');
+    held.close();
+    assert.equal(pool(2816).available, 1);
+    await idle(1000);
+    assert.equal(pool(2816).available, 0, 'released after a trim, it is freed an idle time later');
   } finally {
     configurePools(DEFAULTS);
   }
