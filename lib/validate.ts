@@ -86,6 +86,18 @@ export function toU32(value: unknown, field: string): number {
   return i < 0 ? i + 2 ** 32 : i + 0;
 }
 
+/** `long long` without [EnforceRange]: wraps modulo 2^64 as WebIDL says. */
+export function toI64(value: unknown, field: string): number {
+  const n = toNumber(value, field, 'a number');
+  return Number.isFinite(n) ? Number(BigInt.asIntN(64, BigInt(Math.trunc(n)))) : 0;
+}
+
+/** `unsigned long long` without [EnforceRange]: wraps modulo 2^64 as WebIDL says. */
+export function toU64(value: unknown, field: string): number {
+  const n = toNumber(value, field, 'a number');
+  return Number.isFinite(n) ? Number(BigInt.asUintN(64, BigInt(Math.trunc(n)))) : 0;
+}
+
 export function toBool(value: unknown): boolean {
   return Boolean(value);
 }

@@ -11,6 +11,8 @@ import {
   invalid,
   missing,
   toBool,
+  toI64,
+  toU64,
   toBytes,
   toDictionary,
   toEnum,
@@ -335,17 +337,19 @@ export class VideoFrame {
 
   #initFromFrame(other: VideoFrame, init: VideoFrameInit | undefined): void {
     const F = 'VideoFrameInit';
-    const base = other.#state;
-    if (!base) throw invalidState('The source VideoFrame is closed.');
+    // WebIDL converts the init before the constructor's steps check the source.
     const d = toDictionary<VideoFrameInit>(init, F);
     const alpha = d.alpha === undefined ? 'keep' : toEnum(d.alpha, ALPHA_OPTIONS, `${F}.alpha`);
     const display = readDisplaySize(d, F);
-    const duration = d.duration === undefined ? other.#duration : enforceU64(d.duration, `${F}.duration`);
+    // No [EnforceRange] on VideoFrameInit's times, unlike VideoFrameBufferInit's.
+    const duration = d.duration === undefined ? other.#duration : toU64(d.duration, `${F}.duration`);
     const flip = toBool(d.flip);
     const metadata = d.metadata === undefined ? {} : readMetadata(d.metadata, `${F}.metadata`);
     const rotation = parseRotation(d.rotation, `${F}.rotation`);
-    const timestamp = d.timestamp === undefined ? other.#timestamp : enforceI64(d.timestamp, `${F}.timestamp`);
+    const timestamp = d.timestamp === undefined ? other.#timestamp : toI64(d.timestamp, `${F}.timestamp`);
     const visibleRectInit = d.visibleRect === undefined ? null : readRectInit(d.visibleRect, `${F}.visibleRect`);
+    const base = other.#state;
+    if (!base) throw invalidState('The source VideoFrame is closed.');
 
     const discard = alpha === 'discard';
     // Validate VideoFrameInit: alignment, bounds and non-empty via parseRect.

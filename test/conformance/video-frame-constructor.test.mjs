@@ -339,6 +339,28 @@ test('frame from frame: overrides, rotation composition and display scaling', ()
   assert.throws(() => new VideoFrame(source, { alpha: 'remove' }), TypeError);
   for (const f of [source, same, over, cropped]) f.close();
   assert.throws(() => new VideoFrame(source), isDom('InvalidStateError'));
+  // The init is converted (WebIDL) before the steps find the source closed.
+  assert.throws(() => new VideoFrame(source, { alpha: 'remove' }), TypeError);
+});
+
+test("frame from frame: VideoFrameInit's times are plain long long / unsigned long long (no [EnforceRange])", () => {
+  const source = new VideoFrame(new Uint8Array(8 * 4 * 4), { format: 'RGBA', codedWidth: 8, codedHeight: 4, timestamp: 5, duration: 7 });
+  const times = (init) => {
+    const f = new VideoFrame(source, init);
+    const t = [f.timestamp, f.duration];
+    f.close();
+    return t;
+  };
+  assert.deepEqual(times({ timestamp: NaN, duration: Infinity }), [0, 0], 'NaN and infinities convert to 0');
+  assert.deepEqual(times({ timestamp: '12.9', duration: 'abc' }), [12, 0]);
+  assert.deepEqual(times({ timestamp: -3.7, duration: 2.5 }), [-3, 2], 'truncated toward zero');
+  assert.deepEqual(times({ timestamp: 2 ** 63, duration: -1 }), [-(2 ** 63), 2 ** 64], 'wrapped modulo 2^64');
+  assert.throws(() => new VideoFrame(source, { timestamp: 1n }), TypeError, 'a BigInt is no number');
+  // VideoFrameBufferInit's do have [EnforceRange].
+  const init = { format: 'RGBA', codedWidth: 8, codedHeight: 4 };
+  assert.throws(() => new VideoFrame(new Uint8Array(128), { ...init, timestamp: NaN }), TypeError);
+  assert.throws(() => new VideoFrame(new Uint8Array(128), { ...init, timestamp: 0, duration: -1 }), TypeError);
+  source.close();
 });
 
 test('metadata keeps only registered members and is copied', () => {
