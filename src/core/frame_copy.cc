@@ -159,7 +159,8 @@ Status ConvertFrameTo(const AVFrame& frame, PixelFormat src_format, const Rect& 
   if (!target->buf[0]) throw std::bad_alloc();
 
   const SwsKey key{view->width, view->height, view->width, view->height, src_av, dst_info.av,
-                   SwsColorspaceFor(color.matrix), src_info.yuv ? color.full_range : true, true, SWS_BICUBIC};
+                   SwsColorspaceFor(color.matrix), src_info.yuv ? color.full_range : true, true,
+                   SWS_BICUBIC | SWS_FULL_CHR_H_INT};
   SwsContext* sws = cache.Get(key);
   if (!sws) {
     return Status::Error(ErrorKind::kNotSupportedError, std::string("Conversion from ") + src_info.name + " to " +

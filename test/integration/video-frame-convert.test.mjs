@@ -3,8 +3,10 @@
 // written by the CLI (lavfi testsrc2) in the matching pixel format, the
 // reference is `ffmpeg -f rawvideo -pix_fmt <src> -i - -vf scale=... -pix_fmt rgba`
 // of those bytes, with the frame's matrix and range given to the CLI as
-// in_color_matrix/in_range. Both sides run the same libswscale with the CLI's
-// default flags (bicubic), so the stated error bound is 0 except where noted.
+// in_color_matrix/in_range. Both sides run the same libswscale with the same
+// flags (bicubic, chroma interpolated to every pixel: swscale's default path
+// for 4:2:0 sources other than 8-bit planar reads about 2 levels dark), so
+// the stated error bound is 0 except where noted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -52,7 +54,7 @@ function cliConvert(raw, pixFmt, width, height, outputs) {
 /** The CLI filter that reads YUV as a VideoColorSpace says (defaults: REC709, limited range). */
 function cliScale({ matrix = 'bt709', fullRange = false } = {}) {
   const cli = { bt709: 'bt709', smpte170m: 'smpte170m', bt470bg: 'bt601', 'bt2020-ncl': 'bt2020' }[matrix];
-  return `scale=in_color_matrix=${cli}:in_range=${fullRange ? 'pc' : 'tv'}`;
+  return `scale=in_color_matrix=${cli}:in_range=${fullRange ? 'pc' : 'tv'}:flags=bicubic+full_chroma_int`;
 }
 
 /** Max |a - b| per channel (named by the format's letters) of two packed RGB buffers. */
@@ -170,6 +172,49 @@ for (const [format, pixFmt] of [['I420', 'yuv420p'], ['I420P10', 'yuv420p10le'],
     }
   });
 }
+
+test('flat colours convert to the BT.709 arithmetic within 1 in every YUV layout (8, 10, 12 bits; planar and NV12)', async () => {
+  // Limited-range Y'CbCr of 8-bit codes, scaled to each depth; the RGB the
+  // matrix gives, rounded. Chroma interpolation cannot hide an offset here.
+  const colours = [
+    { yuv: [16, 128, 128], rgb: [0, 0, 0] },
+    { yuv: [126, 128, 128], rgb: [128, 128, 128] },
+    { yuv: [235, 128, 128], rgb: [255, 255, 255] },
+    { yuv: [63, 102, 240], rgb: [255, 0, 0] },
+    { yuv: [173, 42, 26], rgb: [0, 255, 0] },
+  ];
+  const width = 34; // not a multiple of swscale's blocks: the staging path too
+  const height = 6;
+  const layouts = [
+    { format: 'I420', bits: 8, cw: 17, ch: 3 },
+    { format: 'NV12', bits: 8, cw: 17, ch: 3, nv12: true },
+    { format: 'I422', bits: 8, cw: 17, ch: 6 },
+    { format: 'I420P10', bits: 10, cw: 17, ch: 3 },
+    { format: 'I422P10', bits: 10, cw: 17, ch: 6 },
+    { format: 'I420P12', bits: 12, cw: 17, ch: 3 },
+    { format: 'I444P10', bits: 10, cw: 34, ch: 6 },
+  ];
+  for (const { format, bits, cw, ch, nv12 } of layouts) {
+    for (const { yuv, rgb } of colours) {
+      const [y, u, v] = yuv.map((c) => c << (bits - 8));
+      const luma = new Array(width * height).fill(y);
+      const chroma = nv12 ? new Array(cw * ch).fill([u, v]).flat() : [...new Array(cw * ch).fill(u), ...new Array(cw * ch).fill(v)];
+      const samples = [...luma, ...chroma];
+      const data = bits === 8 ? Uint8Array.from(samples) : new Uint8Array(Uint16Array.from(samples).buffer);
+      const frame = new VideoFrame(data, { format, codedWidth: width, codedHeight: height, timestamp: 0 });
+      const out = new Uint8Array(width * height * 4);
+      await frame.copyTo(out, { format: 'RGBA' });
+      frame.close();
+      for (let i = 0; i < out.length; i += 4) {
+        for (let c = 0; c < 3; c++) {
+          if (Math.abs(out[i + c] - rgb[c]) > 1) {
+            assert.fail(`${format} Y'CbCr ${yuv} at pixel ${i / 4}: RGB ${[...out.subarray(i, i + 3)]}, expected ${rgb} within 1`);
+          }
+        }
+      }
+    }
+  }
+});
 
 test('a frame without a colour space converts as REC709, and colorSpace "srgb" changes nothing', async () => {
   const raw = cliSource('yuv420p', W, H);
