@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 extern "C" {
@@ -96,12 +97,14 @@ Status AudioEncoderEngine::Process(Work& work, Emitter& emit) {
                          "The AudioData has " + std::to_string(src.ch_layout.nb_channels) +
                              " channels; the encoder was configured for " + std::to_string(config_.channels) + ".");
   }
-  const double rate = work.sample_rate;
-  if (rate != std::floor(rate) || rate < kMinSampleRate || rate > kMaxSampleRate) {
-    return Status::Error(ErrorKind::kEncodingError,
-                         "The AudioData's sampleRate (" + std::to_string(rate) + ") cannot be resampled: it must be a "
-                         "whole number of Hz from " + std::to_string(kMinSampleRate) + " to " +
-                             std::to_string(kMaxSampleRate) + ".");
+  // As for channels, and as in Chromium: an encoder takes the rate it was
+  // configured for; the caller resamples.
+  if (work.sample_rate != static_cast<double>(config_.sample_rate)) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.10g", work.sample_rate);
+    return Status::Error(ErrorKind::kEncodingError, std::string("The AudioData's sampleRate is ") + rate +
+                                                        " Hz; the encoder was configured for " +
+                                                        std::to_string(config_.sample_rate) + " Hz.");
   }
   if (!format_chosen_) {
     // The first AudioData decides the encoder's input format where the
