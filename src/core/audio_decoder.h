@@ -41,7 +41,8 @@ class AudioDecoderEngine {
 
   CodecContextPtr ctx_;
   FramePtr scratch_;
-  SwrPtr swr_;          // for formats the spec has no name for
+  SwrPtr swr_;          // for formats the spec has no name for, reordering, Opus
+  std::vector<int> swr_map_;  // swr_'s channel mapping: it reads this array
   std::string codec_;
   int block_align_ = 0;  // PCM: bytes per frame (a chunk holds whole frames)
   bool adts_ = false;    // AAC without a description: ADTS frames
