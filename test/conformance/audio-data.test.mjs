@@ -37,16 +37,19 @@ function roundHalfEven(y) {
 
 /**
  * The spec's magnitudes with uniform quantisation: an integer sample is
- * (value - bias) / 2^(bits - 1) of full scale; f32 is itself. Converting to
- * an integer type rounds to nearest (ties to even) and clips to the type's
- * range; converting to f32 rounds to the nearest float; f32 -> f32 never clips.
+ * (value - bias) / 2^(bits - 1) of full scale; f32 is itself. f32 converted
+ * to an integer type rounds to nearest (ties to even) and clips to the
+ * type's range; a narrower integer type keeps the top bits (rounds toward
+ * -inf, as the WPT suite expects: s16 16383 -> u8 191); converting to f32
+ * rounds to the nearest float; f32 -> f32 never clips.
  */
 function expectedSample(from, to, v) {
   const unit = from === 'u8' ? (v - 128) / 128 : from === 's16' ? v / 32768 : from === 's32' ? v / 2 ** 31 : v;
   if (to === 'f32') return Math.fround(unit);
   const bits = BYTES[to] * 8;
   const scale = 2 ** (bits - 1);
-  const q = Number.isNaN(unit) ? 0 : Math.min(scale - 1, Math.max(-scale, roundHalfEven(unit * scale)));
+  const round = from === 'f32' ? roundHalfEven : Math.floor;
+  const q = Number.isNaN(unit) ? 0 : Math.min(scale - 1, Math.max(-scale, round(unit * scale)));
   return to === 'u8' ? q + 128 : q;
 }
 
@@ -244,8 +247,12 @@ describe('AudioData copyTo and allocationSize', () => {
     assert.equal(one('f32', 1.5, 'f32-planar'), 1.5, 'f32 is not clipped');
     assert.equal(one('f32', NaN, 's16'), 0);
     assert.equal(one('s32', 0x7fffffff, 's16'), 32767);
-    assert.equal(one('s16', 0x0080, 'u8'), 128, 'half a step rounds to even');
-    assert.equal(one('s16', 0x0180, 'u8'), 130);
+    assert.equal(one('s16', 0x0080, 'u8'), 128, 'narrowing keeps the top bits');
+    assert.equal(one('s16', 0x0180, 'u8'), 129);
+    assert.equal(one('s16', -0x0001, 'u8'), 127, 'toward -inf');
+    assert.equal(one('s16', 16383, 'u8'), 191);
+    assert.equal(one('s32', 1073741823, 'u8'), 191);
+    assert.equal(one('s32', 1073741823, 's16'), 16383);
   });
 
   test('RangeError cases of Compute Copy Element Count and copyTo', () => {

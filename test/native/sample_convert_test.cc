@@ -57,19 +57,21 @@ TEST(SampleConvert, IntegerRoundTripsThroughFloat) {
   }
 }
 
-TEST(SampleConvert, NarrowingRoundsToNearestEven) {
-  // s16 -> u8 keeps the top byte: 0x0080 is exactly half a step.
-  EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, 0x0080)), 128);   // 0.5 -> 0 (even)
-  EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, 0x0180)), 130);   // 1.5 -> 2
-  EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, 0x0081)), 129);   // just above half
-  EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, -0x0080)), 128);  // -0.5 -> 0
-  EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, -0x0081)), 127);
-  // Rounding up from the top of the range clips.
+TEST(SampleConvert, NarrowingKeepsTheTopBits) {
+  // s16 -> u8 keeps the top byte: an arithmetic shift, toward -inf.
+  EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, 0x0080)), 128);
+  EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, 0x01ff)), 129);
+  EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, -0x0001)), 127);
+  EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, -0x0100)), 127);
+  EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, -0x0101)), 126);
+  EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, 16383)), 191);
   EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, 32767)), 255);
+  EXPECT_EQ((One<int16_t, uint8_t>(S16, U8, -32768)), 0);
+  EXPECT_EQ((One<int32_t, uint8_t>(S32, U8, 1073741823)), 191);
+  EXPECT_EQ((One<int32_t, int16_t>(S32, S16, 1073741823)), 16383);
   EXPECT_EQ((One<int32_t, int16_t>(S32, S16, std::numeric_limits<int32_t>::max())), 32767);
   EXPECT_EQ((One<int32_t, int16_t>(S32, S16, std::numeric_limits<int32_t>::min())), -32768);
-  EXPECT_EQ((One<int32_t, int16_t>(S32, S16, 0x18000)), 2);
-  EXPECT_EQ((One<int32_t, int16_t>(S32, S16, 0x28000)), 2);
+  EXPECT_EQ((One<int32_t, int16_t>(S32, S16, 0x1ffff)), 1);
 }
 
 TEST(SampleConvert, FloatToIntegerClipsAndRounds) {
