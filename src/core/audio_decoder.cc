@@ -175,6 +175,10 @@ Status AudioDecoderEngine::Receive(Emitter& emit) {
 Status AudioDecoderEngine::Deliver(FramePtr frame, Emitter& emit) {
   if (frame->nb_samples <= 0) return Status::Ok();
   DecodedAudio out;
+  // FFmpeg's MP3 decoder learns the stream's rate from the frame it decodes
+  // but labels that first frame with the configured one (which the
+  // registration says to ignore); the context has the stream's by now.
+  if (codec_ == "mp3") frame->sample_rate = ctx_->sample_rate;
   const int rate = frame->sample_rate;
   if (frame->pts != AV_NOPTS_VALUE || anchor_rate_ != rate) {
     anchor_ts_ = (frame->pts != AV_NOPTS_VALUE ? frame->pts : anchor_ts_) - delay_us_;

@@ -71,6 +71,17 @@ describe('streams the ffmpeg CLI encoded, decoded by AudioDecoder', () => {
   }
 });
 
+test("MP3: the stream's rate and channels, from the first output on, whatever the config says (the registration ignores them)", async () => {
+  const path = join(dir, 'rate.mp3');
+  ffmpeg([...source(44100), '-c:a', 'libmp3lame', '-b:a', '128k', path]);
+  const { packets } = probeAudioPackets(path);
+  const chunks = packets.map((p) => new EncodedAudioChunk({ type: 'key', timestamp: p.timestamp, duration: p.duration, data: p.data }));
+  for (const [sampleRate, numberOfChannels] of [[22050, 1], [48000, 2], [44100, 2]]) {
+    const ours = await decodeAudio({ codec: 'mp3', sampleRate, numberOfChannels }, chunks);
+    assert.deepEqual([...new Set(ours.outputs.map((o) => `${o.sampleRate} Hz x ${o.planes.length}`))], ['44100 Hz x 2'], `configured ${sampleRate} Hz x ${numberOfChannels}`);
+  }
+});
+
 // --- Channel order ---------------------------------------------------------------
 
 // 5.1 as FFmpeg orders it: FL FR FC LFE BL BR, a low tone each (index = tone).
