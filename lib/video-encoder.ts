@@ -296,6 +296,35 @@ function updateStream(configuration: Configuration, stream: NonNullable<EncodedV
   configuration.streamColor = stream.color;
 }
 
+type QuantizerCodec = 'av1' | 'avc' | 'hevc' | 'vp9';
+
+interface EncodeOptions {
+  keyFrame: boolean;
+  quantizer: Record<QuantizerCodec, number | null>;
+}
+
+/** VideoEncoderEncodeOptions as WebIDL converts it: every member, once, in lexicographic order. */
+function readEncodeOptions(options: unknown): EncodeOptions {
+  const F = 'VideoEncoderEncodeOptions';
+  const d = toDictionary<VideoEncoderEncodeOptions>(options, F);
+  // The registration's `[EnforceRange] unsigned short? quantizer`.
+  const quantizerOf = (key: QuantizerCodec): number | null => {
+    const member = d[key];
+    if (member === undefined) return null;
+    const q = toDictionary<{ quantizer?: number | null }>(member, `${F}.${key}`).quantizer;
+    if (q === undefined || q === null) return null;
+    const value = enforceU32(q, `${F}.${key}.quantizer`);
+    if (value > 0xffff) throw invalid(`${F}.${key}.quantizer`, 'an integer from 0 to 65535', q);
+    return value;
+  };
+  const av1 = quantizerOf('av1');
+  const avc = quantizerOf('avc');
+  const hevc = quantizerOf('hevc');
+  const keyFrame = toBool(d.keyFrame);
+  const vp9 = quantizerOf('vp9');
+  return { keyFrame, quantizer: { av1, avc, hevc, vp9 } };
+}
+
 export class VideoEncoder extends CodecBase<Configuration> {
   readonly #output: (chunk: EncodedVideoChunk, metadata?: EncodedVideoChunkMetadata) => unknown;
   // The configuration encode() queues frames for (the last configure()).
@@ -322,12 +351,13 @@ export class VideoEncoder extends CodecBase<Configuration> {
 
   encode(frame: VideoFrame, options?: VideoEncoderEncodeOptions): void {
     if (!(frame instanceof VideoFrame)) throw invalid('frame', 'a VideoFrame', frame);
+    // WebIDL converts the options before the method's steps run.
+    const opts = readEncodeOptions(options);
     const ref = videoFrameRef(frame);
     if (!ref) throw new TypeError('encode() was given a closed VideoFrame.');
     if (this.state !== 'configured') {
       throw domError('InvalidStateError', `encode() called on an encoder that is ${this.state}.`);
     }
-    const opts = toDictionary<VideoEncoderEncodeOptions>(options, 'VideoEncoderEncodeOptions');
     const { rotation, flip } = frame;
     const latest = this.#latest as Configuration;
     const orientation = latest.orientation;
@@ -351,7 +381,7 @@ export class VideoEncoder extends CodecBase<Configuration> {
         [visible.x, visible.y, visible.width, visible.height],
         frame.timestamp,
         frame.duration ?? -1,
-        toBool(opts.keyFrame),
+        opts.keyFrame,
         quantizer,
         { primaries: cs.primaries, transfer: cs.transfer, matrix: cs.matrix, fullRange: cs.fullRange },
       ],
@@ -370,15 +400,13 @@ export class VideoEncoder extends CodecBase<Configuration> {
   }
 
   /** The per-frame quantizer of the configured codec, or -1. */
-  #quantizer(opts: VideoEncoderEncodeOptions): number {
+  #quantizer(opts: EncodeOptions): number {
     const parsed = this.#latest?.parsed.parsed;
     if (!parsed || this.#latest?.parsed.native?.rateMode !== 'quantizer') return -1;
     const key = parsed.codec === 'avc' ? 'avc' : parsed.codec === 'hevc' ? 'hevc' : parsed.codec === 'vp9' ? 'vp9' : parsed.codec === 'av1' ? 'av1' : null;
-    if (!key) return -1;
-    const options = toDictionary<{ quantizer?: number | null }>(opts[key], `VideoEncoderEncodeOptions.${key}`);
-    if (options.quantizer === undefined || options.quantizer === null) return -1;
+    const q = key ? opts.quantizer[key] : null;
+    if (q === null || key === null) return -1;
     const max = key === 'avc' || key === 'hevc' ? 51 : 63;
-    const q = enforceU32(options.quantizer, `VideoEncoderEncodeOptions.${key}.quantizer`);
     if (q > max) throw invalid(`VideoEncoderEncodeOptions.${key}.quantizer`, `an integer from 0 to ${max}`, q);
     return q;
   }

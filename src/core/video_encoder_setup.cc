@@ -248,6 +248,10 @@ Status SetUpVideoEncoder(const VideoEncoderSettings& c, int quantizer, const AVC
     return Unsupported(std::string(codec->name) + " forms temporal layers from B-frames, which reorder frames; latencyMode "
                        "\"realtime\" does not reorder. Use latencyMode \"quality\", or VP8/VP9 for realtime layers.");
   }
+  if (c.temporal_layers > 1 && c.family == "h264" && c.profile == 66) {
+    return Unsupported("Temporal layers come from B-frames nothing references, and Baseline has no B-frames: use Main or "
+                       "High (avc1.4D..../avc1.64....) for L1T2/L1T3.");
+  }
   if (c.temporal_layers > 2 && c.family == "hevc") {
     return Unsupported("libx265 puts the B-frames nothing references in one temporal sub-layer: HEVC encodes at most L1T2.");
   }

@@ -171,3 +171,21 @@ describe('VideoDecoder reconfiguration', () => {
     dec.close();
   });
 });
+
+describe('VideoEncoder.encode() arguments', () => {
+  test('the options are converted (WebIDL) before the steps check the state, every member once, in order', () => {
+    const encoder = new VideoEncoder({ output() {}, error() {} });
+    const frame = makeFrame(W, H, 0, 0);
+    assert.throws(() => encoder.encode(frame, 5), TypeError, 'not a dictionary: TypeError before InvalidStateError');
+    assert.throws(() => encoder.encode(frame, { vp9: { quantizer: 70000 } }), TypeError, 'an unsigned short is at most 65535');
+    const reads = [];
+    const options = {};
+    for (const key of ['vp9', 'keyFrame', 'hevc', 'avc', 'av1']) {
+      Object.defineProperty(options, key, { get: () => (reads.push(key), key === 'keyFrame' ? true : { quantizer: 10 }) });
+    }
+    assert.throws(() => encoder.encode(frame, options), isDom('InvalidStateError'));
+    assert.deepEqual(reads, ['av1', 'avc', 'hevc', 'keyFrame', 'vp9']);
+    frame.close();
+    encoder.close();
+  });
+});

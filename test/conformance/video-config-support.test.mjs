@@ -264,6 +264,10 @@ const ENCODER_TABLE = [
   ['unknown scalabilityMode', { codec: 'vp8', width: 64, height: 64, scalabilityMode: 'ABC' }, 'unsupported'],
   ['spatial scalability', { codec: 'vp09.00.10.08', width: 64, height: 64, scalabilityMode: 'L2T1' }, 'unsupported'],
   ['three temporal layers for HEVC', { codec: 'hvc1.1.6.L93.B0', width: 64, height: 64, scalabilityMode: 'L1T3' }, 'unsupported'],
+  // x264's layers are B-frames nothing references; Baseline has none.
+  ['temporal layers for H.264 Baseline', { codec: 'avc1.42001E', width: 64, height: 64, scalabilityMode: 'L1T2', latencyMode: 'quality' }, 'unsupported'],
+  ['temporal layers for H.264 Constrained Baseline', { codec: 'avc1.42E01E', width: 64, height: 64, scalabilityMode: 'L1T3', latencyMode: 'quality' }, 'unsupported'],
+  ['temporal layers in realtime H.264', { codec: 'avc1.64001E', width: 64, height: 64, scalabilityMode: 'L1T2', latencyMode: 'realtime' }, 'unsupported'],
   ['alpha for H.264', { codec: 'avc1.42001f', width: 64, height: 64, alpha: 'keep' }, 'unsupported'],
   ['negative framerate', { codec: 'vp8', width: 64, height: 64, framerate: -30 }, 'unsupported'],
   ['framerate 0', { codec: 'vp8', width: 64, height: 64, framerate: 0 }, 'unsupported'],
