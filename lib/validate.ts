@@ -134,12 +134,22 @@ export function required<T>(value: T | undefined, field: string, expected: strin
   return value;
 }
 
-/** The bytes of an AllowSharedBufferSource, as a view (no copy). */
+/**
+ * The bytes of an AllowSharedBufferSource, as a view (no copy). A detached
+ * buffer has none (WebIDL's "get a copy of the buffer source" gives an
+ * empty sequence); callers that must refuse one check isDetached().
+ */
 export function toBytes(value: unknown, field: string): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  if (value instanceof ArrayBuffer || isSharedArrayBuffer(value)) return new Uint8Array(value as ArrayBuffer);
-  throw invalid(field, 'an ArrayBuffer, SharedArrayBuffer or ArrayBufferView', value);
+  const isView = ArrayBuffer.isView(value);
+  if (!isView && !(value instanceof ArrayBuffer) && !isSharedArrayBuffer(value)) {
+    throw invalid(field, 'an ArrayBuffer, SharedArrayBuffer or ArrayBufferView', value);
+  }
+  const source = value as ArrayBufferView | ArrayBuffer;
+  // Detached buffers and views over them have a byteLength of 0.
+  if (source.byteLength === 0) return new Uint8Array(0);
+  if (source instanceof Uint8Array) return source;
+  if (isView) return new Uint8Array((source as ArrayBufferView).buffer, (source as ArrayBufferView).byteOffset, source.byteLength);
+  return new Uint8Array(source as ArrayBuffer);
 }
 
 function isSharedArrayBuffer(value: unknown): boolean {

@@ -276,6 +276,12 @@ describe('AudioData copyTo and allocationSize', () => {
     assert.throws(() => data.copyTo(new Uint8Array(frames * 4 - 1), { planeIndex: 0 }), RangeError);
     assert.throws(() => data.copyTo(new Uint8Array(frames * 4 - 1), { planeIndex: 0, format: 's32-planar' }), RangeError);
     data.copyTo(new Uint8Array(frames * 4), { planeIndex: 0, format: 's32-planar' });
+    // A detached destination is 0 bytes long: too small, not an invalid type.
+    const detached = new ArrayBuffer(frames * 4);
+    const viewOfDetached = new Uint8Array(detached);
+    structuredClone(detached, { transfer: [detached] });
+    assert.throws(() => data.copyTo(detached, { planeIndex: 0 }), RangeError);
+    assert.throws(() => data.copyTo(viewOfDetached, { planeIndex: 0 }), RangeError);
     data.close();
     planar.data.close();
   });

@@ -65,6 +65,18 @@ for (const Chunk of [EncodedVideoChunk, EncodedAudioChunk]) {
     assert.equal(new Chunk({ type: 'key', timestamp: -1.9, data: new Uint8Array(1) }).timestamp, -1);
   });
 
+  test(`${name}: detached data not in transfer is an empty byte sequence (WebIDL), not an error`, () => {
+    const buffer = new ArrayBuffer(8);
+    const view = new Uint16Array(buffer, 2, 2);
+    structuredClone(buffer, { transfer: [buffer] });
+    for (const data of [buffer, view]) {
+      const chunk = new Chunk({ type: 'key', timestamp: 0, data });
+      assert.equal(chunk.byteLength, 0);
+      chunk.copyTo(new Uint8Array(0));
+      chunk.copyTo(buffer);
+    }
+  });
+
   test(`${name}: copyTo into a smaller destination throws TypeError`, () => {
     const chunk = new Chunk({ type: 'key', timestamp: 0, data: new Uint8Array(8) });
     assert.throws(() => chunk.copyTo(new Uint8Array(7)), TypeError);
