@@ -15,6 +15,7 @@ import {
   toEnum,
   type AllowSharedBufferSource,
 } from './validate';
+import { defineInterface } from './webidl';
 
 export const AUDIO_SAMPLE_FORMATS = [
   'u8', 's16', 's32', 'f32', 'u8-planar', 's16-planar', 's32-planar', 'f32-planar',
@@ -181,10 +182,6 @@ export class AudioData {
     this.#state = null;
     s.ref.release();
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'AudioData';
-  }
 }
 
 function internalData(state: DataState, timestamp: number): AudioData {
@@ -215,3 +212,5 @@ export function audioDataFromNative(
 export function audioDataRef(data: AudioData): SharedHandle<NativeAudioDataHandle> | null {
   return refOf(data);
 }
+
+defineInterface(AudioData, 'AudioData', ['format', 'sampleRate', 'numberOfFrames', 'numberOfChannels', 'duration', 'timestamp', 'allocationSize', 'copyTo', 'clone', 'close']);

@@ -16,6 +16,7 @@ import {
   toDictionary,
   type AllowSharedBufferSource,
 } from './validate';
+import { defineInterface } from './webidl';
 
 export interface AudioDecoderConfig {
   codec: string;
@@ -141,8 +142,6 @@ export class AudioDecoder extends CodecBase<null> {
     const data = audioDataFromNative(handle as NativeAudioDataHandle, SAMPLE_FORMATS[n[at + 1]], n[at + 2], n[at + 3], n[at + 4], n[at]);
     invokeCallback(this.#output, data);
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'AudioDecoder';
-  }
 }
+
+defineInterface(AudioDecoder, 'AudioDecoder', ['state', 'decodeQueueSize', 'ondequeue', 'configure', 'decode', 'flush', 'reset', 'close'], ['isConfigSupported']);

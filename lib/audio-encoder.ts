@@ -18,6 +18,7 @@ import { nativeChunkInit } from './encoded-chunk';
 import { domError } from './errors';
 import { native } from './native';
 import { enforceU32, enforceU64, invalid, missing, readCodecString, toDictionary, toEnum } from './validate';
+import { defineInterface } from './webidl';
 
 export type BitrateMode = 'constant' | 'variable';
 const BITRATE_MODES = ['constant', 'variable'] as const;
@@ -237,8 +238,6 @@ export class AudioEncoder extends CodecBase<Configuration> {
     if (decoderConfig) metadata.decoderConfig = decoderConfig;
     invokeCallback(this.#output, chunk, metadata);
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'AudioEncoder';
-  }
 }
+
+defineInterface(AudioEncoder, 'AudioEncoder', ['state', 'encodeQueueSize', 'ondequeue', 'configure', 'encode', 'flush', 'reset', 'close'], ['isConfigSupported']);

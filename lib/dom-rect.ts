@@ -1,6 +1,8 @@
 // DOMRectReadOnly as Geometry Interfaces defines it; Node has no global one.
 // VideoFrame.codedRect/visibleRect return these.
 
+import { defineInterface } from './webidl';
+
 export interface DOMRectInit {
   x?: number;
   y?: number;
@@ -62,8 +64,6 @@ export class DOMRectReadOnly {
       left: this.left,
     };
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'DOMRectReadOnly';
-  }
 }
+
+defineInterface(DOMRectReadOnly, 'DOMRectReadOnly', ['x', 'y', 'width', 'height', 'top', 'right', 'bottom', 'left', 'toJSON'], ['fromRect']);

@@ -1,4 +1,5 @@
 import { EncodedChunk, type EncodedChunkInit } from './encoded-chunk';
+import { defineInterface } from './webidl';
 
 export type EncodedAudioChunkType = EncodedChunkInit['type'];
 export type EncodedAudioChunkInit = EncodedChunkInit;
@@ -7,8 +8,6 @@ export class EncodedAudioChunk extends EncodedChunk {
   constructor(init: EncodedAudioChunkInit) {
     super(init, 'EncodedAudioChunkInit');
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'EncodedAudioChunk';
-  }
 }
+
+defineInterface(EncodedAudioChunk, 'EncodedAudioChunk', ['type', 'timestamp', 'duration', 'byteLength', 'copyTo']);

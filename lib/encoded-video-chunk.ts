@@ -1,4 +1,5 @@
 import { EncodedChunk, type EncodedChunkInit } from './encoded-chunk';
+import { defineInterface } from './webidl';
 
 export type EncodedVideoChunkType = EncodedChunkInit['type'];
 export type EncodedVideoChunkInit = EncodedChunkInit;
@@ -7,8 +8,6 @@ export class EncodedVideoChunk extends EncodedChunk {
   constructor(init: EncodedVideoChunkInit) {
     super(init, 'EncodedVideoChunkInit');
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'EncodedVideoChunk';
-  }
 }
+
+defineInterface(EncodedVideoChunk, 'EncodedVideoChunk', ['type', 'timestamp', 'duration', 'byteLength', 'copyTo']);

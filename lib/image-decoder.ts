@@ -29,6 +29,7 @@ import {
 } from './validate';
 import type { ParsedColorSpace } from './video-color-space';
 import { VideoFrame, videoFrameFromNative } from './video-frame';
+import { defineInterface } from './webidl';
 
 const COLOR_SPACE_CONVERSIONS = ['default', 'none'] as const;
 export type ColorSpaceConversion = (typeof COLOR_SPACE_CONVERSIONS)[number];
@@ -112,8 +113,8 @@ export class ImageTrack {
     };
   }
 
-  /** Not for callers: tracks come from ImageDecoder.tracks. */
-  constructor(token: symbol, animated: boolean, frameCount: number, repetitionCount: number, onSelect: SelectHandler) {
+  /** Not for callers: tracks come from ImageDecoder.tracks. (A rest parameter: WebIDL's length is 0.) */
+  constructor(...[token, animated, frameCount, repetitionCount, onSelect]: [symbol, boolean, number, number, SelectHandler]) {
     if (token !== INTERNAL) throw new TypeError('Illegal constructor: ImageTracks come from ImageDecoder.tracks.');
     this.#animated = animated;
     this.#frameCount = frameCount;
@@ -137,9 +138,6 @@ export class ImageTrack {
     this.#onSelect(this, toBool(value));
   }
 
-  get [Symbol.toStringTag](): string {
-    return 'ImageTrack';
-  }
 }
 
 let setTrackList: (list: ImageTrackList, tracks: ImageTrack[], selectedIndex: number) => void;
@@ -174,8 +172,8 @@ export class ImageTrackList {
     };
   }
 
-  /** Not for callers: the list comes from ImageDecoder.tracks. */
-  constructor(token: symbol) {
+  /** Not for callers: the list comes from ImageDecoder.tracks. (A rest parameter: WebIDL's length is 0.) */
+  constructor(...[token]: [symbol]) {
     if (token !== INTERNAL) throw new TypeError('Illegal constructor: the ImageTrackList comes from ImageDecoder.tracks.');
     this.#ready = new Promise<void>((resolve, reject) => {
       this.#resolveReady = resolve;
@@ -198,9 +196,6 @@ export class ImageTrackList {
     return this.#selectedIndex === -1 ? null : this.#tracks[this.#selectedIndex];
   }
 
-  get [Symbol.toStringTag](): string {
-    return 'ImageTrackList';
-  }
 }
 
 // --- ImageDecoder ------------------------------------------------------------
@@ -377,7 +372,7 @@ export class ImageDecoder {
     return this.#tracks;
   }
 
-  decode(options?: ImageDecodeOptions): Promise<ImageDecodeResult> {
+  decode(options: ImageDecodeOptions | undefined = undefined): Promise<ImageDecodeResult> {
     let frameIndex: number;
     try {
       const F = 'ImageDecodeOptions';
@@ -425,9 +420,6 @@ export class ImageDecoder {
     return new Promise((resolve) => setImmediate(() => resolve(native.ImageDecoderNative.isTypeSupported(e))));
   }
 
-  get [Symbol.toStringTag](): string {
-    return 'ImageDecoder';
-  }
 
   // --- The spec's algorithms ------------------------------------------------
 
@@ -642,3 +634,9 @@ export class ImageDecoder {
     else busyDecoders.delete(this);
   }
 }
+
+defineInterface(ImageTrack, 'ImageTrack', ['animated', 'frameCount', 'repetitionCount', 'selected']);
+
+defineInterface(ImageTrackList, 'ImageTrackList', ['ready', 'length', 'selectedIndex', 'selectedTrack']);
+
+defineInterface(ImageDecoder, 'ImageDecoder', ['type', 'complete', 'completed', 'tracks', 'decode', 'reset', 'close'], ['isTypeSupported']);

@@ -1,5 +1,6 @@
 // VideoColorSpace and the parsing of VideoColorSpaceInit dictionaries.
 import { invalid, toDictionary, toEnum } from './validate';
+import { defineInterface } from './webidl';
 
 export const VIDEO_COLOR_PRIMARIES = ['bt709', 'bt470bg', 'smpte170m', 'bt2020', 'smpte432'] as const;
 export const VIDEO_TRANSFER_CHARACTERISTICS = ['bt709', 'smpte170m', 'iec61966-2-1', 'linear', 'pq', 'hlg'] as const;
@@ -66,7 +67,7 @@ export class VideoColorSpace {
   readonly #matrix: VideoMatrixCoefficients | null;
   readonly #fullRange: boolean | null;
 
-  constructor(init?: VideoColorSpaceInit) {
+  constructor(init: VideoColorSpaceInit | undefined = undefined) {
     const parsed = parseColorSpaceInit(init, 'VideoColorSpaceInit');
     this.#primaries = parsed.primaries;
     this.#transfer = parsed.transfer;
@@ -90,8 +91,6 @@ export class VideoColorSpace {
   toJSON(): VideoColorSpaceInit {
     return { primaries: this.#primaries, transfer: this.#transfer, matrix: this.#matrix, fullRange: this.#fullRange };
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'VideoColorSpace';
-  }
 }
+
+defineInterface(VideoColorSpace, 'VideoColorSpace', ['primaries', 'transfer', 'matrix', 'fullRange', 'toJSON']);

@@ -18,6 +18,7 @@ import {
 } from './validate';
 import { parseColorSpaceInit, type ParsedColorSpace, type VideoColorSpaceInit } from './video-color-space';
 import { VideoFrame, videoFrameFromNative } from './video-frame';
+import { defineInterface } from './webidl';
 
 export type HardwareAcceleration = 'no-preference' | 'prefer-hardware' | 'prefer-software';
 export const HARDWARE_ACCELERATION = ['no-preference', 'prefer-hardware', 'prefer-software'] as const;
@@ -231,8 +232,6 @@ export class VideoDecoder extends CodecBase<ParsedDecoderConfig> {
     });
     invokeCallback(this.#output, frame);
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'VideoDecoder';
-  }
 }
+
+defineInterface(VideoDecoder, 'VideoDecoder', ['state', 'decodeQueueSize', 'ondequeue', 'configure', 'decode', 'flush', 'reset', 'close'], ['isConfigSupported']);

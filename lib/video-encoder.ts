@@ -30,6 +30,7 @@ import type { ParsedColorSpace, VideoColorSpaceInit } from './video-color-space'
 import type { VideoDecoderConfig } from './video-decoder';
 import { HARDWARE_ACCELERATION, type HardwareAcceleration } from './video-decoder';
 import { VideoFrame, videoFrameRef, type AlphaOption } from './video-frame';
+import { defineInterface } from './webidl';
 
 export type VideoEncoderBitrateMode = 'constant' | 'variable' | 'quantizer';
 export type LatencyMode = 'quality' | 'realtime';
@@ -349,7 +350,7 @@ export class VideoEncoder extends CodecBase<Configuration> {
     this.#latest = configuration;
   }
 
-  encode(frame: VideoFrame, options?: VideoEncoderEncodeOptions): void {
+  encode(frame: VideoFrame, options: VideoEncoderEncodeOptions | undefined = undefined): void {
     if (!(frame instanceof VideoFrame)) throw invalid('frame', 'a VideoFrame', frame);
     // WebIDL converts the options before the method's steps run.
     const opts = readEncodeOptions(options);
@@ -446,8 +447,6 @@ export class VideoEncoder extends CodecBase<Configuration> {
     }
     invokeCallback(this.#output, chunk, metadata);
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'VideoEncoder';
-  }
 }
+
+defineInterface(VideoEncoder, 'VideoEncoder', ['state', 'encodeQueueSize', 'ondequeue', 'configure', 'encode', 'flush', 'reset', 'close'], ['isConfigSupported']);

@@ -27,6 +27,7 @@ import {
   type VideoColorSpaceInit,
 } from './video-color-space';
 import { SharedHandle } from './leak-warning';
+import { defineInterface } from './webidl';
 
 export const VIDEO_PIXEL_FORMATS = [
   'I420', 'I420P10', 'I420P12', 'I420A', 'I420AP10', 'I420AP12',
@@ -256,7 +257,7 @@ export class VideoFrame {
 
   constructor(image: VideoFrame, init?: VideoFrameInit);
   constructor(data: AllowSharedBufferSource, init: VideoFrameBufferInit);
-  constructor(source: VideoFrame | AllowSharedBufferSource, init?: VideoFrameInit | VideoFrameBufferInit) {
+  constructor(source: VideoFrame | AllowSharedBufferSource, init: VideoFrameInit | VideoFrameBufferInit | undefined = undefined) {
     if ((source as unknown) === INTERNAL) {
       const i = init as unknown as InternalInit;
       this.#init(i.state, i.timestamp, i.duration, i.colorSpace);
@@ -448,14 +449,14 @@ export class VideoFrame {
     return copyMetadata(s.metadata);
   }
 
-  allocationSize(options?: VideoFrameCopyToOptions): number {
+  allocationSize(options: VideoFrameCopyToOptions | undefined = undefined): number {
     const s = this.#state;
     if (!s) throw invalidState('allocationSize() called on a closed VideoFrame.');
     const opts = readCopyToOptions(options);
     return s.ref.handle.allocationSize(s.visible, opts.rect, opts.format, opts.layout);
   }
 
-  copyTo(destination: AllowSharedBufferSource, options?: VideoFrameCopyToOptions): Promise<PlaneLayout[]> {
+  copyTo(destination: AllowSharedBufferSource, options: VideoFrameCopyToOptions | undefined = undefined): Promise<PlaneLayout[]> {
     try {
       const s = this.#state;
       if (!s) throw invalidState('copyTo() called on a closed VideoFrame.');
@@ -497,10 +498,6 @@ export class VideoFrame {
     if (!s) return;
     this.#state = null;
     s.ref.release();
-  }
-
-  get [Symbol.toStringTag](): string {
-    return 'VideoFrame';
   }
 }
 
@@ -553,3 +550,5 @@ export function videoFrameFromNative(handle: NativeVideoFrameHandle, props: Deco
 export function videoFrameRef(frame: VideoFrame): SharedHandle<NativeVideoFrameHandle> | null {
   return refOf(frame);
 }
+
+defineInterface(VideoFrame, 'VideoFrame', ['format', 'codedWidth', 'codedHeight', 'codedRect', 'visibleRect', 'rotation', 'flip', 'displayWidth', 'displayHeight', 'duration', 'timestamp', 'colorSpace', 'metadata', 'allocationSize', 'copyTo', 'clone', 'close']);

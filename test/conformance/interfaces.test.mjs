@@ -1,0 +1,86 @@
+// The WebIDL shape of every interface: attributes and operations are
+// enumerable own properties of the interface prototype, operations count
+// only their required arguments in `length`, static operations sit on the
+// interface object, and Symbol.toStringTag is a data property with the
+// interface's name (WebIDL 3.7.3-3.7.6).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import * as wc from 'webcodecs-native';
+
+// name: [constructor length, { member: 'attribute' | 'readwrite' | operation length }, { static: length }]
+const CODEC_MEMBERS = { state: 'attribute', ondequeue: 'readwrite', configure: 1, flush: 0, reset: 0, close: 0 };
+const INTERFACES = {
+  VideoEncoder: [1, { ...CODEC_MEMBERS, encodeQueueSize: 'attribute', encode: 1 }, { isConfigSupported: 1 }],
+  VideoDecoder: [1, { ...CODEC_MEMBERS, decodeQueueSize: 'attribute', decode: 1 }, { isConfigSupported: 1 }],
+  AudioEncoder: [1, { ...CODEC_MEMBERS, encodeQueueSize: 'attribute', encode: 1 }, { isConfigSupported: 1 }],
+  AudioDecoder: [1, { ...CODEC_MEMBERS, decodeQueueSize: 'attribute', decode: 1 }, { isConfigSupported: 1 }],
+  EncodedVideoChunk: [1, { type: 'attribute', timestamp: 'attribute', duration: 'attribute', byteLength: 'attribute', copyTo: 1 }, {}],
+  EncodedAudioChunk: [1, { type: 'attribute', timestamp: 'attribute', duration: 'attribute', byteLength: 'attribute', copyTo: 1 }, {}],
+  AudioData: [
+    1,
+    { format: 'attribute', sampleRate: 'attribute', numberOfFrames: 'attribute', numberOfChannels: 'attribute', duration: 'attribute', timestamp: 'attribute', allocationSize: 1, copyTo: 2, clone: 0, close: 0 },
+    {},
+  ],
+  VideoFrame: [
+    1,
+    {
+      format: 'attribute', codedWidth: 'attribute', codedHeight: 'attribute', codedRect: 'attribute', visibleRect: 'attribute',
+      rotation: 'attribute', flip: 'attribute', displayWidth: 'attribute', displayHeight: 'attribute', duration: 'attribute',
+      timestamp: 'attribute', colorSpace: 'attribute', metadata: 0, allocationSize: 0, copyTo: 1, clone: 0, close: 0,
+    },
+    {},
+  ],
+  VideoColorSpace: [0, { primaries: 'attribute', transfer: 'attribute', matrix: 'attribute', fullRange: 'attribute', toJSON: 0 }, {}],
+  ImageDecoder: [1, { type: 'attribute', complete: 'attribute', completed: 'attribute', tracks: 'attribute', decode: 0, reset: 0, close: 0 }, { isTypeSupported: 1 }],
+  ImageTrackList: [0, { ready: 'attribute', length: 'attribute', selectedIndex: 'attribute', selectedTrack: 'attribute' }, {}],
+  ImageTrack: [0, { animated: 'attribute', frameCount: 'attribute', repetitionCount: 'attribute', selected: 'readwrite' }, {}],
+  DOMRectReadOnly: [
+    0,
+    { x: 'attribute', y: 'attribute', width: 'attribute', height: 'attribute', top: 'attribute', right: 'attribute', bottom: 'attribute', left: 'attribute', toJSON: 0 },
+    { fromRect: 0 },
+  ],
+};
+
+for (const [name, [length, members, statics]] of Object.entries(INTERFACES)) {
+  test(`${name}: the interface object and prototype WebIDL defines`, () => {
+    const I = wc[name];
+    assert.equal(typeof I, 'function');
+    assert.equal(I.name, name);
+    assert.equal(I.length, length, `${name}.length`);
+    const proto = I.prototype;
+    for (const [member, kind] of Object.entries(members)) {
+      const d = Object.getOwnPropertyDescriptor(proto, member);
+      assert.ok(d, `${name}.prototype.${member} is an own property`);
+      assert.equal(d.enumerable, true, `${member} is enumerable`);
+      assert.equal(d.configurable, true, `${member} is configurable`);
+      if (typeof kind === 'number') {
+        assert.equal(typeof d.value, 'function', `${member} is an operation`);
+        assert.equal(d.writable, true);
+        assert.equal(d.value.length, kind, `${name}.prototype.${member}.length`);
+      } else {
+        assert.equal(typeof d.get, 'function', `${member} is an accessor`);
+        assert.equal(typeof d.set, kind === 'readwrite' ? 'function' : 'undefined', `${member}: ${kind}`);
+        assert.throws(() => d.get.call(proto), TypeError, `${member}'s getter refuses a non-instance`);
+      }
+    }
+    for (const [member, n] of Object.entries(statics)) {
+      const d = Object.getOwnPropertyDescriptor(I, member);
+      assert.ok(d?.enumerable, `static ${member} is an enumerable own property`);
+      assert.equal(d.value.length, n, `${name}.${member}.length`);
+    }
+    assert.deepEqual(Object.getOwnPropertyDescriptor(proto, Symbol.toStringTag), { value: name, writable: false, enumerable: false, configurable: true });
+    assert.equal(Object.prototype.toString.call(proto), `[object ${name}]`);
+  });
+}
+
+test('instances say their interface to Object.prototype.toString', () => {
+  const chunk = new wc.EncodedVideoChunk({ type: 'key', timestamp: 0, data: new Uint8Array(1) });
+  const frame = new wc.VideoFrame(new Uint8Array(16), { format: 'RGBA', codedWidth: 2, codedHeight: 2, timestamp: 0 });
+  const encoder = new wc.VideoEncoder({ output() {}, error() {} });
+  assert.deepEqual([chunk, frame, frame.colorSpace, frame.visibleRect, encoder].map((o) => Object.prototype.toString.call(o)), [
+    '[object EncodedVideoChunk]', '[object VideoFrame]', '[object VideoColorSpace]', '[object DOMRectReadOnly]', '[object VideoEncoder]',
+  ]);
+  frame.close();
+  encoder.close();
+});
