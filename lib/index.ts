@@ -1,12 +1,23 @@
 // The package's public surface: every WebCodecs interface by name, plus a few
 // server-side extras (buffer pool limits and statistics, FFmpeg versions).
 import { native } from './native';
+import { AudioDecoder as AudioDecoderClass } from './audio-decoder';
+import { AudioEncoder as AudioEncoderClass } from './audio-encoder';
+import { EncodedAudioChunk as EncodedAudioChunkClass } from './encoded-audio-chunk';
+import { EncodedVideoChunk as EncodedVideoChunkClass } from './encoded-video-chunk';
+import { VideoDecoder as VideoDecoderClass } from './video-decoder';
+import { VideoEncoder as VideoEncoderClass } from './video-encoder';
+import { interfaceObject } from './webidl';
 
 export { AudioData } from './audio-data';
 export type { AudioDataCopyToOptions, AudioDataInit, AudioSampleFormat } from './audio-data';
-export { AudioDecoder } from './audio-decoder';
+// WebIDL's chain: AudioDecoder's prototype sits on EventTarget.prototype (lib/webidl.ts).
+export const AudioDecoder = interfaceObject(AudioDecoderClass, 'AudioDecoder', EventTarget, 1);
+export type AudioDecoder = AudioDecoderClass;
 export type { AudioDecoderConfig, AudioDecoderInit, AudioDecoderSupport } from './audio-decoder';
-export { AudioEncoder } from './audio-encoder';
+// WebIDL's chain: AudioEncoder's prototype sits on EventTarget.prototype (lib/webidl.ts).
+export const AudioEncoder = interfaceObject(AudioEncoderClass, 'AudioEncoder', EventTarget, 1);
+export type AudioEncoder = AudioEncoderClass;
 export type {
   AudioEncoderConfig,
   AudioEncoderInit,
@@ -37,9 +48,13 @@ export { Muxer } from './muxer';
 export type { MuxerAudioTrackInit, MuxerFormat, MuxerInit, MuxerTarget, MuxerVideoTrackInit } from './muxer';
 export { DOMRectReadOnly } from './dom-rect';
 export type { DOMRectInit } from './dom-rect';
-export { EncodedAudioChunk } from './encoded-audio-chunk';
+// WebIDL's chain: EncodedAudioChunk's prototype sits on Object.prototype (lib/webidl.ts).
+export const EncodedAudioChunk = interfaceObject(EncodedAudioChunkClass, 'EncodedAudioChunk', null, 1);
+export type EncodedAudioChunk = EncodedAudioChunkClass;
 export type { EncodedAudioChunkInit, EncodedAudioChunkType } from './encoded-audio-chunk';
-export { EncodedVideoChunk } from './encoded-video-chunk';
+// WebIDL's chain: EncodedVideoChunk's prototype sits on Object.prototype (lib/webidl.ts).
+export const EncodedVideoChunk = interfaceObject(EncodedVideoChunkClass, 'EncodedVideoChunk', null, 1);
+export type EncodedVideoChunk = EncodedVideoChunkClass;
 export type { EncodedVideoChunkInit, EncodedVideoChunkType } from './encoded-video-chunk';
 export { ImageDecoder, ImageTrack, ImageTrackList } from './image-decoder';
 export type {
@@ -56,9 +71,13 @@ export type {
   VideoMatrixCoefficients,
   VideoTransferCharacteristics,
 } from './video-color-space';
-export { VideoDecoder } from './video-decoder';
+// WebIDL's chain: VideoDecoder's prototype sits on EventTarget.prototype (lib/webidl.ts).
+export const VideoDecoder = interfaceObject(VideoDecoderClass, 'VideoDecoder', EventTarget, 1);
+export type VideoDecoder = VideoDecoderClass;
 export type { HardwareAcceleration, VideoDecoderConfig, VideoDecoderInit, VideoDecoderSupport } from './video-decoder';
-export { VideoEncoder } from './video-encoder';
+// WebIDL's chain: VideoEncoder's prototype sits on EventTarget.prototype (lib/webidl.ts).
+export const VideoEncoder = interfaceObject(VideoEncoderClass, 'VideoEncoder', EventTarget, 1);
+export type VideoEncoder = VideoEncoderClass;
 export type {
   EncodedVideoChunkMetadata,
   LatencyMode,

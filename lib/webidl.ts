@@ -37,3 +37,46 @@ export function defineInterface(
   enumerableOwn(cls, cls, statics, name);
   Object.defineProperty(cls.prototype, Symbol.toStringTag, { value: name, writable: false, enumerable: false, configurable: true });
 }
+
+/**
+ * The interface object for a class built on a base class of ours that
+ * WebIDL does not have (CodecBase, EncodedChunk): its prototype takes that
+ * base's members and then sits right on `parent`'s (EventTarget's, or
+ * Object's), and the interface object itself inherits from `parent`, as
+ * WebIDL lays them out. The class keeps its own chain, so its constructor's
+ * super() calls still build the instance; the interface object constructs
+ * through it (`new.target` keeps subclassing working). lib/ code uses the
+ * class itself.
+ */
+export function interfaceObject<C extends abstract new (...args: never[]) => object>(
+  cls: C,
+  name: string,
+  parent: (abstract new (...args: never[]) => object) | null,
+  length: number,
+): C {
+  const proto = cls.prototype as object;
+  const parentProto = parent ? (parent.prototype as object) : Object.prototype;
+  for (let base = Object.getPrototypeOf(proto); base && base !== parentProto; base = Object.getPrototypeOf(base)) {
+    for (const key of Reflect.ownKeys(base)) {
+      if (key !== 'constructor' && !Object.hasOwn(proto, key)) {
+        Object.defineProperty(proto, key, Object.getOwnPropertyDescriptor(base, key) as PropertyDescriptor);
+      }
+    }
+  }
+  Object.setPrototypeOf(proto, parentProto);
+  const iface = function (...args: unknown[]): object {
+    if (new.target === undefined) throw new TypeError(`Class constructor ${name} cannot be invoked without 'new'`);
+    return Reflect.construct(cls, args, new.target) as object;
+  };
+  for (const key of Reflect.ownKeys(cls)) {
+    if (key !== 'length' && key !== 'name' && key !== 'prototype') {
+      Object.defineProperty(iface, key, Object.getOwnPropertyDescriptor(cls, key) as PropertyDescriptor);
+    }
+  }
+  Object.defineProperty(iface, 'name', { value: name });
+  Object.defineProperty(iface, 'length', { value: length });
+  Object.defineProperty(iface, 'prototype', { value: proto, writable: false, enumerable: false, configurable: false });
+  Object.defineProperty(proto, 'constructor', { value: iface, writable: true, enumerable: false, configurable: true });
+  Object.setPrototypeOf(iface, parent ?? Function.prototype);
+  return iface as unknown as C;
+}

@@ -74,6 +74,32 @@ for (const [name, [length, members, statics]] of Object.entries(INTERFACES)) {
   });
 }
 
+test('prototype chains are WebIDL\'s: codecs inherit EventTarget directly, the other interfaces Object', () => {
+  for (const name of Object.keys(INTERFACES)) {
+    const I = wc[name];
+    const parent = /^(Video|Audio)(En|De)coder$/.test(name) ? EventTarget : null;
+    assert.equal(Object.getPrototypeOf(I.prototype), parent ? parent.prototype : Object.prototype, `${name}.prototype's prototype`);
+    assert.equal(Object.getPrototypeOf(I), parent ?? Function.prototype, `${name}'s prototype`);
+    assert.equal(I.prototype.constructor, I);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(I, 'prototype'), { value: I.prototype, writable: false, enumerable: false, configurable: false });
+  }
+  assert.throws(() => wc.VideoEncoder({ output() {}, error() {} }), TypeError, 'not callable without new');
+  // Instances work through the interface object, subclasses too.
+  class Mine extends wc.VideoDecoder {}
+  const decoder = new Mine({ output() {}, error() {} });
+  assert.ok(decoder instanceof Mine && decoder instanceof wc.VideoDecoder && decoder instanceof EventTarget);
+  assert.equal(decoder.state, 'unconfigured');
+  let dequeued = 0;
+  decoder.addEventListener('dequeue', () => dequeued++);
+  decoder.dispatchEvent(new Event('dequeue'));
+  assert.equal(dequeued, 1);
+  decoder.close();
+  assert.equal(decoder.state, 'closed');
+  const chunk = new wc.EncodedAudioChunk({ type: 'key', timestamp: 1, data: new Uint8Array(3) });
+  assert.deepEqual([chunk.type, chunk.timestamp, chunk.byteLength], ['key', 1, 3]);
+  assert.deepEqual(Object.keys(Object.getPrototypeOf(chunk)), ['type', 'timestamp', 'duration', 'byteLength', 'copyTo']);
+});
+
 test('instances say their interface to Object.prototype.toString', () => {
   const chunk = new wc.EncodedVideoChunk({ type: 'key', timestamp: 0, data: new Uint8Array(1) });
   const frame = new wc.VideoFrame(new Uint8Array(16), { format: 'RGBA', codedWidth: 2, codedHeight: 2, timestamp: 0 });
