@@ -150,6 +150,22 @@ function parseConfig(config: unknown): ParsedDecoderConfig {
 // between event-loop turns.
 const MAX_IN_FLIGHT = 16;
 
+/**
+ * The stream's colour space with the members the config gives (the spec's
+ * "if [[active decoder config]].colorSpace exists"): members left null, as
+ * in `colorSpace: {}`, keep what the bitstream says, as in Chromium (the
+ * WPT full cycle test strips the config's colour space that way to see the
+ * bitstream's).
+ */
+function overrideColorSpace(stream: ParsedColorSpace, config: ParsedColorSpace): ParsedColorSpace {
+  return {
+    primaries: config.primaries ?? stream.primaries,
+    transfer: config.transfer ?? stream.transfer,
+    matrix: config.matrix ?? stream.matrix,
+    fullRange: config.fullRange ?? stream.fullRange,
+  };
+}
+
 export class VideoDecoder extends CodecBase<ParsedDecoderConfig> {
   readonly #output: (frame: VideoFrame) => unknown;
   #keyChunkRequired = true;
@@ -228,7 +244,7 @@ export class VideoDecoder extends CodecBase<ParsedDecoderConfig> {
       displayHeight,
       rotation,
       flip: config?.flip ?? false,
-      colorSpace: config?.colorSpace ?? e.color,
+      colorSpace: config?.colorSpace ? overrideColorSpace(e.color, config.colorSpace) : e.color,
     });
     invokeCallback(this.#output, frame);
   }

@@ -249,6 +249,31 @@ Status VideoDecoderEngine::Deliver(FramePtr frame, Emitter& emit) {
   out.color.primaries = frame->color_primaries;
   out.color.transfer = frame->color_trc;
   out.color.matrix = frame->colorspace;
+  if (family_ == "vp9" && out.color.primaries == AVCOL_PRI_UNSPECIFIED && out.color.transfer == AVCOL_TRC_UNSPECIFIED) {
+    // A VP9 header names one colour space, which FFmpeg reports as the
+    // matrix only; it stands for primaries and transfer too (as Chromium
+    // and libvpx read it), so frames of a VP9 stream say all three.
+    switch (out.color.matrix) {
+      case AVCOL_SPC_BT709:
+        out.color.primaries = AVCOL_PRI_BT709;
+        out.color.transfer = AVCOL_TRC_BT709;
+        break;
+      case AVCOL_SPC_BT470BG:  // VP9's CS_BT_601
+      case AVCOL_SPC_SMPTE170M:
+        out.color.primaries = AVCOL_PRI_SMPTE170M;
+        out.color.transfer = AVCOL_TRC_SMPTE170M;
+        break;
+      case AVCOL_SPC_RGB:  // CS_SRGB
+        out.color.primaries = AVCOL_PRI_BT709;
+        out.color.transfer = AVCOL_TRC_IEC61966_2_1;
+        break;
+      case AVCOL_SPC_BT2020_NCL:
+        out.color.primaries = AVCOL_PRI_BT2020;
+        break;
+      default:
+        break;
+    }
+  }
   if (frame->color_range != AVCOL_RANGE_UNSPECIFIED || full_range) out.color.full_range = full_range;
   out.format = *format;
   out.frame = std::move(frame);

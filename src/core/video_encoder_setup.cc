@@ -296,7 +296,12 @@ Status SetUpVideoEncoder(const VideoEncoderSettings& c, int quantizer, const AVC
       break;
     case RateMode::kConstant: {
       const int64_t rate = bitrate ? bitrate : DefaultBitrate(c, fps);
-      ctx->bit_rate = ctx->rc_min_rate = ctx->rc_max_rate = rate;
+      ctx->bit_rate = rate;
+      // SVT-AV1's CBR (rc=2, SetUpSvtAv1) takes the target alone: a maximum
+      // rate, which it reads as capped CRF's, must exceed it (equal: it
+      // refuses the configuration).
+      if (svt) break;
+      ctx->rc_min_rate = ctx->rc_max_rate = rate;
       ctx->rc_buffer_size = static_cast<int>(std::min<int64_t>(rate, INT32_MAX));
       break;
     }
