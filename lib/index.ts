@@ -9,13 +9,14 @@ import { VideoDecoder as VideoDecoderClass } from './video-decoder';
 import { VideoEncoder as VideoEncoderClass } from './video-encoder';
 import { interfaceObject } from './webidl';
 
+// Codecs and chunks are classes on our CodecBase/EncodedChunk; WebIDL chains
+// their prototypes straight to EventTarget's / Object's (lib/webidl.ts).
+
 export { AudioData } from './audio-data';
 export type { AudioDataCopyToOptions, AudioDataInit, AudioSampleFormat } from './audio-data';
-// WebIDL's chain: AudioDecoder's prototype sits on EventTarget.prototype (lib/webidl.ts).
 export const AudioDecoder = interfaceObject(AudioDecoderClass, 'AudioDecoder', EventTarget, 1);
 export type AudioDecoder = AudioDecoderClass;
 export type { AudioDecoderConfig, AudioDecoderInit, AudioDecoderSupport } from './audio-decoder';
-// WebIDL's chain: AudioEncoder's prototype sits on EventTarget.prototype (lib/webidl.ts).
 export const AudioEncoder = interfaceObject(AudioEncoderClass, 'AudioEncoder', EventTarget, 1);
 export type AudioEncoder = AudioEncoderClass;
 export type {
@@ -48,11 +49,9 @@ export { Muxer } from './muxer';
 export type { MuxerAudioTrackInit, MuxerFormat, MuxerInit, MuxerTarget, MuxerVideoTrackInit } from './muxer';
 export { DOMRectReadOnly } from './dom-rect';
 export type { DOMRectInit } from './dom-rect';
-// WebIDL's chain: EncodedAudioChunk's prototype sits on Object.prototype (lib/webidl.ts).
 export const EncodedAudioChunk = interfaceObject(EncodedAudioChunkClass, 'EncodedAudioChunk', null, 1);
 export type EncodedAudioChunk = EncodedAudioChunkClass;
 export type { EncodedAudioChunkInit, EncodedAudioChunkType } from './encoded-audio-chunk';
-// WebIDL's chain: EncodedVideoChunk's prototype sits on Object.prototype (lib/webidl.ts).
 export const EncodedVideoChunk = interfaceObject(EncodedVideoChunkClass, 'EncodedVideoChunk', null, 1);
 export type EncodedVideoChunk = EncodedVideoChunkClass;
 export type { EncodedVideoChunkInit, EncodedVideoChunkType } from './encoded-video-chunk';
@@ -71,11 +70,9 @@ export type {
   VideoMatrixCoefficients,
   VideoTransferCharacteristics,
 } from './video-color-space';
-// WebIDL's chain: VideoDecoder's prototype sits on EventTarget.prototype (lib/webidl.ts).
 export const VideoDecoder = interfaceObject(VideoDecoderClass, 'VideoDecoder', EventTarget, 1);
 export type VideoDecoder = VideoDecoderClass;
 export type { HardwareAcceleration, VideoDecoderConfig, VideoDecoderInit, VideoDecoderSupport } from './video-decoder';
-// WebIDL's chain: VideoEncoder's prototype sits on EventTarget.prototype (lib/webidl.ts).
 export const VideoEncoder = interfaceObject(VideoEncoderClass, 'VideoEncoder', EventTarget, 1);
 export type VideoEncoder = VideoEncoderClass;
 export type {

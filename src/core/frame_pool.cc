@@ -218,7 +218,7 @@ PoolStats BufferPool::Stats() const {
 }
 
 PoolRegistry& PoolRegistry::Instance() {
-  static PoolRegistry& instance = [] () -> PoolRegistry& {
+  static PoolRegistry& instance = []() -> PoolRegistry& {
     PoolRegistry& r = Immortal<PoolRegistry>();
     r.StartIdleTrimmer();
     return r;
