@@ -406,10 +406,19 @@ export abstract class CodecBase<Active = unknown> extends EventTarget {
   #scheduleDequeue(): void {
     if (this.#dequeueScheduled) return;
     this.#dequeueScheduled = true;
-    setImmediate(() => {
-      this.#dequeueScheduled = false;
-      this.dispatchEvent(new Event('dequeue'));
-    });
+    setImmediate(() => this.#fireDequeue());
+  }
+
+  /**
+   * The scheduled dequeue event, if it has not fired yet. A flush resolves
+   * after it: the spec queued its task when the messages left the queue,
+   * before the flush's (the immediate would lose to the promise's
+   * continuation).
+   */
+  #fireDequeue(): void {
+    if (!this.#dequeueScheduled) return;
+    this.#dequeueScheduled = false;
+    this.dispatchEvent(new Event('dequeue'));
   }
 
   #handleEvent(event: NativeEvent): void {
@@ -435,6 +444,7 @@ export abstract class CodecBase<Active = unknown> extends EventTarget {
         const pending = this.#flushes.get(event.id as number);
         this.#flushes.delete(event.id as number);
         this.#completed(1);
+        this.#fireDequeue();
         pending?.resolve();
         break;
       }

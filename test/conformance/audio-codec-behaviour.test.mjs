@@ -253,3 +253,22 @@ describe('AudioEncoderConfig and AudioDecoderConfig details', () => {
     assert.match((await firstError).message, /1 channels; the encoder was configured for 2/);
   });
 });
+
+describe('dequeue and flush ordering', () => {
+  // The dequeue event's task is queued when the messages leave the queue,
+  // before the flush's: code awaiting flush() has seen the queue empty out.
+  // PCM decodes fast enough that the flush used to win about every other time.
+  test('the dequeue event with decodeQueueSize 0 fires before flush() resolves, every time', async () => {
+    const chunks = Array.from({ length: 10 }, (_, i) => new EncodedAudioChunk({ type: 'key', timestamp: i * 12500, data: new Uint8Array(2400) }));
+    for (let run = 0; run < 40; run++) {
+      const decoder = new AudioDecoder({ output: (d) => d.close(), error: (e) => assert.fail(e) });
+      let last = Infinity;
+      decoder.ondequeue = () => (last = decoder.decodeQueueSize);
+      decoder.configure({ codec: 'pcm-f32', sampleRate: 48000, numberOfChannels: 1 });
+      for (const chunk of chunks) decoder.decode(chunk);
+      await decoder.flush();
+      assert.equal(last, 0, `run ${run}: the last dequeue event before flush() resolved saw queue size 0`);
+      decoder.close();
+    }
+  });
+});
