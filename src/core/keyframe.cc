@@ -101,14 +101,46 @@ std::vector<std::span<const uint8_t>> Vp9Frames(const uint8_t* data, size_t size
 
 }  // namespace
 
+// Whether an H.264 SEI NAL unit carries a recovery point (payload type 6).
+bool HasRecoveryPoint(const NalUnit& sei) {
+  BitReader br(sei.data + 1, sei.size - 1);
+  for (;;) {
+    uint32_t type = 0, size = 0, byte;
+    do {
+      byte = br.ReadBits(8);
+      type += byte;
+    } while (byte == 0xff && !br.failed());
+    do {
+      byte = br.ReadBits(8);
+      size += byte;
+    } while (byte == 0xff && !br.failed());
+    if (br.failed()) return false;
+    if (type == 6) return true;
+    for (uint32_t i = 0; i < size && !br.failed(); i++) br.ReadBits(8);
+  }
+}
+
+// An IDR picture, or an I picture after a recovery point SEI (an open-GOP
+// random access point, which H.264 streams from x264's open-gop and many
+// broadcast encoders start at; decoding can begin there).
 KeyFrameCheck CheckH264(const uint8_t* data, size_t size, int length_size) {
   std::vector<NalUnit> nals;
   if (!Nals(data, size, length_size, &nals)) return KeyFrameCheck::kUnknown;
   bool slice = false;
+  bool recovery_point = false;
   for (const NalUnit& nal : nals) {
     const int type = nal.data[0] & 0x1f;
     if (type == 5) return KeyFrameCheck::kKey;
-    if (type == 1) slice = true;
+    if (type == 6 && HasRecoveryPoint(nal)) recovery_point = true;
+    if (type == 1) {
+      if (!slice && recovery_point) {
+        BitReader br(nal.data + 1, nal.size - 1);
+        br.ReadUE();  // first_mb_in_slice
+        const uint32_t slice_type = br.ReadUE() % 5;
+        if (!br.failed() && (slice_type == 2 || slice_type == 4)) return KeyFrameCheck::kKey;  // I or SI
+      }
+      slice = true;
+    }
   }
   return slice ? KeyFrameCheck::kNotKey : KeyFrameCheck::kUnknown;
 }

@@ -189,3 +189,40 @@ describe('VideoEncoder.encode() arguments', () => {
     encoder.close();
   });
 });
+
+describe('H.264 random access points', () => {
+  test('an I picture after a recovery point SEI (open GOP) is a key chunk: decoding can start there', async () => {
+    const { Demuxer } = await import('webcodecs-native');
+    const { ffmpeg, tempDir } = await import('../helpers/media.mjs');
+    const path = `${tempDir('wcn-opengop-')}/open-gop.mp4`;
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:d=1.2:r=25', '-c:v', 'libx264', '-bf', '2',
+      '-x264-params', 'open-gop=1:keyint=10:min-keyint=10:scenecut=0:b-pyramid=none', path]);
+    const demuxer = await Demuxer.open(path);
+    const [track] = demuxer.videoTracks;
+    const chunks = [];
+    for await (const { chunk } of demuxer.chunks(track)) chunks.push(chunk);
+    demuxer.close?.();
+    const starts = chunks.flatMap((c, i) => (c.type === 'key' ? [i] : []));
+    assert.equal(starts.length, 3, 'the container marks the IDR and both open-GOP I pictures as sync samples');
+    for (const start of starts) {
+      const timestamps = [];
+      const decoder = new VideoDecoder({ output: (f) => (timestamps.push(f.timestamp), f.close()), error: (e) => assert.fail(e) });
+      decoder.configure(track.config);
+      for (const chunk of chunks.slice(start)) decoder.decode(chunk);
+      await decoder.flush();
+      decoder.close();
+      // Leading pictures (before the I picture, referencing the GOP before it) may be dropped.
+      const from = chunks[start].timestamp;
+      const expected = chunks.slice(start).map((c) => c.timestamp).filter((t) => t >= from).sort((a, b) => a - b);
+      assert.deepEqual(timestamps.filter((t) => t >= from), expected, `decoding from chunk ${start}`);
+      assert.ok(timestamps.length >= 9, `decoding from chunk ${start}: ${timestamps.length} frames`);
+    }
+    // A picture that is no random access point, labelled key, is still refused.
+    const decoder = new VideoDecoder({ output: (f) => f.close(), error() {} });
+    decoder.configure(track.config);
+    const p = chunks[starts[1] + 1];
+    const relabelled = new EncodedVideoChunk({ type: 'key', timestamp: p.timestamp, data: (() => { const b = new Uint8Array(p.byteLength); p.copyTo(b); return b; })() });
+    assert.throws(() => decoder.decode(relabelled), isDom('DataError'));
+    decoder.close();
+  });
+});

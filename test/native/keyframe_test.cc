@@ -135,6 +135,40 @@ TEST(ReadVp8KeyFrame, SizeAndFirstPartition) {
   EXPECT_FALSE(ReadVp8KeyFrame(f.data(), f.size())) << "no start code";
 }
 
+// An Annex B access unit: each NAL unit after a 4-byte start code.
+std::vector<uint8_t> AnnexB(const std::vector<std::vector<uint8_t>>& nals) {
+  std::vector<uint8_t> out;
+  for (const auto& nal : nals) {
+    out.insert(out.end(), {0, 0, 0, 1});
+    out.insert(out.end(), nal.begin(), nal.end());
+  }
+  return out;
+}
+
+TEST(CheckKeyFrameH264, AnIPictureAfterARecoveryPointSeiIsARandomAccessPoint) {
+  // Non-IDR slices (nal_unit_type 1, nal_ref_idc 1): first_mb_in_slice 0,
+  // slice_type 7 (I) or 5 (P), as Exp-Golomb codes.
+  const std::vector<uint8_t> i_slice = {0x21, 0x88, 0x80};
+  const std::vector<uint8_t> p_slice = {0x21, 0x98, 0x80};
+  // SEI: payload type 6 (recovery point), 1 byte: recovery_frame_cnt 0,
+  // exact_match, broken_link, changing_slice_group_idc, stop bit.
+  const std::vector<uint8_t> recovery = {0x06, 0x06, 0x01, 0x84, 0x80};
+  // SEI: payload type 5 (user data unregistered), 17 bytes, then a recovery point.
+  std::vector<uint8_t> user_then_recovery = {0x06, 0x05, 0x11};
+  user_then_recovery.insert(user_then_recovery.end(), 17, 0x42);
+  user_then_recovery.insert(user_then_recovery.end(), {0x06, 0x01, 0x84, 0x80});
+  std::vector<uint8_t> user_only = {0x06, 0x05, 0x11};
+  user_only.insert(user_only.end(), 17, 0x42);
+  user_only.push_back(0x80);
+  const auto check = [](const std::vector<uint8_t>& au) { return CheckKeyFrame("h264", au.data(), au.size(), nullptr, 0); };
+  EXPECT_EQ(check(AnnexB({recovery, i_slice})), KeyFrameCheck::kKey);
+  EXPECT_EQ(check(AnnexB({user_then_recovery, i_slice})), KeyFrameCheck::kKey) << "the recovery point after another SEI message";
+  EXPECT_EQ(check(AnnexB({i_slice})), KeyFrameCheck::kNotKey) << "an I picture alone: references may precede it";
+  EXPECT_EQ(check(AnnexB({user_only, i_slice})), KeyFrameCheck::kNotKey);
+  EXPECT_EQ(check(AnnexB({recovery, p_slice})), KeyFrameCheck::kNotKey) << "a P picture at a recovery point is a gradual refresh";
+  EXPECT_EQ(check(AnnexB({{0x06, 0x06, 0x05}})), KeyFrameCheck::kUnknown) << "an SEI cut short, no slice";
+}
+
 TEST(Parsers, SurviveRandomInput) {
   std::mt19937 rng(1234);
   const char* families[] = {"h264", "hevc", "vp8", "vp9", "av1", "other"};
