@@ -212,7 +212,11 @@ Status VideoDecoderEngine::Receive(Emitter& emit) {
 
 Status VideoDecoderEngine::Deliver(FramePtr frame, Emitter& emit) {
   DecodedVideo out;
-  out.timestamp = frame->best_effort_timestamp != AV_NOPTS_VALUE ? frame->best_effort_timestamp : frame->pts;
+  // The chunk's own timestamp: FFmpeg carries each packet's pts to the
+  // picture it holds. best_effort_timestamp would switch to the packets'
+  // order (our dts) once pts looked non-monotonic, as chunks timestamped in
+  // decode order are.
+  out.timestamp = frame->pts != AV_NOPTS_VALUE ? frame->pts : frame->best_effort_timestamp;
   if (auto it = durations_.find(out.timestamp); it != durations_.end()) {
     out.duration = it->second;
     durations_.erase(it);

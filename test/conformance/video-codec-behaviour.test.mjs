@@ -226,3 +226,27 @@ describe('H.264 random access points', () => {
     decoder.close();
   });
 });
+
+describe('VideoDecoder output timestamps', () => {
+  test('each frame carries its own chunk\'s timestamp and duration, whatever order the timestamps run in (B-frames)', async () => {
+    const { chunks, decoderConfig } = await encodeClip({ codec: 'avc1.64001e', width: 160, height: 120, latencyMode: 'quality' }, 20, {
+      frame: (i) => makeFrame(160, 120, i, i * 33333),
+    });
+    assert.ok(chunks.some((c, i) => i > 0 && c.timestamp < chunks[i - 1].timestamp), 'the stream reorders');
+    for (const label of [(i) => i, (i) => 1000 - i]) {
+      const relabelled = chunks.map((c, i) => {
+        const data = new Uint8Array(c.byteLength);
+        c.copyTo(data);
+        return new EncodedVideoChunk({ type: c.type, timestamp: label(i), duration: 10 + i, data });
+      });
+      const outputs = [];
+      const decoder = new VideoDecoder({ output: (f) => (outputs.push([f.timestamp, f.duration]), f.close()), error: (e) => assert.fail(e) });
+      decoder.configure(decoderConfig);
+      for (const c of relabelled) decoder.decode(c);
+      await decoder.flush();
+      decoder.close();
+      const byTimestamp = (a, b) => a[0] - b[0];
+      assert.deepEqual([...outputs].sort(byTimestamp), relabelled.map((c) => [c.timestamp, c.duration]).sort(byTimestamp));
+    }
+  });
+});
