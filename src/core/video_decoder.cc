@@ -278,7 +278,11 @@ Status VideoDecoderEngine::Deliver(FramePtr frame, Emitter& emit) {
         break;
     }
   }
-  if (frame->color_range != AVCOL_RANGE_UNSPECIFIED || full_range) out.color.full_range = full_range;
+  // H.264 and HEVC infer video_full_range_flag 0 when the VUI leaves it out
+  // (FFmpeg says unspecified); the other codecs' headers always say.
+  if (frame->color_range != AVCOL_RANGE_UNSPECIFIED || full_range || family_ == "h264" || family_ == "hevc") {
+    out.color.full_range = full_range;
+  }
   out.format = *format;
   out.frame = std::move(frame);
   emit.Output(std::move(out));

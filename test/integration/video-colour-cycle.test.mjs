@@ -96,3 +96,22 @@ test('a decoder config colour space overrides member by member; null members kee
   await decoder.flush();
   assert.deepEqual(colours, [{ primaries: 'bt709', transfer: 'bt709', matrix: 'smpte170m', fullRange: true }]);
 });
+
+test('H.264 and HEVC without a colour description in the VUI are limited range, as both standards infer', async () => {
+  const { Demuxer } = await import('webcodecs-native');
+  const { ffmpeg, tempDir } = await import('../helpers/media.mjs');
+  const dir = tempDir('wcn-norange-');
+  for (const [encoder, file] of [['libx264', 'a.mp4'], ['libx265', 'b.mp4']]) {
+    const path = `${dir}/${file}`;
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=64x64:d=0.2', '-c:v', encoder, '-pix_fmt', 'yuv420p', path]);
+    const demuxer = await Demuxer.open(path);
+    const [track] = demuxer.videoTracks;
+    const ranges = [];
+    const decoder = new VideoDecoder({ output: (f) => (ranges.push(f.colorSpace.fullRange), f.close()), error: (e) => assert.fail(e) });
+    decoder.configure(track.config);
+    for await (const { chunk } of demuxer.chunks(track)) decoder.decode(chunk);
+    await decoder.flush();
+    decoder.close();
+    assert.ok(ranges.length > 0 && ranges.every((r) => r === false), `${encoder}: ${ranges}`);
+  }
+});
