@@ -226,11 +226,15 @@ Napi::Value VideoFrameHandle::CopyTo(const Napi::CallbackInfo& info) {
   // An explicit RGB format means "Convert to RGB frame": the pixels end up in
   // the requested predefined colour space, whatever primaries the frame has.
   if (info[2].IsString()) {
+    const ComputedPlaneLayout& out = req.layout.plane[0];
+    if (req.format == format_ && (format_ == PixelFormat::kRGBX || format_ == PixelFormat::kBGRX)) {
+      // Copied as it is: the padding byte came along.
+      MakeOpaque(dest.Data() + out.destination_offset, out.destination_stride, req.rect.width, req.rect.height);
+    }
     const AVColorPrimaries from = ParsePrimaries(ReadString(info[7], "primaries")).value_or(AVCOL_PRI_BT709);
     const AVColorPrimaries to =
         ReadString(info[8], "colorSpace") == "display-p3" ? AVCOL_PRI_SMPTE432 : AVCOL_PRI_BT709;
     if (const auto gamut = GamutTransform::Between(from, to)) {
-      const ComputedPlaneLayout& out = req.layout.plane[0];
       gamut->Apply(dest.Data() + out.destination_offset, out.destination_stride, req.rect.width, req.rect.height,
                    req.format);
     }

@@ -178,19 +178,26 @@ Status ConvertFrameTo(const AVFrame& frame, PixelFormat src_format, const Rect& 
   // spec's X is padding and its images are opaque: whenever source or
   // destination is RGBX/BGRX, byte 3 becomes 0xFF.
   const bool opaque_rgb = !src_info.yuv && !keep_alpha;
-  if (alpha_by_hand || opaque_rgb) {
+  if (opaque_rgb) MakeOpaque(out_data, out.destination_stride, rect.width, rect.height);
+  if (alpha_by_hand) {
     // Alpha is byte 3 of each pixel in all four RGB formats.
-    const bool from_plane = alpha_by_hand;
     const int max_in = (1 << src_info.bit_depth) - 1;
     for (uint64_t y = 0; y < rect.height; y++) {
       uint8_t* row = out_data + y * out.destination_stride;
-      const uint16_t* a = from_plane ? reinterpret_cast<const uint16_t*>(view->data[3] + y * view->linesize[3]) : nullptr;
+      const auto* a = reinterpret_cast<const uint16_t*>(view->data[3] + y * view->linesize[3]);
       for (uint64_t x = 0; x < rect.width; x++) {
-        row[x * 4 + 3] = from_plane ? static_cast<uint8_t>((std::min<int>(a[x], max_in) * 255 + max_in / 2) / max_in) : 255;
+        row[x * 4 + 3] = static_cast<uint8_t>((std::min<int>(a[x], max_in) * 255 + max_in / 2) / max_in);
       }
     }
   }
   return Status::Ok();
+}
+
+void MakeOpaque(uint8_t* rgb, size_t stride, uint64_t width, uint64_t height) {
+  for (uint64_t y = 0; y < height; y++) {
+    uint8_t* row = rgb + y * stride;
+    for (uint64_t x = 0; x < width; x++) row[x * 4 + 3] = 255;
+  }
 }
 
 bool SwsConvert(const AVFrame& src, AVFrame* dst, int src_colorspace, bool src_full, bool dst_full, SwsCache& cache) {

@@ -58,6 +58,10 @@ struct ColorParams {
 Status ConvertFrameTo(const AVFrame& frame, PixelFormat src_format, const Rect& rect, const ColorParams& color,
                       PixelFormat dst_format, const CombinedLayout& layout, uint8_t* dst, SwsCache& cache);
 
+// Sets byte 3 of every pixel of a packed RGB plane to 0xFF: RGBX/BGRX
+// images are opaque, whatever the padding byte held.
+void MakeOpaque(uint8_t* rgb, size_t stride, uint64_t width, uint64_t height);
+
 // Converts (and scales) all of `src` into `dst`, whose format, size and
 // planes are set, with swscale (bicubic); a YUV side uses `src_colorspace`
 // (SWS_CS_*). False when swscale cannot convert between the two.

@@ -310,6 +310,17 @@ test('the fourth byte: RGBX sources read as opaque, alpha sources lose alpha onl
   for (let i = 3; i < opaqueRef.length; i += 4) opaqueRef[i] = 255;
   assert.deepEqual(Buffer.from(asRgba), opaqueRef);
   assertOpaqueX(await convert(frame, 'BGRX'), 'BGRX', 'RGBX -> BGRX');
+  // An explicit format is "Convert to RGB frame" even to the frame's own
+  // format: opaque (with or without a change of primaries); without one the
+  // bytes are copied as they are.
+  for (const colorSpace of ['srgb', 'display-p3']) {
+    const same = new Uint8Array(W * H * 4);
+    await frame.copyTo(same, { format: 'RGBX', colorSpace });
+    assertOpaqueX(same, 'RGBX', `RGBX -> RGBX (${colorSpace})`);
+  }
+  const raw = new Uint8Array(W * H * 4);
+  await frame.copyTo(raw);
+  assert.deepEqual(Buffer.from(raw), rgbx, 'copyTo() without a format copies the padding byte too');
   frame.close();
 
   // Alpha sources keep alpha in RGBA/BGRA (checked against the CLI above)
