@@ -307,7 +307,9 @@ Status SetUpVideoEncoder(const VideoEncoderSettings& c, int quantizer, const AVC
     }
     case RateMode::kQuantizer:
       if (svt) {
-        av_dict_set_int(o, "qp", quantizer, 0);
+        // FFmpeg's wrapper applies qp only above 0 (0 fell back to its
+        // default rate control); 1 is SVT-AV1's finest.
+        av_dict_set_int(o, "qp", std::max(quantizer, 1), 0);
       } else if (c.family == "vp9" || aom) {
         // Constant-quality mode pinned to one quantizer.
         ctx->bit_rate = 0;

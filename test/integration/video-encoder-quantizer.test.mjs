@@ -68,8 +68,9 @@ for (const [codec, key] of [['vp09.00.10.08', 'vp9'], ['av01.0.04M.08', 'av1']])
 for (const [codec, key, qs] of [
   ['avc1.64001e', 'avc', [10, 25, 40]],
   ['hvc1.1.6.L93.B0', 'hevc', [10, 25, 40]],
-  ['vp09.00.10.08', 'vp9', [10, 30, 55]],
-  ['av01.0.04M.08', 'av1', [10, 30, 55]],
+  // 0, the finest, included: SVT-AV1 through FFmpeg ignored it.
+  ['vp09.00.10.08', 'vp9', [0, 10, 30, 55]],
+  ['av01.0.04M.08', 'av1', [0, 10, 30, 55]],
 ]) {
   test(`${codec}: quantizer mode gives smaller chunks for larger quantizers`, async () => {
     const sizes = [];
@@ -79,7 +80,7 @@ for (const [codec, key, qs] of [
       });
       sizes.push(chunks.reduce((a, c) => a + c.byteLength, 0));
     }
-    assert.ok(sizes[0] > sizes[1] && sizes[1] > sizes[2], `sizes ${sizes} for quantizers ${qs}`);
+    assert.ok(sizes.every((size, i) => i === 0 || sizes[i - 1] > size), `sizes ${sizes} for quantizers ${qs}`);
   });
 }
 
