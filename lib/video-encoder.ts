@@ -54,6 +54,7 @@ export interface VideoEncoderConfig {
   bitrateMode?: VideoEncoderBitrateMode;
   latencyMode?: LatencyMode;
   contentHint?: string;
+  av1?: { forceScreenContentTools?: boolean };
   avc?: { format?: 'avc' | 'annexb' };
   hevc?: { format?: 'hevc' | 'annexb' };
 }
@@ -95,6 +96,7 @@ interface NativeEncoderConfig {
   temporalLayers: number;
   keepAlpha: boolean;
   contentHint?: string;
+  screenContent: boolean;
   profile: number;
   level: number;
   highTier: boolean;
@@ -163,6 +165,9 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
   const d = toDictionary<VideoEncoderConfig>(config, F);
   // WebIDL converts members in lexicographic order.
   const alpha = d.alpha === undefined ? 'discard' : toEnum(d.alpha, ALPHA_OPTIONS, `${F}.alpha`);
+  // The AV1 registration's AV1EncoderConfig.
+  const av1 = d.av1 === undefined ? undefined : toDictionary<{ forceScreenContentTools?: boolean }>(d.av1, `${F}.av1`);
+  const forceScreenContentTools = toBool(av1?.forceScreenContentTools);
   const avc = d.avc === undefined ? undefined : toDictionary<{ format?: string }>(d.avc, `${F}.avc`);
   const avcFormat = avc?.format === undefined ? 'avc' : toEnum(avc.format, AVC_FORMATS, `${F}.avc.format`);
   const bitrate = d.bitrate === undefined ? undefined : enforceU64(d.bitrate, `${F}.bitrate`);
@@ -198,6 +203,7 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
   const parsed = parseVideoCodec(codec);
   const clone: VideoEncoderConfig = { codec, width, height };
   clone.alpha = alpha;
+  if (av1 && parsed?.codec === 'av1') clone.av1 = { forceScreenContentTools };
   // The codec-specific members belong to their registration: like browsers,
   // the clone keeps them only for that codec.
   if (avc && parsed?.codec === 'avc') clone.avc = { format: avcFormat };
@@ -243,6 +249,8 @@ function parseConfig(config: unknown): ParsedEncoderConfig {
             temporalLayers: layers,
             keepAlpha: alpha === 'keep',
             ...(contentHint !== undefined ? { contentHint } : {}),
+            // AV1's screen content tools: forced, or for text and detail.
+            screenContent: family === 'av1' && (forceScreenContentTools || contentHint === 'text' || contentHint === 'detail'),
             ...codecTarget(parsed),
             annexb: family === 'h264' ? avcFormat === 'annexb' : family === 'hevc' ? hevcFormat === 'annexb' : false,
           },

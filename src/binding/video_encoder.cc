@@ -39,6 +39,7 @@ class VideoEncoderBinding : public CodecBinding<VideoEncoderBinding, VideoEncode
     s.temporal_layers = ReadOptionalInt(o, "temporalLayers", 1);
     s.keep_alpha = o.Get("keepAlpha").ToBoolean();
     if (o.Get("contentHint").IsString()) s.content_hint = o.Get("contentHint").As<Napi::String>().Utf8Value();
+    s.screen_content = o.Get("screenContent").ToBoolean();
     s.profile = ReadOptionalInt(o, "profile", -1);
     s.level = ReadOptionalInt(o, "level", -1);
     s.high_tier = o.Get("highTier").ToBoolean();

@@ -30,6 +30,7 @@ struct VideoEncoderSettings {
   int temporal_layers = 1;
   bool keep_alpha = false;
   std::string content_hint;
+  bool screen_content = false;  // AV1: screen content tools (forceScreenContentTools, contentHint text/detail)
   int profile = -1;   // family's profile number (profile_idc for AVC/HEVC)
   int level = -1;     // level_idc (AVC, HEVC), level x10 (VP9), seq_level_idx (AV1)
   bool high_tier = false;

@@ -195,7 +195,7 @@ void SetUpSvtAv1(const VideoEncoderSettings& c, AVDictionary** o) {
   av_dict_set(o, "preset", c.realtime ? "12" : "8", 0);
   std::string params;
   if (c.realtime) params += "pred-struct=1:";  // low delay: no reordering
-  if (c.content_hint == "text" || c.content_hint == "detail") params += "scm=1:";
+  if (c.screen_content) params += "scm=1:";
   if (c.rate_mode == RateMode::kConstant) params += "rc=2:";
   if (!params.empty()) {
     params.pop_back();
@@ -207,7 +207,7 @@ void SetUpAom(const VideoEncoderSettings& c, AVDictionary** o) {
   av_dict_set(o, "cpu-used", c.realtime ? "8" : "6", 0);
   av_dict_set(o, "row-mt", "1", 0);
   if (c.realtime) av_dict_set(o, "usage", "realtime", 0);
-  if (c.content_hint == "text" || c.content_hint == "detail") av_dict_set(o, "tune-content", "screen", 0);
+  if (c.screen_content) av_dict_set(o, "tune-content", "screen", 0);
 }
 
 }  // namespace

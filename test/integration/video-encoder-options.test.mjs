@@ -328,3 +328,30 @@ test('frames in flight on the native side are bounded by their bytes: 2 at 1080p
     encoder.close();
   }
 });
+
+test('AV1 forceScreenContentTools (the AV1 registration) reaches the encoder and the returned config', async () => {
+  const support = await VideoEncoder.isConfigSupported({ codec: 'av01.0.04M.08', width: 128, height: 128, av1: { forceScreenContentTools: true, x: 1 } });
+  assert.deepEqual(support.config.av1, { forceScreenContentTools: true });
+  const vp9 = await VideoEncoder.isConfigSupported({ codec: 'vp09.00.10.08', width: 128, height: 128, av1: { forceScreenContentTools: true } });
+  assert.equal('av1' in vp9.config, false, 'another codec\'s member stays out of the clone');
+  // Smooth, camera-like content: SVT-AV1 would not pick its screen tools by
+  // itself, so forcing them changes what it codes at a fixed quantizer.
+  const frame = (i) => {
+    const d = new Uint8Array(128 * 128 * 4);
+    for (let p = 0; p < 128 * 128; p++) {
+      const x = p % 128;
+      const y = (p / 128) | 0;
+      const v = Math.round(128 + 60 * Math.sin(x / 7 + i) * Math.cos(y / 5));
+      d.set([v, (v * 3) & 255, (x * y) & 255, 255], p * 4);
+    }
+    return new VideoFrame(d, { format: 'RGBA', codedWidth: 128, codedHeight: 128, timestamp: i * 33333 });
+  };
+  const bytes = async (force) => {
+    const config = { codec: 'av01.0.04M.08', width: 128, height: 128, bitrateMode: 'quantizer', av1: { forceScreenContentTools: force } };
+    const { chunks } = await encodeClip(config, 4, { frame, options: () => ({ av1: { quantizer: 30 } }) });
+    return chunks.reduce((n, c) => n + c.byteLength, 0);
+  };
+  const [off, on, offAgain] = [await bytes(false), await bytes(true), await bytes(false)];
+  assert.equal(off, offAgain, 'deterministic');
+  assert.notEqual(on, off, `forced screen content tools change the stream (${on} vs ${off} bytes)`);
+});
