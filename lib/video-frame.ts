@@ -286,9 +286,9 @@ export class VideoFrame {
     const bytes = toBytes(data, 'data');
     // Members in WebIDL's lexicographic order.
     if (d.codedHeight === undefined) throw missing(`${F}.codedHeight`, 'a positive integer');
-    const codedHeight = enforceU32(d.codedHeight, `${F}.codedHeight`);
+    let codedHeight = enforceU32(d.codedHeight, `${F}.codedHeight`);
     if (d.codedWidth === undefined) throw missing(`${F}.codedWidth`, 'a positive integer');
-    const codedWidth = enforceU32(d.codedWidth, `${F}.codedWidth`);
+    let codedWidth = enforceU32(d.codedWidth, `${F}.codedWidth`);
     const colorSpace = d.colorSpace === undefined ? null : parseColorSpaceInit(d.colorSpace, `${F}.colorSpace`);
     const display = readDisplaySize(d, F);
     const duration = d.duration === undefined ? null : enforceU64(d.duration, `${F}.duration`);
@@ -308,7 +308,7 @@ export class VideoFrame {
       throw invalid(`${F}.codedWidth/codedHeight`, 'non-zero values', `${codedWidth}x${codedHeight}`);
     }
     const override = visibleRectInit ? truncateRect(visibleRectInit, `${F}.visibleRect`) : null;
-    const visible = native.VideoFrameHandle.parseRect(
+    let visible = native.VideoFrameHandle.parseRect(
       format,
       codedWidth,
       codedHeight,
@@ -317,6 +317,10 @@ export class VideoFrame {
       `${F}.visibleRect`,
     ) as Rect;
     const handle = native.VideoFrameHandle.fromBuffer(bytes, format, codedWidth, codedHeight, visible, layout);
+    // A visible rect is copied out of the coded image: as the spec allows
+    // ("MAY use visibleRect to copy only the visible rectangle ... and
+    // reposition it") and Chromium does, the frame is that rect, at the origin.
+    if (override) [codedWidth, codedHeight, visible] = [visible[2], visible[3], [0, 0, visible[2], visible[3]]];
     try {
       checkTransferList(transfer, `${F}.transfer`);
     } catch (err) {

@@ -99,15 +99,24 @@ Napi::Value VideoFrameHandle::FromBuffer(const Napi::CallbackInfo& info) {
     Throw(env, ErrorKind::kTypeError, InvalidMessage("visibleRect", "an aligned rect inside the coded size", "another rect"));
   }
   const auto layout = ReadLayout(info[5]);
+  // The data holds the whole coded image, laid out as `layout` (or tightly);
+  // a visible rect inside it becomes the frame, as in Chromium and the WPT
+  // suite: the frame's coded size is the rect's.
   CombinedLayout combined;
-  ThrowIfError(env, ComputeLayout(rect, format, layout ? &*layout : nullptr, &combined));
+  ThrowIfError(env, ComputeLayout(Rect{0, 0, width, height}, format, layout ? &*layout : nullptr, &combined));
   if (bytes.ByteLength() < combined.allocation_size) {
     Throw(env, ErrorKind::kTypeError,
           InvalidMessage("data", "at least " + std::to_string(combined.allocation_size) + " bytes for " +
                                      Info(format).name + " " + std::to_string(width) + "x" + std::to_string(height),
                          std::to_string(bytes.ByteLength()) + " bytes"));
   }
-  FramePtr frame = CreateFrameFromBuffer(format, width, height, bytes.Data(), combined);
+  if (rect.x != 0 || rect.y != 0 || rect.width != width || rect.height != height) {
+    CombinedLayout in_rect;
+    ThrowIfError(env, ComputeLayout(rect, format, nullptr, &in_rect));
+    combined = RectInLayout(combined, in_rect);
+  }
+  FramePtr frame = CreateFrameFromBuffer(format, static_cast<uint32_t>(rect.width), static_cast<uint32_t>(rect.height),
+                                         bytes.Data(), combined);
   return Wrap(env, std::move(frame), format);
 }
 

@@ -126,4 +126,18 @@ Status ComputeLayout(const Rect& rect, PixelFormat format, const std::vector<Pla
   return Status::Ok();
 }
 
+CombinedLayout RectInLayout(const CombinedLayout& coded, const CombinedLayout& in_rect) {
+  CombinedLayout out = in_rect;
+  out.allocation_size = coded.allocation_size;
+  for (int p = 0; p < out.planes; p++) {
+    const ComputedPlaneLayout& c = coded.plane[p];
+    ComputedPlaneLayout& o = out.plane[p];
+    o.destination_offset = c.destination_offset + o.source_top * c.destination_stride + o.source_left_bytes;
+    o.destination_stride = c.destination_stride;
+    o.source_top = 0;
+    o.source_left_bytes = 0;
+  }
+  return out;
+}
+
 }  // namespace wcn

@@ -57,4 +57,9 @@ Status ParseVisibleRect(const Rect& default_rect, const std::optional<Rect>& ove
 Status ComputeLayout(const Rect& rect, PixelFormat format, const std::vector<PlaneLayout>* layout,
                      CombinedLayout* out);
 
+// Where a rect's samples are in a buffer laid out as `coded` (a layout of
+// the whole coded rect): each plane starts at the rect's first sample and
+// keeps the buffer's stride. `in_rect` is a layout computed for the rect.
+CombinedLayout RectInLayout(const CombinedLayout& coded, const CombinedLayout& in_rect);
+
 }  // namespace wcn
