@@ -120,7 +120,7 @@ ImageDemuxer::ImageDemuxer(ImageDecoderSettings settings, std::shared_ptr<ByteSt
     : settings_(settings), store_(std::move(store)), frames_(std::move(frames)), sink_(std::move(sink)) {
   // Each wait for bytes completes the one unit of work the binding expects
   // from this thread; an append that wakes it expects another.
-  store_->set_on_wait([sink = sink_.get()] { sink->Post(WorkerEvent{WorkerEvent::Type::kDone, 0}); });
+  store_->set_on_wait([this] { OnWait(); });
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -159,6 +159,15 @@ void ImageDemuxer::Post(ImageDemuxEvent::Kind kind, std::string malformed) {
   ev.malformed = std::move(malformed);
   e.output = std::move(ev);
   sink_->Post(std::move(e));
+}
+
+void ImageDemuxer::OnWait() {
+  if (pending_track_) {
+    ImageTrackInfo track = *pending_track_;
+    pending_track_.reset();
+    Establish({track});
+  }
+  sink_->Post(WorkerEvent{WorkerEvent::Type::kDone, 0});
 }
 
 void ImageDemuxer::Establish(std::vector<ImageTrackInfo> tracks, uint32_t primary) {
@@ -266,7 +275,13 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
   std::vector<CodecParamsPtr> params;
   for (unsigned i = 0; i < fmt->nb_streams; i++) params.push_back(CopyParams(fmt->streams[i]->codecpar));
   frames_->SetStreams(std::move(params), sequence, 0, 0);
-  if (establish_now) Establish({track});
+  if (establish_now) {
+    if (sequence) {
+      pending_track_ = track;
+    } else {
+      Establish({track});
+    }
+  }
 
   // Formats read strictly forwards give back the bytes of frames they
   // have demuxed; ICO (a directory) may seek back.
@@ -317,8 +332,13 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
     // AVIO re-reads a little before a packet when the demuxer seeks back to
     // its start; keep a margin of that much.
     if (release_consumed && pos > kSeekBackMargin) store_->ReleaseBefore(static_cast<uint64_t>(pos - kSeekBackMargin));
-    if (!established_ && available >= 2) {
+    if (pending_track_) {
+      pending_track_->frame_count = available;
+      pending_track_->available = available;
+    } else if (!established_ && available >= 2) {
       track.animated = true;
+      track.frame_count = available;
+      track.available = available;
       Establish({track});
     }
     // An icon's images become available together at the end.
@@ -333,6 +353,7 @@ Status ImageDemuxer::DemuxWithFFmpeg(const ImageHeader& header) {
   }
   if (sequence) track.frame_count = available;
   track.available = available;
+  pending_track_.reset();
   if (!established_) Establish({track});
   tracks_[0] = track;
   Post(ImageDemuxEvent::Kind::kEnd, std::move(malformed));

@@ -101,6 +101,9 @@ class ImageDemuxer {
   Status DemuxAvif(const ImageHeader& header);
   // Reports the tracks (track 0 for every format but AVIF).
   void Establish(std::vector<ImageTrackInfo> tracks, uint32_t primary = 0);
+  // Before the demuxer waits for bytes: a track known but not yet reported
+  // is reported with the frames counted so far.
+  void OnWait();
   void Post(ImageDemuxEvent::Kind kind, std::string malformed = {});
 
   ImageDecoderSettings settings_;
@@ -110,6 +113,9 @@ class ImageDemuxer {
   std::vector<ImageTrackInfo> tracks_;
   uint32_t primary_ = 0;
   bool established_ = false;
+  // A sequence's track, reported once the bytes at hand are demuxed: ready
+  // then says how many frames they hold (a whole GIF given at once: all).
+  std::optional<ImageTrackInfo> pending_track_;
   std::atomic<bool> finished_{false};
   std::thread thread_;  // last: starts after everything above exists
 };

@@ -260,6 +260,19 @@ describe('ImageDecoder: streamed data', () => {
     });
   }
 
+  test('a stream that has given the whole animation: ready says every frame (frameCount counts the bytes at hand)', async () => {
+    for (const args of [['-loop', '0'], []]) {
+      const { data } = makeImage('gif', { source: SRC, frames: 4, args });
+      for (let run = 0; run < 20; run++) {
+        const stream = new ReadableStream({ start: (c) => c.enqueue(data) }); // left open
+        const decoder = new ImageDecoder({ data: stream, type: 'image/gif' });
+        await decoder.tracks.ready;
+        assert.equal(decoder.tracks.selectedTrack.frameCount, 4, `${args.join(' ') || 'no loop extension'}, run ${run}`);
+        decoder.close();
+      }
+    }
+  });
+
   test('frames decode while the stream is still open; ready, frameCount and completed follow the data', async () => {
     const { file, data } = makeImage('gif', { source: SRC, frames: 5, args: ['-loop', '0'] });
     const reference = cliFrames(file, 'bgra', RGBA);
