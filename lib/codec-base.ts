@@ -441,11 +441,14 @@ export abstract class CodecBase<Active = unknown> extends EventTarget {
         this.#completed(event.count ?? 1);
         break;
       case 'flushed': {
-        const pending = this.#flushes.get(event.id as number);
-        this.#flushes.delete(event.id as number);
         this.#completed(1);
+        // The dequeue event's task came first; a listener that resets or
+        // closes the codec rejects this flush instead.
         this.#fireDequeue();
-        pending?.resolve();
+        const pending = this.#flushes.get(event.id as number);
+        if (!pending) break;
+        this.#flushes.delete(event.id as number);
+        pending.resolve();
         break;
       }
     }

@@ -11,8 +11,10 @@ export function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'symbol') return value.toString();
   if (typeof value === 'function') return 'a function';
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
-  if (value instanceof ArrayBuffer) return `an ArrayBuffer of ${value.byteLength} bytes`;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    const name = value instanceof ArrayBuffer ? 'an ArrayBuffer' : `a ${value.constructor.name}`;
+    return `${name} of ${toBytes(value, 'value').byteLength} bytes`; // a detached one has none
+  }
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   const name = (value as object).constructor?.name;
   return name && name !== 'Object' ? `a ${name}` : 'an object';
@@ -145,8 +147,14 @@ export function toBytes(value: unknown, field: string): Uint8Array {
     throw invalid(field, 'an ArrayBuffer, SharedArrayBuffer or ArrayBufferView', value);
   }
   const source = value as ArrayBufferView | ArrayBuffer;
-  // Detached buffers and views over them have a byteLength of 0.
-  if (source.byteLength === 0) return new Uint8Array(0);
+  let length: number;
+  try {
+    length = source.byteLength;
+  } catch {
+    return new Uint8Array(0); // a DataView over a detached or shrunk buffer
+  }
+  // Typed arrays over a detached buffer have a byteLength of 0.
+  if (length === 0) return new Uint8Array(0);
   if (source instanceof Uint8Array) return source;
   if (isView) return new Uint8Array((source as ArrayBufferView).buffer, (source as ArrayBufferView).byteOffset, source.byteLength);
   return new Uint8Array(source as ArrayBuffer);

@@ -272,3 +272,32 @@ describe('dequeue and flush ordering', () => {
     }
   });
 });
+
+describe('dequeue listeners that end the codec', () => {
+  // The flush's result comes after the dequeue event: a listener that
+  // resets or closes the codec there makes it an AbortError, even when the
+  // JS thread was busy and the codec's flush completion is already waiting.
+  for (const end of ['reset', 'close']) {
+    test(`${end}() in the dequeue listener rejects the pending flush with AbortError`, async () => {
+      for (let run = 0; run < 10; run++) {
+        const decoder = new AudioDecoder({ output: (d) => d.close(), error() {} });
+        // From an immediate, as from any I/O callback: the codec's events
+        // are polled before the immediates queued now.
+        const flushed = await new Promise((resolve) =>
+          setImmediate(() => {
+            decoder.configure({ codec: 'pcm-s16', sampleRate: 48000, numberOfChannels: 1 });
+            decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: 0, data: new Uint8Array(960) }));
+            decoder.ondequeue = () => decoder[end]();
+            const promise = decoder.flush();
+            promise.catch(() => {});
+            const busyUntil = performance.now() + 20; // the application's own work
+            while (performance.now() < busyUntil);
+            resolve([promise]);
+          }),
+        );
+        await assert.rejects(flushed[0], isDom('AbortError'), `run ${run}`);
+        if (decoder.state !== 'closed') decoder.close();
+      }
+    });
+  }
+});

@@ -279,9 +279,11 @@ describe('AudioData copyTo and allocationSize', () => {
     // A detached destination is 0 bytes long: too small, not an invalid type.
     const detached = new ArrayBuffer(frames * 4);
     const viewOfDetached = new Uint8Array(detached);
+    const dataViewOfDetached = new DataView(detached);
     structuredClone(detached, { transfer: [detached] });
     assert.throws(() => data.copyTo(detached, { planeIndex: 0 }), RangeError);
     assert.throws(() => data.copyTo(viewOfDetached, { planeIndex: 0 }), RangeError);
+    assert.throws(() => data.copyTo(dataViewOfDetached, { planeIndex: 0 }), RangeError);
     data.close();
     planar.data.close();
   });

@@ -68,13 +68,17 @@ for (const Chunk of [EncodedVideoChunk, EncodedAudioChunk]) {
   test(`${name}: detached data not in transfer is an empty byte sequence (WebIDL), not an error`, () => {
     const buffer = new ArrayBuffer(8);
     const view = new Uint16Array(buffer, 2, 2);
+    const dataView = new DataView(buffer, 1, 4); // its byteLength throws once detached
     structuredClone(buffer, { transfer: [buffer] });
-    for (const data of [buffer, view]) {
+    for (const data of [buffer, view, dataView]) {
       const chunk = new Chunk({ type: 'key', timestamp: 0, data });
       assert.equal(chunk.byteLength, 0);
       chunk.copyTo(new Uint8Array(0));
       chunk.copyTo(buffer);
+      chunk.copyTo(dataView);
     }
+    const full = new Chunk({ type: 'key', timestamp: 0, data: new Uint8Array(4) });
+    assert.throws(() => full.copyTo(dataView), { name: 'TypeError', message: /received a DataView of 0 bytes/ });
   });
 
   test(`${name}: copyTo into a smaller destination throws TypeError`, () => {
