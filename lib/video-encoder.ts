@@ -377,8 +377,9 @@ export class VideoEncoder extends CodecBase<Configuration> {
           `flip ${orientation.flip}); received rotation ${rotation}, flip ${flip}.`,
       );
     }
-    latest.orientation ??= { rotation, flip };
+    // Before the first frame's orientation is kept: a refused frame sets nothing.
     const quantizer = this.#quantizer(opts);
+    latest.orientation ??= { rotation, flip };
     const visible = frame.visibleRect as { x: number; y: number; width: number; height: number };
     const cs = frame.colorSpace;
     // The spec's frameClone: our own reference, released once the worker has

@@ -254,6 +254,8 @@ void PoolRegistry::TrimIdle(Clock::time_point now) {
   TrimIdleLocked(now);
 }
 
+constexpr std::chrono::milliseconds kMinRetrimInterval{100};
+
 // The idle time as a duration the clock can add: beyond about 34 years it
 // is never reached anyway, and lib/ accepts up to 2^53 ms, which would
 // overflow the clock's nanoseconds.
@@ -286,9 +288,13 @@ PoolRegistry::Clock::time_point PoolRegistry::NextIdleTrimLocked() const {
     // Used since its last trim: it may have gained buffers. Trimmed since
     // its last use yet still owning some: they were in use then, and are
     // freed a trim later if they come back idle.
+    // (Looked at again at most every 100 ms: a tiny idle time with a
+    // buffer held for long would otherwise wake the thread that often.)
     const bool used = entry.used_at > entry.trimmed_at;
-    if (used || entry.pool->Stats().capacity > 0) {
-      next = std::min(next, (used ? entry.used_at : entry.trimmed_at) + IdleTime(idle_ms));
+    if (used) {
+      next = std::min(next, entry.used_at + IdleTime(idle_ms));
+    } else if (entry.pool->Stats().capacity > 0) {
+      next = std::min(next, entry.trimmed_at + std::max(IdleTime(idle_ms), kMinRetrimInterval));
     }
   }
   return next;

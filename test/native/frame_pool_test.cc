@@ -301,6 +301,14 @@ TEST(PoolRegistry, TheNextIdleTrimIsWhenAPoolHoldingBuffersWillHaveBeenIdleLongE
   r.TrimIdle(trimmed + milliseconds(60000));
   EXPECT_EQ(StatsOf(r, 8192).capacity, 0u) << "...and the buffer, idle by then, is freed";
 
+  r.Configure({kDefaultMaxPoolBytes, kDefaultMaxBuffersPerPool, 1});
+  BufferRefPtr long_held = r.Acquire(16384);
+  const Clock::time_point later = Clock::now() + milliseconds(10);
+  r.TrimIdle(later);
+  EXPECT_EQ(r.NextIdleTrim(), later + milliseconds(100))
+      << "a buffer held past a 1 ms idle time is looked at every 100 ms, not every millisecond";
+  long_held.reset();
+
   r.Configure({kDefaultMaxPoolBytes, kDefaultMaxBuffersPerPool, 0});
   r.Acquire(4096).reset();
   EXPECT_EQ(r.NextIdleTrim(), Clock::time_point::max()) << "idle time 0: never";
