@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 export type AllowSharedBufferSource = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;
 
 // WebIDL conversions for dictionary members and the one message format every
@@ -127,7 +129,25 @@ export function toDictionary<T extends object>(value: unknown, field: string): P
   if (typeof value !== 'object' && typeof value !== 'function') {
     throw invalid(field, 'a dictionary object', value);
   }
-  return value as Partial<T>;
+  if (isPlainData(value)) return value as Partial<T>;
+  // WebIDL reads each member once: a getter (or a proxy) sees one read per
+  // member however often lib/ looks at it, and the same value each time.
+  const seen = new Map<PropertyKey, unknown>();
+  return new Proxy(value, {
+    get(target, key) {
+      if (!seen.has(key)) seen.set(key, Reflect.get(target, key));
+      return seen.get(key);
+    },
+  }) as Partial<T>;
+}
+
+/** An object literal of data properties: reading its members has no effects. */
+function isPlainData(value: object): boolean {
+  if (Object.getPrototypeOf(value) !== Object.prototype || types.isProxy(value)) return false;
+  for (const key of Object.getOwnPropertyNames(value)) {
+    if (Object.getOwnPropertyDescriptor(value, key)?.get) return false;
+  }
+  return true;
 }
 
 /** A dictionary member that must be present. */

@@ -110,3 +110,27 @@ test('instances say their interface to Object.prototype.toString', () => {
   frame.close();
   encoder.close();
 });
+
+test('dictionary members are read once each, in order, even through getters and proxies', async () => {
+  const counted = (object) => {
+    const reads = [];
+    const proxy = new Proxy(object, { get: (t, k) => (typeof k === 'string' && reads.push(k), Reflect.get(t, k)) });
+    return { proxy, reads };
+  };
+  const once = (reads, what) => assert.deepEqual(reads, [...new Set(reads)], `${what}: ${reads}`);
+  let c = counted({ type: 'key', timestamp: 5, duration: 7, data: new Uint8Array(2) });
+  new wc.EncodedVideoChunk(c.proxy);
+  once(c.reads, 'EncodedVideoChunkInit');
+  assert.deepEqual(c.reads, ['data', 'duration', 'timestamp', 'transfer', 'type'], 'lexicographic order');
+  c = counted({ format: 'f32', sampleRate: 8000, numberOfFrames: 1, numberOfChannels: 1, timestamp: 0, data: new Float32Array(1) });
+  new wc.AudioData(c.proxy).close();
+  once(c.reads, 'AudioDataInit');
+  c = counted({ codec: 'vp8', width: 64, height: 64, bitrate: 100000, framerate: 30 });
+  await wc.VideoEncoder.isConfigSupported(c.proxy);
+  once(c.reads, 'VideoEncoderConfig');
+  // A getter that answers differently each time is converted from its first answer.
+  let n = 0;
+  const config = { codec: 'opus', numberOfChannels: 2, get sampleRate() { return n++ === 0 ? 48000 : 'not a number'; } };
+  const support = await wc.AudioEncoder.isConfigSupported(config);
+  assert.deepEqual([support.supported, support.config.sampleRate, n], [true, 48000, 1]);
+});
