@@ -196,7 +196,8 @@ Status AudioDecoderEngine::Deliver(FramePtr frame, Emitter& emit) {
   // Opus comes out as interleaved f32, as from Chromium's libopus decoder
   // (the WPT suite expects it); FFmpeg's own, three times as fast, gives
   // planar samples.
-  const bool interleave = codec_ == "opus" && format && SampleInfo(*format).planar;
+  const bool opus = codec_ == "opus";
+  const bool interleave = opus && format && SampleInfo(*format).planar;
   if (!coded.empty() && format && SampleInfo(*format).planar && !interleave) {
     // Planar: reorder the plane pointers, no copy.
     std::vector<uint8_t*> planes(coded.size());
@@ -208,7 +209,7 @@ Status AudioDecoderEngine::Deliver(FramePtr frame, Emitter& emit) {
   } else if (!format || !coded.empty() || interleave) {
     // No spec format has this layout (FFmpeg's s64 or double), interleaved
     // samples to reorder, or Opus: convert once, into the pool.
-    const SampleFormat target = codec_ == "opus" ? SampleFormat::kF32 : SampleFormat::kF32Planar;
+    const SampleFormat target = opus ? SampleFormat::kF32 : SampleFormat::kF32Planar;
     FramePtr converted = AllocatePooledAudioFrame(target, static_cast<uint32_t>(channels),
                                                   static_cast<uint32_t>(frame->nb_samples), rate);
     av_channel_layout_uninit(&converted->ch_layout);

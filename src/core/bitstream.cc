@@ -402,6 +402,13 @@ int HvcCLengthSize(const uint8_t* record, size_t size, std::string* why) {
   return length_size;
 }
 
+int H264SliceType(const NalUnit& nal) {
+  BitReader br(nal.data + 1, nal.size - 1);
+  br.ReadUE();  // first_mb_in_slice
+  const uint32_t slice_type = br.ReadUE() % 5;
+  return br.failed() ? -1 : static_cast<int>(slice_type);
+}
+
 int TemporalLayerOfPicture(bool hevc, const uint8_t* data, size_t size, int length_size, int layers) {
   std::vector<NalUnit> nals;
   if (length_size == 0) {
@@ -422,10 +429,7 @@ int TemporalLayerOfPicture(bool hevc, const uint8_t* data, size_t size, int leng
     if (type != 1 && type != 5) continue;
     if (type == 5) return 0;
     const int ref_idc = (nal.data[0] >> 5) & 3;
-    BitReader br(nal.data + 1, nal.size - 1);
-    br.ReadUE();  // first_mb_in_slice
-    const uint32_t slice_type = br.ReadUE() % 5;
-    if (br.failed() || slice_type != 1) return 0;  // I and P pictures are the base layer
+    if (H264SliceType(nal) != 1) return 0;  // I and P pictures are the base layer
     return ref_idc != 0 ? 1 : layers - 1;
   }
   return 0;

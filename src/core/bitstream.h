@@ -68,6 +68,10 @@ bool HevcHvcCWritable(const uint8_t* extradata, size_t size);
 int AvcCLengthSize(const uint8_t* record, size_t size, std::string* why = nullptr);
 int HvcCLengthSize(const uint8_t* record, size_t size, std::string* why = nullptr);
 
+// The slice_type of an H.264 slice NAL unit (type 1 or 5) modulo 5: 0 P,
+// 1 B, 2 I, 3 SP, 4 SI; -1 when its header cannot be read.
+int H264SliceType(const NalUnit& nal);
+
 // The temporal layer of an AVC/HEVC picture our encoder produced with a
 // fixed B structure (see video_encoder_setup.cc): I/P -> 0, referenced B ->
 // 1, unreferenced B -> layers - 1. HEVC uses the NAL header's TemporalId.

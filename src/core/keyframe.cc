@@ -134,10 +134,8 @@ KeyFrameCheck CheckH264(const uint8_t* data, size_t size, int length_size) {
     if (type == 6 && HasRecoveryPoint(nal)) recovery_point = true;
     if (type == 1) {
       if (!slice && recovery_point) {
-        BitReader br(nal.data + 1, nal.size - 1);
-        br.ReadUE();  // first_mb_in_slice
-        const uint32_t slice_type = br.ReadUE() % 5;
-        if (!br.failed() && (slice_type == 2 || slice_type == 4)) return KeyFrameCheck::kKey;  // I or SI
+        const int slice_type = H264SliceType(nal);
+        if (slice_type == 2 || slice_type == 4) return KeyFrameCheck::kKey;  // I or SI
       }
       slice = true;
     }
