@@ -50,7 +50,7 @@ if (!existsSync(source)) {
     '-f', 'f32le', '-c:a', 'pcm_f32le', source]);
 }
 
-const ours = (mode, params) => job(join(import.meta.dirname, 'audio-job.mjs'), mode, params);
+const ours = (mode, params, options) => job(join(import.meta.dirname, 'audio-job.mjs'), mode, params, options);
 const results = { machine: `${cpus().length} x ${cpus()[0].model}`, node: process.version, runs: RUNS, encode: [], decode: [] };
 const input = ['-f', 'f32le', '-ar', String(RATE), '-ac', String(CHANNELS), '-i', source];
 
@@ -59,8 +59,8 @@ for (const c of CASES) {
   const out = join(media, `ours-audio-${c.id}`);
   const config = { ...c.config, sampleRate: RATE, numberOfChannels: CHANNELS };
   results.encode.push(
-    compare(`encode ${c.id}`, RUNS, () => cli([...input, ...c.cli, '-f', 'null', '-']), () =>
-      ours('encode', { source, rate: RATE, channels: CHANNELS, frames: FRAMES_PER_DATA, config, out }),
+    compare(`encode ${c.id}`, RUNS, () => cli([...input, ...c.cli, '-f', 'null', '-']), (o) =>
+      ours('encode', { source, rate: RATE, channels: CHANNELS, frames: FRAMES_PER_DATA, config, out }, o),
     ),
   );
   // Our stream in a file the CLI reads.
@@ -73,7 +73,7 @@ for (const c of CASES) {
   // Our decoders check CRCs and stop at the first error (src/core/audio_decoder.cc).
   const decoderOptions = ['-err_detect', 'crccheck+explode'];
   results.decode.push(
-    compare(`decode ${c.id}`, RUNS, () => cli([...decoderOptions, '-i', file, '-f', 'null', '-']), () => ours('decode', { stream: out })),
+    compare(`decode ${c.id}`, RUNS, () => cli([...decoderOptions, '-i', file, '-f', 'null', '-']), (o) => ours('decode', { stream: out }, o)),
   );
 }
 

@@ -49,7 +49,7 @@ const row = compare(
   'transcode 1080p h264+aac',
   RUNS,
   () => cli(cliArgs),
-  () => job(join(import.meta.dirname, 'transcode-job.mjs'), 'transcode', { input, output: ourOutput, options }),
+  (o) => job(join(import.meta.dirname, 'transcode-job.mjs'), 'transcode', { input, output: ourOutput, options }, o),
 );
 const results = { machine: `${cpus().length} x ${cpus()[0].model}`, node: process.version, runs: RUNS, seconds: SECONDS, transcode: [row] };
 if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));

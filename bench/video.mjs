@@ -109,7 +109,7 @@ function sourceFile(size, frames) {
   return file;
 }
 
-const ours = (mode, params) => job(join(import.meta.dirname, 'video-job.mjs'), mode, params);
+const ours = (mode, params, options) => job(join(import.meta.dirname, 'video-job.mjs'), mode, params, options);
 
 /**
  * compare() of both sides; with --lag, the row also gets the p99 event-loop
@@ -119,7 +119,7 @@ const ours = (mode, params) => job(join(import.meta.dirname, 'video-job.mjs'), m
 function compareRuns(label, runCli, runOurs, cliArgs) {
   const row = compare(label, RUNS, runCli, runOurs);
   if (values.lag && cliArgs) {
-    const lags = Array.from({ length: RUNS }, () => ours('beside', { args: cliArgs }).lagMs.p99).sort((a, b) => a - b);
+    const lags = Array.from({ length: RUNS }, () => ours('beside', { args: cliArgs }, { probe: true }).lagMs.p99).sort((a, b) => a - b);
     row.besideLagP99Ms = lags[Math.floor(RUNS / 2)];
     row.excessLagP99Ms = Number((row.lagMs.p99 - row.besideLagP99Ms).toFixed(2));
     console.log(`${' '.repeat(24)} lag p99 beside the CLI ${row.besideLagP99Ms}ms: ours exceeds it by ${row.excessLagP99Ms}ms`);
@@ -144,7 +144,7 @@ for (const c of CASES) {
   const input = ['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', '30', '-i', source, '-frames:v', String(c.frames)];
   const cliArgs = [...input, ...c.cli, '-flags', '+global_header', '-f', 'null', '-'];
   results.encode.push(
-    compareRuns(`encode ${c.id}`, () => cli(cliArgs), () => ours('encode', { source, width, height, frames: c.frames, config, out }), cliArgs),
+    compareRuns(`encode ${c.id}`, () => cli(cliArgs), (o) => ours('encode', { source, width, height, frames: c.frames, config, out }, o), cliArgs),
   );
   streams[c.id] = { out, family: c.family, width, height };
 }
@@ -171,15 +171,15 @@ for (const [id, s] of Object.entries(streams)) {
   // The decoder options src/core/video_decoder.cc sets: CRC/hash checks, stop at the first error.
   const input = [...(cliDecoder ? ['-c:v', cliDecoder] : []), '-err_detect', 'crccheck+explode', '-f', format, '-i', file];
   const decodeArgs = [...input, '-f', 'null', '-'];
-  results.decode.push(compareRuns(`decode ${id}`, () => cli(decodeArgs), () => ours('decode', { stream: s.out }), decodeArgs));
+  results.decode.push(compareRuns(`decode ${id}`, () => cli(decodeArgs), (o) => ours('decode', { stream: s.out }, o), decodeArgs));
   results.decode.push(
-    compareRuns(`decode ${id} +I420`, () => cli([...input, '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-y', '/dev/null']), () =>
-      ours('decode', { stream: s.out, copy: 'I420' }),
+    compareRuns(`decode ${id} +I420`, () => cli([...input, '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-y', '/dev/null']), (o) =>
+      ours('decode', { stream: s.out, copy: 'I420' }, o),
     ),
   );
   results.decode.push(
-    compareRuns(`decode ${id} +RGBA`, () => cli([...input, '-pix_fmt', 'rgba', '-f', 'null', '-']), () =>
-      ours('decode', { stream: s.out, copy: 'RGBA' }),
+    compareRuns(`decode ${id} +RGBA`, () => cli([...input, '-pix_fmt', 'rgba', '-f', 'null', '-']), (o) =>
+      ours('decode', { stream: s.out, copy: 'RGBA' }, o),
     ),
   );
 }

@@ -12,28 +12,39 @@ export function cli(args) {
   return { seconds: Number(m[3]), cpuSeconds: Number(m[1]) + Number(m[2]) };
 }
 
-/** One measurement by a job script (bench/*-job.mjs): its JSON report. */
-export function job(script, mode, params) {
-  const out = execFileSync(process.execPath, [script, mode, JSON.stringify(params)], { maxBuffer: 1 << 26 });
+/**
+ * One measurement by a job script (bench/*-job.mjs): its JSON report. With
+ * `probe`, the job measures its event-loop lag (bench/lib/job.mjs).
+ */
+export function job(script, mode, params, { probe = false } = {}) {
+  const env = { ...process.env, BENCH_LAG_PROBE: probe ? '1' : '0' };
+  const out = execFileSync(process.execPath, [script, mode, JSON.stringify(params)], { maxBuffer: 1 << 26, env });
   return JSON.parse(out.toString().trim().split('\n').pop());
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** `runs` alternating runs of each side; the median run of each, as a row. */
+/**
+ * `runs` alternating runs of each side; the median run of each, as a row.
+ * `runOurs({probe})` runs our job; the timed runs go without the lag probe,
+ * and as many more runs with it give the row its event-loop lag.
+ */
 export function compare(label, runs, runCli, runOurs) {
   const cliRuns = [];
   const ourRuns = [];
+  const probeRuns = [];
   for (let r = 0; r < runs; r++) {
     // Alternate, so drift in machine load hits both sides alike.
     cliRuns.push(runCli());
-    ourRuns.push(runOurs());
+    ourRuns.push(runOurs({ probe: false }));
+    probeRuns.push(runOurs({ probe: true }));
   }
   const bySeconds = (a, b) => a.seconds - b.seconds;
   const theirs = cliRuns.sort(bySeconds)[Math.floor(runs / 2)];
   const mine = ourRuns.sort(bySeconds)[Math.floor(runs / 2)];
   // CPU time is the fairer measure when other work shares the machine.
   const cpuRatio = median(cliRuns.map((r) => r.cpuSeconds)) / median(ourRuns.map((r) => r.cpuSeconds));
+  const { lagMs } = probeRuns.sort((a, b) => a.lagMs.p99 - b.lagMs.p99)[Math.floor(runs / 2)];
   const { seconds, ...rest } = mine;
   const row = {
     case: label,
@@ -42,10 +53,11 @@ export function compare(label, runs, runCli, runOurs) {
     ratio: Number((theirs.seconds / seconds).toFixed(3)),
     cpuRatio: Number(cpuRatio.toFixed(3)),
     ...rest,
+    lagMs,
   };
   console.log(
     `${label.padEnd(24)} cli ${theirs.seconds.toFixed(2)}s  ours ${seconds.toFixed(2)}s  ratio ${row.ratio.toFixed(3)}  ` +
-      `cpu ratio ${row.cpuRatio.toFixed(3)}  lag p99 ${mine.lagMs.p99}ms max ${mine.lagMs.max}ms  ` +
+      `cpu ratio ${row.cpuRatio.toFixed(3)}  lag p99 ${lagMs.p99}ms max ${lagMs.max}ms  ` +
       `call p99 ${mine.callMs?.p99?.toFixed(3)}ms (steady ${mine.callMs?.steadyP99?.toFixed(3)}ms)  rss ${mine.maxRssMiB}MiB`,
   );
   return row;
