@@ -6,7 +6,7 @@
 //   node bench/video-job.mjs idle   '{"width":..., "height":...}'
 //   node bench/video-job.mjs beside '{"args":[...ffmpeg arguments]}'
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 
 import { EncodedVideoChunk, VideoDecoder, VideoEncoder, VideoFrame } from 'webcodecs-native';
 
@@ -20,14 +20,22 @@ async function encode() {
   const frameBytes = (width * height * 3) / 2;
   const buffer = Buffer.allocUnsafe(frameBytes);
   const fd = openSync(source, 'r');
-  const chunks = [];
+  // The stream for the decode jobs goes to a file chunk by chunk, so that
+  // holding it does not count in our peak RSS (the CLI writes nowhere).
+  const chunksFd = openSync(`${out}.chunks`, 'w');
+  const index = [];
+  let total = 0;
+  let scratch = new Uint8Array(1 << 16);
   const calls = callTimer();
   let failure = null;
   const encoder = new VideoEncoder({
     output: (chunk) => {
-      const data = new Uint8Array(chunk.byteLength);
+      if (chunk.byteLength > scratch.length) scratch = new Uint8Array(chunk.byteLength * 2);
+      const data = scratch.subarray(0, chunk.byteLength);
       chunk.copyTo(data);
-      chunks.push({ key: chunk.type === 'key', timestamp: chunk.timestamp, duration: chunk.duration, data });
+      writeSync(chunksFd, data);
+      index.push({ offset: total, size: data.length, key: chunk.type === 'key', timestamp: chunk.timestamp, duration: chunk.duration });
+      total += data.length;
     },
     error: (e) => {
       failure = e;
@@ -51,18 +59,8 @@ async function encode() {
   const seconds = stop();
   encoder.close();
   closeSync(fd);
+  closeSync(chunksFd);
   if (failure) throw failure;
-  // The stream for the decode jobs: payloads back to back, plus an index.
-  const total = chunks.reduce((n, c) => n + c.data.length, 0);
-  const payload = new Uint8Array(total);
-  let offset = 0;
-  const index = chunks.map((c) => {
-    payload.set(c.data, offset);
-    const entry = { offset, size: c.data.length, key: c.key, timestamp: c.timestamp, duration: c.duration };
-    offset += c.data.length;
-    return entry;
-  });
-  writeFileSync(`${out}.chunks`, payload);
   writeFileSync(`${out}.json`, JSON.stringify({ codec: config.codec, width, height, index }));
   report({ seconds, frames, bytes: total, callMs: calls.summary(), flushCallMs });
 }
