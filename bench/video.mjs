@@ -31,6 +31,9 @@ const { values } = parseArgs({
   },
 });
 const RUNS = Number(values.runs);
+// Decodes take 0.1-1 s, where a run moves by 5-10 %: more runs for the
+// medians, at little cost.
+const DECODE_RUNS = 2 * RUNS + 1;
 const only = values.only ? values.only.split(',') : null;
 const media = join(import.meta.dirname, '.media');
 mkdirSync(media, { recursive: true });
@@ -114,13 +117,13 @@ const ours = (mode, params, options) => job(join(import.meta.dirname, 'video-job
 /**
  * compare() of both sides; with --lag, the row also gets the p99 event-loop
  * lag of an idle harness beside the CLI doing the same work (median of
- * RUNS), and our excess over it.
+ * the runs), and our excess over it.
  */
-function compareRuns(label, runCli, runOurs, cliArgs) {
-  const row = compare(label, RUNS, runCli, runOurs);
+function compareRuns(label, runCli, runOurs, cliArgs, runs = RUNS) {
+  const row = compare(label, runs, runCli, runOurs);
   if (values.lag && cliArgs) {
-    const lags = Array.from({ length: RUNS }, () => ours('beside', { args: cliArgs }, { probe: true }).lagMs.p99).sort((a, b) => a - b);
-    row.besideLagP99Ms = lags[Math.floor(RUNS / 2)];
+    const lags = Array.from({ length: runs }, () => ours('beside', { args: cliArgs }, { probe: true }).lagMs.p99).sort((a, b) => a - b);
+    row.besideLagP99Ms = lags[Math.floor(runs / 2)];
     row.excessLagP99Ms = Number((row.lagMs.p99 - row.besideLagP99Ms).toFixed(2));
     console.log(`${' '.repeat(24)} lag p99 beside the CLI ${row.besideLagP99Ms}ms: ours exceeds it by ${row.excessLagP99Ms}ms`);
   }
@@ -171,15 +174,15 @@ for (const [id, s] of Object.entries(streams)) {
   // The decoder options src/core/video_decoder.cc sets: CRC/hash checks, stop at the first error.
   const input = [...(cliDecoder ? ['-c:v', cliDecoder] : []), '-err_detect', 'crccheck+explode', '-f', format, '-i', file];
   const decodeArgs = [...input, '-f', 'null', '-'];
-  results.decode.push(compareRuns(`decode ${id}`, () => cli(decodeArgs), (o) => ours('decode', { stream: s.out }, o), decodeArgs));
+  results.decode.push(compareRuns(`decode ${id}`, () => cli(decodeArgs), (o) => ours('decode', { stream: s.out }, o), decodeArgs, DECODE_RUNS));
   results.decode.push(
     compareRuns(`decode ${id} +I420`, () => cli([...input, '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-y', '/dev/null']), (o) =>
-      ours('decode', { stream: s.out, copy: 'I420' }, o),
+      ours('decode', { stream: s.out, copy: 'I420' }, o), null, DECODE_RUNS,
     ),
   );
   results.decode.push(
     compareRuns(`decode ${id} +RGBA`, () => cli([...input, '-pix_fmt', 'rgba', '-f', 'null', '-']), (o) =>
-      ours('decode', { stream: s.out, copy: 'RGBA' }, o),
+      ours('decode', { stream: s.out, copy: 'RGBA' }, o), null, DECODE_RUNS,
     ),
   );
 }
