@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 
 import * as wc from 'webcodecs-native';
 
+import { runScript } from '../helpers/process.mjs';
+
 // name: [constructor length, { member: 'attribute' | 'readwrite' | operation length }, { static: length }]
 const CODEC_MEMBERS = { state: 'attribute', ondequeue: 'readwrite', configure: 1, flush: 0, reset: 0, close: 0 };
 const INTERFACES = {
@@ -133,4 +135,31 @@ test('dictionary members are read once each, in order, even through getters and 
   const config = { codec: 'opus', numberOfChannels: 2, get sampleRate() { return n++ === 0 ? 48000 : 'not a number'; } };
   const support = await wc.AudioEncoder.isConfigSupported(config);
   assert.deepEqual([support.supported, support.config.sampleRate, n], [true, 48000, 1]);
+});
+
+test('instances built through the interface objects keep V8 fast properties', () => {
+  // Regression: `new AudioDecoder()` built through the interface object
+  // (new.target a plain function) got a V8 map sized without the class's
+  // private fields, so codecs fell back to dictionary properties and every
+  // attribute read or method call cost 30-50 ns instead of 1-5.
+  const run = runScript(
+    `import * as wc from 'webcodecs-native';
+    const cb = { output() {}, error() {} };
+    class Sub extends wc.VideoDecoder {}
+    const objects = {
+      AudioDecoder: new wc.AudioDecoder(cb), AudioEncoder: new wc.AudioEncoder(cb),
+      VideoDecoder: new wc.VideoDecoder(cb), VideoEncoder: new wc.VideoEncoder(cb), Sub: new Sub(cb),
+      EncodedAudioChunk: new wc.EncodedAudioChunk({ type: 'key', timestamp: 0, data: new Uint8Array(1) }),
+      EncodedVideoChunk: new wc.EncodedVideoChunk({ type: 'key', timestamp: 0, data: new Uint8Array(1) }),
+    };
+    const fast = Object.fromEntries(Object.entries(objects).map(([k, o]) => [k, %HasFastProperties(o)]));
+    console.log(JSON.stringify({ fast, sub: objects.Sub instanceof Sub && objects.Sub instanceof wc.VideoDecoder }));`,
+    { nodeFlags: ['--allow-natives-syntax'] },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  const { fast, sub } = JSON.parse(run.stdout);
+  assert.deepEqual(fast, {
+    AudioDecoder: true, AudioEncoder: true, VideoDecoder: true, VideoEncoder: true, Sub: true, EncodedAudioChunk: true, EncodedVideoChunk: true,
+  });
+  assert.equal(sub, true);
 });
