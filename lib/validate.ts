@@ -92,14 +92,18 @@ export function toU32(value: unknown, field: string): number {
 
 /** `long long` without [EnforceRange]: wraps modulo 2^64 as WebIDL says. */
 export function toI64(value: unknown, field: string): number {
-  const n = toNumber(value, field, 'a number');
-  return Number.isFinite(n) ? Number(BigInt.asIntN(64, BigInt(Math.trunc(n)))) : 0;
+  const n = Math.trunc(toNumber(value, field, 'a number'));
+  // Safe integers are their own residue (+ 0 turns -0 into 0): no BigInt
+  // for the timestamps of every frame.
+  if (Number.isSafeInteger(n)) return n + 0;
+  return Number.isFinite(n) ? Number(BigInt.asIntN(64, BigInt(n))) : 0;
 }
 
 /** `unsigned long long` without [EnforceRange]: wraps modulo 2^64 as WebIDL says. */
 export function toU64(value: unknown, field: string): number {
-  const n = toNumber(value, field, 'a number');
-  return Number.isFinite(n) ? Number(BigInt.asUintN(64, BigInt(Math.trunc(n)))) : 0;
+  const n = Math.trunc(toNumber(value, field, 'a number'));
+  if (Number.isSafeInteger(n) && n >= 0) return n + 0;
+  return Number.isFinite(n) ? Number(BigInt.asUintN(64, BigInt(n))) : 0;
 }
 
 export function toBool(value: unknown): boolean {
